@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Sets up and runs the kiosk, or its checks, on a Debian or Ubuntu machine.
+#
+#   ./dev.sh start [kiosk options]   install what the kiosk needs, then start it
+#   ./dev.sh test  [pytest options]  install what the checks need, then run ruff, mypy and pytest
+#
+# System packages are installed with apt-get when run as root (or with sudo); Python packages
+# always go into .venv, pinned by constraints.txt.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# What Qt's xcb platform plugin and the fonts need on a minimal system.
+RUN_PACKAGES=(
+  libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0
+  libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
+  libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 fonts-dejavu-core
+)
+# A real X server for the screenshot tests.
+TEST_PACKAGES=(xvfb xauth)
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+install_system_packages() {
+  local missing=() package
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" \
+      || missing+=("$package")
+  done
+  if ! python3 -c 'import ensurepip' 2>/dev/null; then
+    missing+=(python3-venv)
+  fi
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null; then
+      sudo=(sudo)
+    else
+      echo "Please install these packages as root: ${missing[*]}" >&2
+      exit 1
+    fi
+  fi
+  say "Installing system packages: ${missing[*]}"
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+}
+
+setup_python() {
+  if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+    echo "Python 3.11 or newer is needed; python3 is $(python3 --version 2>&1)" >&2
+    exit 1
+  fi
+  [ -x .venv/bin/python ] || { say "Creating .venv"; python3 -m venv .venv; }
+  local stamp=.venv/.installed
+  local want
+  want=$(cat pyproject.toml constraints.txt | sha256sum | cut -d' ' -f1)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    say "Installing Python packages into .venv"
+    .venv/bin/python -m pip install -q --upgrade pip
+    .venv/bin/python -m pip install -q -c constraints.txt -e ".[test]"
+    echo "$want" >"$stamp"
+  fi
+}
+
+case "${1:-}" in
+  start)
+    shift
+    install_system_packages "${RUN_PACKAGES[@]}"
+    setup_python
+    exec .venv/bin/kiosk "$@"
+    ;;
+  test)
+    shift
+    install_system_packages "${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+    setup_python
+    say "ruff"
+    .venv/bin/ruff check .
+    .venv/bin/ruff format --check .
+    say "mypy"
+    .venv/bin/mypy
+    say "pytest"
+    exec .venv/bin/pytest "$@"
+    ;;
+  *)
+    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+    exit 2
+    ;;
+esac

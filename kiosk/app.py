@@ -1,0 +1,74 @@
+"""Builds every part of the kiosk in one place and wires them together with signals."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from kiosk.config import Config, ScreenSpec
+from kiosk.content import Leaflet, load_leaflet
+from kiosk.session import Visit, VisitDefaults
+from kiosk.ui.fonts import load_fonts
+from kiosk.ui.metrics import Metrics
+from kiosk.ui.window import KioskWindow, window_flags
+
+log = logging.getLogger("kiosk.init")
+
+
+@dataclass
+class Kiosk:
+    """The running kiosk's parts, built and wired once."""
+
+    app: QApplication
+    leaflet: Leaflet
+    visit: Visit
+    window: KioskWindow
+
+
+def application(argv: list[str] | None = None) -> QApplication:
+    """The one QApplication, created with the kiosk's style."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName("clinic-kiosk")
+    app.setStyle("Fusion")  # the same look on every platform; colours come from our palette
+    return app
+
+
+def build(config: Config, screen: ScreenSpec | None = None, windowed: bool = True) -> Kiosk:
+    """Build the kiosk from its configuration. Raises ``ContentError`` for a broken pack."""
+    app = application()
+    leaflet = load_leaflet(config.content_pack, config.language)
+    family = load_fonts()
+    metrics = Metrics.for_screen(screen or config.screen, family)
+    visit = Visit(
+        len(leaflet.questions),
+        VisitDefaults.from_percent(config.text_size_percent, config.theme),
+    )
+    window = KioskWindow(leaflet, visit, metrics)
+    window.setWindowFlags(window_flags(windowed))
+    log.info(
+        "kiosk built: %s (%s), body text %d px, %d sections",
+        leaflet.title,
+        leaflet.language,
+        metrics.body_px,
+        len(leaflet.sections),
+    )
+    return Kiosk(app, leaflet, visit, window)
+
+
+def run(config: Config, windowed: bool) -> int:
+    """Start the kiosk and run until it is quit."""
+    kiosk = build(config, windowed=windowed)
+    if windowed:
+        kiosk.window.resize(config.screen.width_px, config.screen.height_px)
+        kiosk.window.show()
+    else:
+        kiosk.window.setWindowState(Qt.WindowState.WindowFullScreen)
+        kiosk.window.showFullScreen()
+    return kiosk.app.exec()

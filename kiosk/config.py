@@ -1,0 +1,175 @@
+"""The kiosk's configuration: built-in defaults, optionally overridden by a TOML file."""
+
+from __future__ import annotations
+
+import math
+import sys
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from kiosk.content import SUPPORTED_LANGUAGES
+
+TEXT_SIZE_STEPS_PERCENT = (100, 125, 150, 175, 200)
+THEMES = ("standard", "high_contrast")
+
+
+def resources_dir() -> Path:
+    """The ``resources/`` folder, in a source checkout or a PyInstaller bundle."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        return Path(bundle) / "resources"
+    return Path(__file__).resolve().parent.parent / "resources"
+
+
+@dataclass(frozen=True)
+class ScreenSpec:
+    """The physical screen the kiosk runs on.
+
+    Kiosk screens often report a wrong physical size to Qt, so every physical minimum (type
+    height, touch target size) is computed from this instead.
+    """
+
+    width_px: int = 1920
+    height_px: int = 1080
+    diagonal_in: float = 21.5
+
+    @property
+    def px_per_mm(self) -> float:
+        return math.hypot(self.width_px, self.height_px) / (self.diagonal_in * 25.4)
+
+    def px(self, mm: float) -> int:
+        """The whole number of pixels that covers at least ``mm`` millimetres."""
+        return math.ceil(mm * self.px_per_mm - 1e-9)
+
+    def mm(self, px: float) -> float:
+        return px / self.px_per_mm
+
+    @property
+    def orientation(self) -> str:
+        return "portrait" if self.height_px > self.width_px else "landscape"
+
+    def with_size(self, width_px: int, height_px: int) -> ScreenSpec:
+        """The same physical screen driven at another resolution or turned."""
+        return replace(self, width_px=width_px, height_px=height_px)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything staff can set; every field has a built-in default."""
+
+    content_pack: Path = field(default_factory=lambda: resources_dir() / "leaflets/vertebroplasty")
+    language: str = "en"
+    screen: ScreenSpec = field(default_factory=ScreenSpec)
+    text_size_percent: int = 100
+    theme: str = "standard"
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    """A bad value in the configuration file; the kiosk uses the default for that key instead."""
+
+    path: str
+    line: int | None
+    key: str
+    problem: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}, line {self.line}" if self.line else self.path
+        return f"{where}: {self.key}: {self.problem}; using the built-in default"
+
+
+_SCREEN_KEYS = {
+    "width_px": (int, 320, 16384),
+    "height_px": (int, 320, 16384),
+    "diagonal_in": (float, 5.0, 100.0),
+}
+_CHOICES: dict[str, tuple[Any, ...]] = {
+    "language": tuple(sorted(SUPPORTED_LANGUAGES)),
+    "text_size_percent": TEXT_SIZE_STEPS_PERCENT,
+    "theme": THEMES,
+}
+_TOP_KEYS = ("content_pack", "language", "text_size_percent", "theme", "screen")
+
+
+def load_config(path: Path | None) -> tuple[Config, list[ConfigProblem]]:
+    """Read ``path`` (or nothing) into a ``Config``; bad values fall back to their defaults.
+
+    A file that cannot be read or parsed at all is one problem and gives the built-in defaults.
+    """
+    defaults = Config()
+    if path is None:
+        return defaults, []
+    try:
+        source = path.read_text(encoding="utf-8")
+        raw = tomllib.loads(source)
+    except OSError as error:
+        return defaults, [ConfigProblem(str(path), None, "(file)", f"cannot read ({error})")]
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        line = getattr(error, "lineno", None)
+        return defaults, [ConfigProblem(str(path), line, "(file)", f"not valid TOML ({error})")]
+    reader = _Reader(str(path), source)
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key == "content_pack":
+            if reader.check_type(key, value, str):
+                pack = Path(value).expanduser()
+                values[key] = pack if pack.is_absolute() else path.parent / pack
+        elif key == "screen":
+            if reader.check_type(key, value, dict):
+                values[key] = reader.screen(value, defaults.screen)
+        elif key in _CHOICES:
+            if reader.check_choice(key, value, list(_CHOICES[key])):
+                values[key] = value
+        else:
+            reader.problem(key, f"unknown key; allowed: {', '.join(_TOP_KEYS)}")
+    return replace(defaults, **values), reader.problems
+
+
+class _Reader:
+    def __init__(self, path: str, source: str) -> None:
+        self.path = path
+        self.lines = source.split("\n")
+        self.problems: list[ConfigProblem] = []
+
+    def line_of(self, key: str) -> int | None:
+        name = key.rsplit(".", 1)[-1]
+        for number, line in enumerate(self.lines, start=1):
+            if line.split("=", 1)[0].strip() == name or line.strip() == f"[{key}]":
+                return number
+        return None
+
+    def problem(self, key: str, text: str) -> None:
+        self.problems.append(ConfigProblem(self.path, self.line_of(key), key, text))
+
+    def check_type(self, key: str, value: object, kind: type) -> bool:
+        ok = isinstance(value, kind) and not isinstance(value, bool)
+        if kind is float:
+            ok = isinstance(value, int | float) and not isinstance(value, bool)
+        if not ok:
+            names = {str: "text in quotes", dict: "a [table]", int: "a whole number"}
+            self.problem(key, f"must be {names.get(kind, kind.__name__)}, not {value!r}")
+        return ok
+
+    def check_choice(self, key: str, value: object, allowed: list[Any]) -> bool:
+        if value in allowed and not isinstance(value, bool):
+            return True
+        self.problem(key, f"{value!r} is not allowed; use one of {', '.join(map(str, allowed))}")
+        return False
+
+    def screen(self, table: dict[str, Any], default: ScreenSpec) -> ScreenSpec:
+        values: dict[str, Any] = {}
+        for key, value in table.items():
+            full = f"screen.{key}"
+            if key not in _SCREEN_KEYS:
+                self.problem(full, f"unknown key; allowed: {', '.join(_SCREEN_KEYS)}")
+                continue
+            kind, low, high = _SCREEN_KEYS[key]
+            if not self.check_type(full, value, kind):
+                continue
+            if not low <= value <= high:
+                self.problem(full, f"{value} is out of range; allowed {low} to {high}")
+                continue
+            values[key] = kind(value)
+        return replace(default, **values)

@@ -1,0 +1,27 @@
+"""The leaflet as data: the content model, its parser and content packs (plain Python, no Qt)."""
+
+from kiosk.content.errors import ContentError
+from kiosk.content.model import (
+    Block,
+    BlockKind,
+    Leaflet,
+    Question,
+    Section,
+    SectionKind,
+    Sentence,
+)
+from kiosk.content.pack import SUPPORTED_LANGUAGES, check_path, load_leaflet
+
+__all__ = [
+    "SUPPORTED_LANGUAGES",
+    "Block",
+    "BlockKind",
+    "ContentError",
+    "Leaflet",
+    "Question",
+    "Section",
+    "SectionKind",
+    "Sentence",
+    "check_path",
+    "load_leaflet",
+]

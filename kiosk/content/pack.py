@@ -1,0 +1,43 @@
+"""Content packs: a folder per leaflet with one Markdown file per language (``en.md``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kiosk.content.errors import ContentError
+from kiosk.content.model import Leaflet
+from kiosk.content.parser import parse_leaflet
+
+# Languages the kiosk has screens and voices for.
+SUPPORTED_LANGUAGES = frozenset({"en", "es"})
+LEAFLET_SUFFIX = ".md"
+
+
+def load_leaflet(pack: Path, language: str) -> Leaflet:
+    """Load the leaflet of ``pack`` (a folder, or one leaflet file) in ``language``."""
+    path = pack / f"{language}{LEAFLET_SUFFIX}" if pack.is_dir() else pack
+    if not pack.exists():
+        raise ContentError(pack, None, "the content pack does not exist")
+    leaflet = parse_leaflet(path, SUPPORTED_LANGUAGES)
+    if path.stem in SUPPORTED_LANGUAGES and leaflet.language != path.stem:
+        raise ContentError(
+            path,
+            None,
+            f"the header says language {leaflet.language!r} but the file is named {path.name}",
+        )
+    return leaflet
+
+
+def check_path(path: Path) -> list[Leaflet]:
+    """Validate a pack folder (every leaflet file in it) or a single leaflet file.
+
+    Raise ``ContentError`` for the first problem found.
+    """
+    if not path.exists():
+        raise ContentError(path, None, "the content pack does not exist")
+    if path.is_file():
+        return [load_leaflet(path, path.stem)]
+    files = sorted(path.glob(f"*{LEAFLET_SUFFIX}"))
+    if not files:
+        raise ContentError(path, None, f"the folder has no leaflet files (*{LEAFLET_SUFFIX})")
+    return [load_leaflet(file, file.stem) for file in files]

@@ -1,0 +1,1 @@
+"""The touchscreen user interface (the only package that imports QtWidgets)."""

@@ -1,0 +1,271 @@
+"""Large touch buttons whose labels wrap, and the full-width question row."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFocusEvent, QPainter, QPainterPath, QPaintEvent, QPalette, QPen
+from PySide6.QtWidgets import QAbstractButton, QSizePolicy, QWidget
+
+from kiosk.ui.metrics import Metrics, TextRole
+from kiosk.ui.text import WrappedText
+
+_ROLE = QPalette.ColorRole
+_KEYBOARD_REASONS = (
+    Qt.FocusReason.TabFocusReason,
+    Qt.FocusReason.BacktabFocusReason,
+    Qt.FocusReason.ShortcutFocusReason,
+)
+
+
+class ButtonStyle(Enum):
+    PRIMARY = "primary"  # filled: moving around the leaflet
+    SECONDARY = "secondary"  # outlined: settings and less frequent actions
+
+
+class BigButton(QAbstractButton):
+    """A touch button at least 15 mm square whose label wraps instead of being cut off."""
+
+    def __init__(
+        self,
+        text: str,
+        metrics: Metrics,
+        style: ButtonStyle = ButtonStyle.PRIMARY,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._metrics = metrics
+        self._style = style
+        self._label = WrappedText(text, Qt.AlignmentFlag.AlignCenter)
+        self.setText(text)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # touch leaves no focus ring behind
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self._apply_font()
+
+    def set_label(self, text: str) -> None:
+        """Change the visible and accessible label."""
+        self.setText(text)
+        self._label.set_text(text)
+        self.updateGeometry()
+        self.update()
+
+    def _padding(self) -> tuple[int, int]:
+        em = self.font().pixelSize()
+        return max(self._metrics.screen.px(3), em // 2), max(self._metrics.screen.px(3), em // 2)
+
+    def _apply_font(self) -> None:
+        self._label.set_font(TextRole.LABEL.font(self.font()))
+        self.updateGeometry()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._apply_font()
+        super().changeEvent(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        self.setProperty("keyboard_focus", event.reason() in _KEYBOARD_REASONS)
+        super().focusInEvent(event)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        pad_x, pad_y = self._padding()
+        text_height = self._label.height_for_width(width - 2 * pad_x)
+        return max(self._metrics.min_target_px, text_height + 2 * pad_y)
+
+    def sizeHint(self) -> QSize:
+        pad_x, _ = self._padding()
+        width = max(self._metrics.min_target_px, self._label.natural_width() + 2 * pad_x)
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:
+        pad_x, _ = self._padding()
+        word = min(self._label.longest_word_width(), self._label.natural_width())
+        width = max(self._metrics.min_target_px, word + 2 * pad_x)
+        return QSize(width, self._metrics.min_target_px)
+
+    def label_fits(self) -> bool:
+        """Whether the whole label fits inside the button as it is laid out now."""
+        pad_x, pad_y = self._padding()
+        inner = self.width() - 2 * pad_x
+        return (
+            self._label.longest_word_width() <= inner
+            and self._label.height_for_width(inner) <= self.height() - 2 * pad_y
+        )
+
+    def colors(self) -> tuple[QColor, QColor, QColor]:
+        """Background, text and border colours for the button's current state."""
+        palette = self.palette()
+        if not self.isEnabled():
+            group = QPalette.ColorGroup.Disabled
+            return (
+                palette.color(group, _ROLE.Button),
+                palette.color(group, _ROLE.ButtonText),
+                (palette.color(group, _ROLE.ButtonText)),
+            )
+        if self.isDown():
+            return (
+                palette.color(_ROLE.Dark),
+                palette.color(_ROLE.BrightText),
+                palette.color(_ROLE.Dark),
+            )
+        if self._style is ButtonStyle.SECONDARY and not self.isChecked():
+            return palette.color(_ROLE.Base), palette.color(_ROLE.Text), palette.color(_ROLE.Mid)
+        return (
+            palette.color(_ROLE.Button),
+            palette.color(_ROLE.ButtonText),
+            palette.color(_ROLE.Mid),
+        )
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        background, text, border = self.colors()
+        border_px = max(2, self._metrics.screen.px(0.6))
+        rect = QRectF(self.rect()).adjusted(
+            border_px / 2, border_px / 2, -border_px / 2, -border_px / 2
+        )
+        radius = self._metrics.screen.px(2)
+        painter.setPen(QPen(border, border_px))
+        painter.setBrush(background)
+        painter.drawRoundedRect(rect, radius, radius)
+        if _shows_focus(self):
+            _draw_focus_ring(painter, self, radius)
+        pad_x, _ = self._padding()
+        width = self.width() - 2 * pad_x
+        height = self._label.height_for_width(width)
+        self._label.draw(painter, pad_x, (self.height() - height) // 2, width, text)
+
+
+class QuestionRow(QAbstractButton):
+    """One question as a full-width row: touching anywhere on it ticks or unticks it."""
+
+    def __init__(self, number: int, text: str, metrics: Metrics, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.number = number
+        self._metrics = metrics
+        self._label = WrappedText(text, Qt.AlignmentFlag.AlignLeft)
+        self.setText(text)
+        self.setCheckable(True)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self._apply_font()
+
+    def _box_px(self) -> int:
+        return max(self._metrics.screen.px(12), round(self.font().pixelSize() * 1.4))
+
+    def _padding(self) -> int:
+        return max(self._metrics.screen.px(4), self.font().pixelSize() // 2)
+
+    def _text_x(self) -> int:
+        return 2 * self._padding() + self._box_px()
+
+    def _apply_font(self) -> None:
+        self._label.set_font(TextRole.BODY.font(self.font()))
+        self.updateGeometry()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._apply_font()
+        super().changeEvent(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        self.setProperty("keyboard_focus", event.reason() in _KEYBOARD_REASONS)
+        super().focusInEvent(event)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        pad = self._padding()
+        text_height = self._label.height_for_width(width - self._text_x() - pad)
+        return max(self._metrics.min_target_px, self._box_px(), text_height) + 2 * pad
+
+    def sizeHint(self) -> QSize:
+        width = self._text_x() + self._label.natural_width() + self._padding()
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:
+        word = min(self._label.longest_word_width(), self._label.natural_width())
+        width = self._text_x() + word + self._padding()
+        return QSize(width, self._metrics.min_target_px)
+
+    def label_fits(self) -> bool:
+        inner = self.width() - self._text_x() - self._padding()
+        return (
+            self._label.longest_word_width() <= inner
+            and self._label.height_for_width(inner) <= self.height() - 2 * self._padding()
+        )
+
+    def colors(self) -> tuple[QColor, QColor]:
+        """Background and text colours for the row's current state."""
+        palette = self.palette()
+        if self.isDown():
+            return palette.color(_ROLE.Dark), palette.color(_ROLE.BrightText)
+        background = _ROLE.AlternateBase if self.isChecked() else _ROLE.Base
+        return palette.color(background), palette.color(_ROLE.Text)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette = self.palette()
+        background, text = self.colors()
+        checked = self.isChecked()
+        screen = self._metrics.screen
+        border_px = screen.px(1.2) if checked else max(2, screen.px(0.6))
+        half = border_px / 2
+        rect = QRectF(self.rect()).adjusted(half, half, -half, -half)
+        radius = screen.px(2)
+        painter.setPen(QPen(palette.color(_ROLE.Mid), border_px))
+        painter.setBrush(background)
+        painter.drawRoundedRect(rect, radius, radius)
+        if _shows_focus(self):
+            _draw_focus_ring(painter, self, radius)
+
+        pad, box = self._padding(), self._box_px()
+        box_rect = QRectF(pad, (self.height() - box) / 2, box, box)
+        box_border = max(3, screen.px(0.9))
+        ink = text if self.isDown() else palette.color(_ROLE.Mid)
+        painter.setPen(QPen(ink, box_border))
+        painter.setBrush(palette.color(_ROLE.Button) if checked else palette.color(_ROLE.Base))
+        painter.drawRoundedRect(box_rect.adjusted(half, half, -half, -half), radius / 2, radius / 2)
+        if checked:
+            _draw_tick(painter, box_rect, palette.color(_ROLE.ButtonText), box_border * 1.6)
+
+        width = self.width() - self._text_x() - pad
+        height = self._label.height_for_width(width)
+        self._label.draw(painter, self._text_x(), (self.height() - height) // 2, width, text)
+
+
+def _draw_tick(painter: QPainter, box: QRectF, color: QColor, width: float) -> None:
+    path = QPainterPath(QPointF(box.left() + box.width() * 0.22, box.top() + box.height() * 0.52))
+    path.lineTo(QPointF(box.left() + box.width() * 0.42, box.top() + box.height() * 0.72))
+    path.lineTo(QPointF(box.left() + box.width() * 0.78, box.top() + box.height() * 0.28))
+    pen = QPen(color, width)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    painter.setPen(pen)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawPath(path)
+
+
+def _shows_focus(widget: QWidget) -> bool:
+    """Only keyboard focus gets a ring: a finger's tap should leave nothing behind."""
+    return widget.hasFocus() and bool(widget.property("keyboard_focus"))
+
+
+def _draw_focus_ring(painter: QPainter, widget: QWidget, radius: float) -> None:
+    ring = max(4, round(widget.font().pixelSize() / 6))
+    pen = QPen(widget.palette().color(_ROLE.Accent), ring)
+    painter.setPen(pen)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    half = ring / 2
+    painter.drawRoundedRect(
+        QRectF(widget.rect()).adjusted(half, half, -half, -half), radius, radius
+    )

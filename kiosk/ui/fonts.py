@@ -1,0 +1,34 @@
+"""Loads Atkinson Hyperlegible, the typeface designed for readers with low vision."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtGui import QFontDatabase
+
+log = logging.getLogger("kiosk.ui")
+
+PREFERRED_FAMILY = "Atkinson Hyperlegible"
+FALLBACK_FAMILY = "Sans Serif"
+
+
+def load_fonts() -> str:
+    """Register the bundled typeface with Qt and return the family to use.
+
+    Falls back to the system's sans-serif family, with a log line for staff, if the font
+    package is missing or its files cannot be loaded.
+    """
+    try:
+        import fontpkg_atkinson_hyperlegible as package  # noqa: PLC0415 - optional
+    except ImportError:
+        log.warning("font package fontpkg-atkinson-hyperlegible is missing; using sans-serif")
+        return FALLBACK_FAMILY
+    loaded = [
+        QFontDatabase.addApplicationFont(str(path))
+        for path in sorted(Path(package.ROOT, "files").glob("*.ttf"))
+    ]
+    if not loaded or min(loaded) < 0:
+        log.warning("cannot load %s from %s; using sans-serif", PREFERRED_FAMILY, package.ROOT)
+        return FALLBACK_FAMILY
+    return PREFERRED_FAMILY

@@ -1,0 +1,208 @@
+"""The bodies of the kiosk's pages: home, a leaflet section, and the question checklist."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QWidget
+
+from kiosk.content import Block, BlockKind, Leaflet, Section, SectionKind
+from kiosk.ui.buttons import BigButton, ButtonStyle, QuestionRow
+from kiosk.ui.flow import FlowLayout
+from kiosk.ui.metrics import Metrics, TextRole
+from kiosk.ui.scrolling import ScrollPage
+from kiosk.ui.text import TextView
+
+# Lines of body text longer than this many "em" are hard to follow back to the next line's
+# start; on a wide screen the reading column stops there and is centred.
+_READING_WIDTH_EM = 36
+# Home shows two columns of topic buttons when each column can be at least this many body
+# characters ("em") wide, and one column below that.
+_HOME_COLUMN_MIN_EM = 16
+
+
+class _Page(ScrollPage):
+    """Common spacing of every page body, which grows with the text size."""
+
+    def __init__(self, metrics: Metrics, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.metrics = metrics
+        margin = metrics.margin_px
+        self.column.setContentsMargins(margin, metrics.gap_px * 2, margin, margin)
+        self.column.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.content.installEventFilter(self)
+        self._apply_spacing()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.content and event.type() == QEvent.Type.FontChange:
+            self._apply_spacing()
+        if watched is self.viewport() and event.type() == QEvent.Type.Resize:
+            self._apply_spacing()
+        return super().eventFilter(watched, event)
+
+    def _apply_spacing(self) -> None:
+        em = self.font().pixelSize()
+        self.column.setSpacing(max(self.metrics.gap_px * 2, round(em * 0.7)))
+        side = max(self.metrics.margin_px, (self.viewport().width() - _READING_WIDTH_EM * em) // 2)
+        margins = self.column.contentsMargins()
+        if margins.left() != side:
+            self.column.setContentsMargins(side, margins.top(), side, margins.bottom())
+
+    def add_text(self, text: str, role: TextRole) -> TextView:
+        view = TextView(text, role)
+        self.column.addWidget(view)
+        return view
+
+
+def _add_blocks(page: _Page, blocks: tuple[Block, ...]) -> None:
+    for block in blocks:
+        if block.kind is BlockKind.PARAGRAPH:
+            page.add_text(block.text, TextRole.BODY)
+        elif block.kind is BlockKind.LIST_ITEM:
+            row = QHBoxLayout()
+            row.setSpacing(page.metrics.gap_px * 2)
+            bullet = TextView("•", TextRole.BODY)
+            bullet.setAccessibleName("")
+            row.addWidget(bullet, 0, Qt.AlignmentFlag.AlignTop)
+            row.addWidget(TextView(block.text, TextRole.BODY), 1)
+            row.setContentsMargins(page.metrics.margin_px // 2, 0, 0, 0)
+            page.column.addLayout(row)
+
+
+class HomePage(_Page):
+    """The leaflet's title, how to use the kiosk, and a big button for every section.
+
+    Signals:
+        section_chosen(int): a section button was tapped (index into ``leaflet.sections``).
+    """
+
+    section_chosen = Signal(int)  # section index
+
+    def __init__(self, leaflet: Leaflet, metrics: Metrics, parent: QWidget | None = None):
+        super().__init__(metrics, parent)
+        self.add_text(leaflet.title, TextRole.TITLE)
+        self.add_text(
+            self.tr(
+                "Touch a topic to read about it. Tick the questions you want to ask your doctor."
+            ),
+            TextRole.BODY,
+        )
+        self._grid_host = QWidget()
+        self._grid = QGridLayout(self._grid_host)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setSpacing(metrics.gap_px * 2)
+        self.column.addWidget(self._grid_host)
+        self.questions_button: BigButton | None = None
+        self._entries: list[QWidget] = []
+        part: str | None = None
+        for index, section in enumerate(leaflet.sections):
+            if section.part != part and section.part is not None:
+                self._entries.append(TextView(section.part, TextRole.LABEL))
+            part = section.part
+            label = self._button_label(section)
+            button = BigButton(label, metrics)
+            button.clicked.connect(lambda _=False, i=index: self.section_chosen.emit(i))
+            if section.kind is SectionKind.QUESTIONS:
+                self.questions_button = button
+            self._entries.append(button)
+        self.add_text(self.tr("Source: {0}").format(leaflet.source), TextRole.BODY)
+        self._columns = 0
+        self._arrange(1)
+
+    def _button_label(self, section: Section) -> str:
+        if section.kind is SectionKind.INTRODUCTION:
+            return self.tr("Introduction")
+        return section.heading
+
+    def _arrange(self, columns: int) -> None:
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for entry in self._entries:
+            self._grid.removeWidget(entry)
+        row = col = 0
+        for entry in self._entries:
+            if isinstance(entry, TextView):  # a part heading starts a new row across the grid
+                row, col = row + (1 if col else 0), 0
+                self._grid.addWidget(entry, row, 0, 1, columns)
+                row += 1
+                continue
+            self._grid.addWidget(entry, row, col)
+            col += 1
+            if col == columns:
+                row, col = row + 1, 0
+        for c in range(2):
+            self._grid.setColumnStretch(c, 1 if c < columns else 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._rearrange()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._rearrange()
+
+    def _rearrange(self) -> None:
+        em = self.font().pixelSize()
+        margins = self.column.contentsMargins()
+        width = self.viewport().width() - margins.left() - margins.right()
+        self._arrange(2 if width >= 2 * _HOME_COLUMN_MIN_EM * em else 1)
+
+
+class SectionPage(_Page):
+    """One section of the leaflet: the part it belongs to, its heading and its text."""
+
+    def __init__(self, section: Section, metrics: Metrics, parent: QWidget | None = None):
+        super().__init__(metrics, parent)
+        self.section = section
+        if section.part:
+            self.add_text(section.part, TextRole.LABEL)
+        self.add_text(section.heading, TextRole.HEADING)
+        _add_blocks(self, section.body)
+
+
+class QuestionsPage(_Page):
+    """The checklist of questions to ask the doctor.
+
+    Signals:
+        question_toggled(int): a question row was touched (its 1-based number).
+        clear_requested: "Clear all" was touched.
+    """
+
+    question_toggled = Signal(int)  # question number
+    clear_requested = Signal()
+
+    def __init__(self, leaflet: Leaflet, metrics: Metrics, parent: QWidget | None = None):
+        super().__init__(metrics, parent)
+        section = leaflet.questions_section
+        self.add_text(section.heading, TextRole.HEADING)
+        _add_blocks(self, section.body)
+        self.add_text(
+            self.tr("Touch a question to tick it. Touch it again to take the tick away."),
+            TextRole.BODY,
+        )
+        status_host = QWidget()
+        status = FlowLayout(status_host, spacing=metrics.gap_px * 2)
+        status.setContentsMargins(0, 0, 0, 0)
+        self.count_text = TextView("", TextRole.LABEL)
+        status.addWidget(self.count_text)
+        self.clear_button = BigButton(self.tr("Clear all"), metrics, ButtonStyle.SECONDARY)
+        self.clear_button.clicked.connect(self.clear_requested)
+        status.addWidget(self.clear_button)
+        self.column.addWidget(status_host)
+        self.rows: list[QuestionRow] = []
+        for question in leaflet.questions:
+            row = QuestionRow(question.number, question.text, metrics)
+            row.clicked.connect(lambda _=False, n=question.number: self.question_toggled.emit(n))
+            self.rows.append(row)
+            self.column.addWidget(row)
+        self.add_text(self.tr("Source: {0}").format(leaflet.source), TextRole.BODY)
+
+    def show_ticked(self, ticked: frozenset[int]) -> None:
+        for row in self.rows:
+            row.setChecked(row.number in ticked)
+        count = len(ticked)
+        text = self.tr("Questions ticked: {0} of {1}").format(count, len(self.rows))
+        self.count_text.setText(text)
+        self.clear_button.setEnabled(count > 0)

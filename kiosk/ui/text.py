@@ -1,0 +1,141 @@
+"""Plain text that wraps to any width: the one way the kiosk draws words."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QColor,
+    QFont,
+    QPainter,
+    QPaintEvent,
+    QTextDocument,
+    QTextOption,
+)
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from kiosk.ui.metrics import TextRole
+
+
+class WrappedText:
+    """A plain-text document laid out to a width.
+
+    The text is set with ``setPlainText``: markup or HTML in leaflet text is shown literally and
+    never interpreted (unlike ``QLabel``, which guesses rich text). Long words break anywhere
+    rather than run off the edge.
+    """
+
+    def __init__(self, text: str, alignment: Qt.AlignmentFlag) -> None:
+        self._doc = QTextDocument()
+        self._doc.setDocumentMargin(0)
+        self._doc.setUndoRedoEnabled(False)
+        option = QTextOption(alignment)
+        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self._doc.setDefaultTextOption(option)
+        self._doc.setPlainText(text)
+        self._text = text
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+    def set_text(self, text: str) -> None:
+        if text != self._text:
+            self._text = text
+            self._doc.setPlainText(text)
+
+    def set_font(self, font: QFont) -> None:
+        self._doc.setDefaultFont(font)
+
+    def height_for_width(self, width: int) -> int:
+        self._doc.setTextWidth(max(1, width))
+        return math.ceil(self._doc.size().height())
+
+    def natural_width(self) -> int:
+        """The width of the text on one line (its longest line)."""
+        self._doc.setTextWidth(-1)
+        return math.ceil(self._doc.idealWidth())
+
+    def longest_word_width(self) -> int:
+        self._doc.setTextWidth(1)
+        return math.ceil(self._doc.idealWidth())
+
+    def draw(self, painter: QPainter, x: int, y: int, width: int, color: QColor) -> None:
+        self._doc.setTextWidth(max(1, width))
+        context = QAbstractTextDocumentLayout.PaintContext()
+        context.palette.setColor(context.palette.ColorRole.Text, color)
+        painter.save()
+        painter.translate(x, y)
+        self._doc.documentLayout().draw(painter, context)
+        painter.restore()
+
+
+class TextView(QWidget):
+    """A block of plain text in one of the kiosk's text roles, wrapped to the widget's width.
+
+    Its font follows the inherited font (the body size the patient chose) scaled by its role, so
+    changing the window's font resizes every text at once.
+    """
+
+    def __init__(
+        self,
+        text: str,
+        role: TextRole = TextRole.BODY,
+        parent: QWidget | None = None,
+        alignment: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft,
+    ) -> None:
+        super().__init__(parent)
+        self._role = role
+        self._text = WrappedText(text, alignment)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self.setAccessibleName(text)
+        self._apply_font()
+
+    def text(self) -> str:
+        return self._text.text
+
+    def setText(self, text: str) -> None:
+        self._text.set_text(text)
+        self.setAccessibleName(text)
+        self.updateGeometry()
+        self.update()
+
+    def role(self) -> TextRole:
+        return self._role
+
+    def role_font(self) -> QFont:
+        return self._role.font(self.font())
+
+    def _apply_font(self) -> None:
+        self._text.set_font(self.role_font())
+        self.updateGeometry()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._apply_font()
+        super().changeEvent(event)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._text.height_for_width(width)
+
+    def sizeHint(self) -> QSize:
+        width = self._text.natural_width()
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:
+        # The height comes from heightForWidth at the width the layout gives; reporting the
+        # height at the narrowest width here would make every page scroll needlessly.
+        width = min(self._text.longest_word_width(), self._text.natural_width())
+        return QSize(width, self.fontMetrics().height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        color = self.palette().color(self.foregroundRole())
+        self._text.draw(painter, 0, 0, self.width(), color)

@@ -1,0 +1,202 @@
+"""The kiosk window: the same bars on every page around the page the patient is reading."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPainter, QPaintEvent, QPalette
+from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
+
+from kiosk.config import TEXT_SIZE_STEPS_PERCENT
+from kiosk.content import Leaflet, SectionKind
+from kiosk.session import HOME, Page, Visit
+from kiosk.ui.buttons import BigButton, ButtonStyle
+from kiosk.ui.flow import FlowLayout
+from kiosk.ui.metrics import Metrics
+from kiosk.ui.pages import HomePage, QuestionsPage, SectionPage
+from kiosk.ui.scrolling import ScrollPage
+from kiosk.ui.theme import THEMES
+
+
+class _Bar(QWidget):
+    """The background of the top and bottom bars, set apart from the page by a rule."""
+
+    def __init__(self, rule_at_top: bool) -> None:
+        super().__init__()
+        self._rule_at_top = rule_at_top
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        palette = self.palette()
+        painter.fillRect(self.rect(), palette.color(QPalette.ColorRole.Base))
+        rule = max(2, self.fontMetrics().height() // 16)
+        y = 0 if self._rule_at_top else self.height() - rule
+        painter.fillRect(0, y, self.width(), rule, palette.color(QPalette.ColorRole.Mid))
+
+
+class KioskWindow(QWidget):
+    """The whole patient-facing screen.
+
+    A bar at the top (home, my questions, text size, contrast) and one at the bottom (back,
+    more below, next) stay in the same place on every page. The window shows what the visit
+    says and turns the patient's taps into changes of the visit; it keeps no state of its own.
+    """
+
+    def __init__(self, leaflet: Leaflet, visit: Visit, metrics: Metrics) -> None:
+        super().__init__()
+        self._leaflet = leaflet
+        self._visit = visit
+        self._metrics = metrics
+        self.setWindowTitle(leaflet.title)
+        self.setAutoFillBackground(True)
+
+        self.home_button = BigButton(self.tr("⌂ Home"), metrics)
+        self.questions_button = BigButton("", metrics)
+        self.smaller_button = BigButton(self.tr("A− Smaller text"), metrics, ButtonStyle.SECONDARY)
+        self.larger_button = BigButton(self.tr("A+ Larger text"), metrics, ButtonStyle.SECONDARY)
+        self.contrast_button = BigButton("", metrics, ButtonStyle.SECONDARY)
+        self.back_button = BigButton(self.tr("‹ Back"), metrics)
+        self.more_button = BigButton(self.tr("▼ More below"), metrics, ButtonStyle.SECONDARY)
+        self.next_button = BigButton(self.tr("Next ›"), metrics)
+
+        self.home_page = HomePage(leaflet, metrics)
+        self.questions_page = QuestionsPage(leaflet, metrics)
+        self._pages: list[ScrollPage] = [
+            self.questions_page
+            if section.kind is SectionKind.QUESTIONS
+            else SectionPage(section, metrics)
+            for section in leaflet.sections
+        ]
+        self._stack = QStackedWidget()
+        self._stack.addWidget(self.home_page)
+        for page in self._pages:
+            self._stack.addWidget(page)
+        self._build_layout()
+        self._connect()
+        self._on_theme_changed(visit.theme)
+        self._on_text_step_changed(visit.text_step)
+        self._on_ticked_changed()
+        self._on_page_changed(visit.page)
+
+    def _build_layout(self) -> None:
+        gap = self._metrics.gap_px
+        top = _Bar(rule_at_top=False)
+        top_flow = FlowLayout(top, spacing=gap * 2)
+        top_flow.setContentsMargins(gap * 2, gap * 2, gap * 2, gap * 2)
+        for button in (
+            self.home_button,
+            self.questions_button,
+            self.smaller_button,
+            self.larger_button,
+            self.contrast_button,
+        ):
+            top_flow.addWidget(button)
+        bottom_bar = _Bar(rule_at_top=True)
+        bottom = QHBoxLayout(bottom_bar)
+        bottom.setContentsMargins(gap * 2, gap * 2, gap * 2, gap * 2)
+        bottom.setSpacing(gap * 2)
+        bottom.addWidget(self.back_button)
+        bottom.addStretch(1)
+        bottom.addWidget(self.more_button)
+        bottom.addStretch(1)
+        bottom.addWidget(self.next_button)
+        for button in (self.back_button, self.more_button, self.next_button):
+            policy = button.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)  # the other buttons never jump around
+            button.setSizePolicy(policy)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(top)
+        column.addWidget(self._stack, 1)
+        column.addWidget(bottom_bar)
+
+    def _connect(self) -> None:
+        visit = self._visit
+        visit.page_changed.connect(self._on_page_changed)
+        visit.ticked_changed.connect(self._on_ticked_changed)
+        visit.text_step_changed.connect(self._on_text_step_changed)
+        visit.theme_changed.connect(self._on_theme_changed)
+        self.home_button.clicked.connect(lambda: visit.go_to(HOME))
+        questions = Page(self._leaflet.section_index(self._leaflet.questions_section))
+        self.questions_button.clicked.connect(lambda: visit.go_to(questions))
+        self.smaller_button.clicked.connect(visit.smaller_text)
+        self.larger_button.clicked.connect(visit.larger_text)
+        self.contrast_button.clicked.connect(self._on_contrast_clicked)
+        self.back_button.clicked.connect(lambda: self._step(-1))
+        self.next_button.clicked.connect(lambda: self._step(+1))
+        self.more_button.clicked.connect(lambda: self.current_page().page_down())
+        self.home_page.section_chosen.connect(lambda index: visit.go_to(Page(index)))
+        self.questions_page.question_toggled.connect(visit.toggle)
+        self.questions_page.clear_requested.connect(visit.clear_ticked)
+        for page in (self.home_page, *self._pages):
+            page.more_below_changed.connect(self._on_more_below_changed)
+
+    # What the patient sees -------------------------------------------------------------------
+
+    def current_page(self) -> ScrollPage:
+        page = self._stack.currentWidget()
+        assert isinstance(page, ScrollPage)
+        return page
+
+    def page_widget(self, page: Page) -> ScrollPage:
+        return self.home_page if page.section is None else self._pages[page.section]
+
+    def _step(self, direction: int) -> None:
+        section = self._visit.page.section
+        position = -1 if section is None else section
+        target = position + direction
+        self._visit.go_to(HOME if target < 0 else Page(min(target, len(self._pages) - 1)))
+
+    def _on_page_changed(self, page: Page) -> None:
+        widget = self.page_widget(page)
+        widget.to_top()
+        self._stack.setCurrentWidget(widget)
+        last = len(self._pages) - 1
+        self.back_button.setVisible(page.section is not None)
+        self.next_button.setVisible(page.section is None or page.section < last)
+        self.next_button.set_label(
+            self.tr("Start reading ›") if page.section is None else self.tr("Next ›")
+        )
+        self._on_more_below_changed(widget.more_below)
+
+    def _on_more_below_changed(self, _more: bool) -> None:
+        self.more_button.setVisible(self.current_page().more_below)
+
+    def _on_ticked_changed(self) -> None:
+        ticked = self._visit.ticked
+        label = self.tr("☑ My questions ({0})").format(len(ticked))
+        self.questions_button.set_label(label)
+        if self.home_page.questions_button is not None:
+            self.home_page.questions_button.set_label(
+                self.tr("{0} ({1} ticked)").format(
+                    self._leaflet.questions_section.heading, len(ticked)
+                )
+            )
+        self.questions_page.show_ticked(ticked)
+
+    def _on_text_step_changed(self, step: int) -> None:
+        self.setFont(self._metrics.body_font(step))
+        last = len(TEXT_SIZE_STEPS_PERCENT) - 1
+        self.smaller_button.setEnabled(step > 0)
+        self.larger_button.setEnabled(step < last)
+
+    def _on_theme_changed(self, name: str) -> None:
+        self.setPalette(THEMES[name].palette())
+        on = name == "high_contrast"
+        self.contrast_button.setCheckable(True)
+        self.contrast_button.setChecked(on)
+        self.contrast_button.set_label(
+            self.tr("◐ High contrast: on") if on else self.tr("◐ High contrast: off")
+        )
+
+    def _on_contrast_clicked(self) -> None:
+        self._visit.set_theme(
+            "standard" if self._visit.theme == "high_contrast" else "high_contrast"
+        )
+
+
+def window_flags(windowed: bool) -> Qt.WindowType:
+    """Full screen with no frame for patients; a normal window for development."""
+    if windowed:
+        return Qt.WindowType.Window
+    return Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint
