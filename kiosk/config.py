@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import sys
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -106,9 +107,12 @@ def load_config(path: Path | None) -> tuple[Config, list[ConfigProblem]]:
         raw = tomllib.loads(source)
     except OSError as error:
         return defaults, [ConfigProblem(str(path), None, "(file)", f"cannot read ({error})")]
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        line = getattr(error, "lineno", None)
-        return defaults, [ConfigProblem(str(path), line, "(file)", f"not valid TOML ({error})")]
+    except UnicodeDecodeError as error:
+        byte_line = error.object.count(b"\n", 0, error.start) + 1
+        return defaults, [ConfigProblem(str(path), byte_line, "(file)", "not UTF-8 text")]
+    except tomllib.TOMLDecodeError as error:
+        line, message = _toml_error_position(error)
+        return defaults, [ConfigProblem(str(path), line, "(file)", f"not valid TOML ({message})")]
     reader = _Reader(str(path), source)
     values: dict[str, Any] = {}
     for key, value in raw.items():
@@ -127,6 +131,23 @@ def load_config(path: Path | None) -> tuple[Config, list[ConfigProblem]]:
     return replace(defaults, **values), reader.problems
 
 
+# Before Python 3.14, TOMLDecodeError has no lineno: the position is only in the message,
+# as "(at line 3, column 7)" or "(at end of document)".
+_TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column \d+|end of document)\)$")
+
+
+def _toml_error_position(error: tomllib.TOMLDecodeError) -> tuple[int | None, str]:
+    """The line of a TOML syntax error and its message without the position."""
+    message = str(error)
+    line: int | None = getattr(error, "lineno", None)  # Python 3.14 and later
+    position = _TOML_POSITION.search(message)
+    if position:
+        message = message[: position.start()]
+        if position.group(1):
+            line = int(position.group(1))
+    return line, message
+
+
 class _Reader:
     def __init__(self, path: str, source: str) -> None:
         self.path = path
@@ -134,11 +155,25 @@ class _Reader:
         self.problems: list[ConfigProblem] = []
 
     def line_of(self, key: str) -> int | None:
-        name = key.rsplit(".", 1)[-1]
+        """The line that sets ``key``: ``theme``, or ``screen.width_px`` in its ``[screen]``."""
+        table, _, name = key.rpartition(".")
+        current = ""  # the [table] the line is in; "" before the first one
+        parent_line = None
         for number, line in enumerate(self.lines, start=1):
-            if line.split("=", 1)[0].strip() == name or line.strip() == f"[{key}]":
+            text = line.strip()
+            if text.startswith("["):
+                current = text.split("]", 1)[0].lstrip("[").strip()
+                if current == key:
+                    return number
+                continue
+            if "=" not in text:
+                continue
+            left = text.split("=", 1)[0].strip()
+            if (current == table and left == name) or (current == "" and left == key):
                 return number
-        return None
+            if current == "" and table and left == table:
+                parent_line = number  # an inline table: screen = { width_px = ... }
+        return parent_line
 
     def problem(self, key: str, text: str) -> None:
         self.problems.append(ConfigProblem(self.path, self.line_of(key), key, text))
@@ -153,7 +188,8 @@ class _Reader:
         return ok
 
     def check_choice(self, key: str, value: object, allowed: list[Any]) -> bool:
-        if value in allowed and not isinstance(value, bool):
+        # The type must match too: 100.0 == 100, but a text size of 100.0 is a typo to report.
+        if type(value) in {type(choice) for choice in allowed} and value in allowed:
             return True
         self.problem(key, f"{value!r} is not allowed; use one of {', '.join(map(str, allowed))}")
         return False

@@ -18,14 +18,8 @@ def load_leaflet(pack: Path, language: str) -> Leaflet:
     path = pack / f"{language}{LEAFLET_SUFFIX}" if pack.is_dir() else pack
     if not pack.exists():
         raise ContentError(pack, None, "the content pack does not exist")
-    leaflet = parse_leaflet(path, SUPPORTED_LANGUAGES)
-    if path.stem in SUPPORTED_LANGUAGES and leaflet.language != path.stem:
-        raise ContentError(
-            path,
-            None,
-            f"the header says language {leaflet.language!r} but the file is named {path.name}",
-        )
-    return leaflet
+    file_language = path.stem if path.stem in SUPPORTED_LANGUAGES else None
+    return parse_leaflet(path, SUPPORTED_LANGUAGES, file_language)
 
 
 def check_path(path: Path) -> list[Leaflet]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,14 +34,28 @@ _UNSUPPORTED = {
 
 def _markdown() -> MarkdownIt:
     # html=False: any HTML in a leaflet stays literal text; it is never markup.
-    return MarkdownIt("commonmark", {"html": False}).use(tasklists_plugin)
+    # Tables are not in CommonMark; enabling them lets a table be refused by line instead of
+    # showing up as a paragraph of | characters.
+    return MarkdownIt("commonmark", {"html": False}).enable("table").use(tasklists_plugin)
 
 
-def parse_leaflet(path: Path, supported_languages: frozenset[str]) -> Leaflet:
-    """Parse and validate the leaflet file at ``path``; raise ``ContentError`` on any problem."""
+def parse_leaflet(
+    path: Path, supported_languages: frozenset[str], file_language: str | None = None
+) -> Leaflet:
+    """Parse and validate the leaflet file at ``path``; raise ``ContentError`` on any problem.
+
+    ``file_language`` is the language the file's name promises (``en`` for ``en.md``), which
+    the header must agree with.
+    """
     text = _read_text(path)
     header, body, body_line = _split_header(path, text)
     meta = _parse_header(path, header, supported_languages)
+    if file_language is not None and meta["language"] != file_language:
+        raise ContentError(
+            path,
+            _header_line(header, "language"),
+            f"the header says language {meta['language']!r} but the file is named {path.name}",
+        )
     builder = _SectionBuilder(path, title=meta["title"])
     builder.feed(_markdown().parse(body), line_offset=body_line - 1)
     sections = builder.finish()
@@ -87,13 +102,23 @@ def _split_header(path: Path, text: str) -> tuple[str, str, int]:
     raise ContentError(path, 1, f"the header is not closed with a line of {HEADER_FENCE}")
 
 
+# Before Python 3.14, TOMLDecodeError has no lineno: the position is only in the message,
+# as "(at line 3, column 7)" or "(at end of document)".
+_TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column \d+|end of document)\)$")
+
+
 def _parse_header(path: Path, header: str, supported_languages: frozenset[str]) -> dict[str, str]:
     try:
         raw = tomllib.loads(header)
     except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        line: int | None = getattr(error, "lineno", None)  # Python 3.14 and later
+        position = _TOML_POSITION.search(message)
+        if position:
+            message = message[: position.start()]
+            # "end of document" is the header's last line.
+            line = int(position.group(1)) if position.group(1) else header.count("\n") + 1
         # tomllib counts lines from the first header line, which is file line 2.
-        line = getattr(error, "lineno", None)
-        message = getattr(error, "msg", str(error))
         raise ContentError(
             path,
             line + 1 if line else None,

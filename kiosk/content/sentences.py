@@ -8,8 +8,10 @@ _ENDINGS = ".?!"
 _CLOSERS = "\"')]”’»"
 # Words after which a full stop does not end a sentence.
 _ABBREVIATIONS = frozenset(
-    {"dr", "mr", "mrs", "ms", "st", "vs", "etc", "e.g", "i.e", "u.s", "no", "approx", "sr", "dra"}
+    {"dr", "mr", "mrs", "ms", "st", "vs", "etc", "e.g", "i.e", "u.s", "approx", "sr", "dra"}
 )
+# Words that are abbreviations only before a number: "No. 5", but "Does it hurt? No. Most ..."
+_NUMBER_ABBREVIATIONS = frozenset({"no"})
 
 
 def split_sentences(text: str) -> tuple[Sentence, ...]:
@@ -53,4 +55,7 @@ def _is_abbreviation(text: str, start: int, stop_index: int) -> bool:
     while word_start > start and not text[word_start - 1].isspace():
         word_start -= 1
     word = text[word_start:stop_index].lstrip("(\"'“‘").lower()
+    if word in _NUMBER_ABBREVIATIONS:
+        after = _skip_space(text, stop_index + 1)
+        return after < len(text) and text[after].isdigit()
     return word in _ABBREVIATIONS

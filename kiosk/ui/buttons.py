@@ -40,7 +40,9 @@ class BigButton(QAbstractButton):
         self._label = WrappedText(text, Qt.AlignmentFlag.AlignCenter)
         self.setText(text)
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # touch leaves no focus ring behind
-        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        # Not Fixed vertically: a layout caps a Fixed widget at its one-line size hint, which
+        # would cut off a label that wraps.
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
         self._apply_font()
@@ -54,7 +56,8 @@ class BigButton(QAbstractButton):
 
     def _padding(self) -> tuple[int, int]:
         em = self.font().pixelSize()
-        return max(self._metrics.screen.px(3), em // 2), max(self._metrics.screen.px(3), em // 2)
+        screen = self._metrics.screen
+        return max(screen.px(3), em // 2), max(screen.px(2.5), round(em * 0.3))
 
     def _apply_font(self) -> None:
         self._label.set_font(TextRole.LABEL.font(self.font()))
@@ -152,7 +155,7 @@ class QuestionRow(QAbstractButton):
         self.setText(text)
         self.setCheckable(True)
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
         self._apply_font()

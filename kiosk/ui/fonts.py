@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from pathlib import Path
 
@@ -13,11 +14,12 @@ PREFERRED_FAMILY = "Atkinson Hyperlegible"
 FALLBACK_FAMILY = "Sans Serif"
 
 
+@functools.cache
 def load_fonts() -> str:
     """Register the bundled typeface with Qt and return the family to use.
 
     Falls back to the system's sans-serif family, with a log line for staff, if the font
-    package is missing or its files cannot be loaded.
+    package is missing or its files cannot be loaded. Loads the files once per process.
     """
     try:
         import fontpkg_atkinson_hyperlegible as package  # noqa: PLC0415 - optional

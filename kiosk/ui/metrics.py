@@ -57,8 +57,20 @@ class Metrics:
         return self.screen.px(8.0)
 
     def body_font(self, text_step: int) -> QFont:
+        """The leaflet's body text at a text size step."""
+        return self._font(TEXT_SIZE_STEPS_PERCENT[text_step] / 100)
+
+    def control_font(self, text_step: int) -> QFont:
+        """The bars' controls: they grow at half the rate of the text (150 % at 200 %).
+
+        They start at the same legal minimum as the text, but if they grew as fast, on a
+        small screen at 200 % the bars would leave no room for the text they serve.
+        """
+        return self._font(1 + (TEXT_SIZE_STEPS_PERCENT[text_step] / 100 - 1) / 2)
+
+    def _font(self, scale: float) -> QFont:
         font = QFont(self.family)
-        font.setPixelSize(round(self.body_px * TEXT_SIZE_STEPS_PERCENT[text_step] / 100))
+        font.setPixelSize(round(self.body_px * scale))
         font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
         return font
 

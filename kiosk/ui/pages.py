@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.content import Block, BlockKind, Leaflet, Section, SectionKind
 from kiosk.ui.buttons import BigButton, ButtonStyle, QuestionRow
@@ -25,11 +25,9 @@ class _Page(ScrollPage):
     """Common spacing of every page body, which grows with the text size."""
 
     def __init__(self, metrics: Metrics, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.metrics = metrics
+        super().__init__(metrics, parent)
         margin = metrics.margin_px
         self.column.setContentsMargins(margin, metrics.gap_px * 2, margin, margin)
-        self.column.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.content.installEventFilter(self)
         self._apply_spacing()
 
@@ -47,6 +45,14 @@ class _Page(ScrollPage):
         margins = self.column.contentsMargins()
         if margins.left() != side:
             self.column.setContentsMargins(side, margins.top(), side, margins.bottom())
+
+    def end_column(self) -> None:
+        """Keep the page's content at the top when it is shorter than the screen.
+
+        A stretch rather than ``setAlignment(AlignTop)``: an aligned layout takes the height for
+        its one-line size hint, which cuts off wrapped text at large sizes.
+        """
+        self.column.addStretch(1)
 
     def add_text(self, text: str, role: TextRole) -> TextView:
         view = TextView(text, role)
@@ -87,11 +93,9 @@ class HomePage(_Page):
             ),
             TextRole.BODY,
         )
-        self._grid_host = QWidget()
-        self._grid = QGridLayout(self._grid_host)
-        self._grid.setContentsMargins(0, 0, 0, 0)
-        self._grid.setSpacing(metrics.gap_px * 2)
-        self.column.addWidget(self._grid_host)
+        self._menu = QVBoxLayout()
+        self._menu.setSpacing(metrics.gap_px * 2)
+        self.column.addLayout(self._menu)
         self.questions_button: BigButton | None = None
         self._entries: list[QWidget] = []
         part: str | None = None
@@ -106,6 +110,7 @@ class HomePage(_Page):
                 self.questions_button = button
             self._entries.append(button)
         self.add_text(self.tr("Source: {0}").format(leaflet.source), TextRole.BODY)
+        self.end_column()
         self._columns = 0
         self._arrange(1)
 
@@ -115,24 +120,33 @@ class HomePage(_Page):
         return section.heading
 
     def _arrange(self, columns: int) -> None:
+        # Each row is a widget of its own, not a QGridLayout or a nested layout: both of those
+        # kept the one-line height of buttons whose labels wrap at large text sizes.
         if columns == self._columns:
             return
         self._columns = columns
         for entry in self._entries:
-            self._grid.removeWidget(entry)
-        row = col = 0
+            entry.setParent(self.content)  # out of the old rows before they are deleted
+        while (item := self._menu.takeAt(0)) is not None:
+            if (old := item.widget()) is not None and old not in self._entries:
+                old.deleteLater()
+        row: QHBoxLayout | None = None
         for entry in self._entries:
-            if isinstance(entry, TextView):  # a part heading starts a new row across the grid
-                row, col = row + (1 if col else 0), 0
-                self._grid.addWidget(entry, row, 0, 1, columns)
-                row += 1
+            if isinstance(entry, TextView):  # a part heading starts a new row
+                self._menu.addWidget(entry)
+                row = None
                 continue
-            self._grid.addWidget(entry, row, col)
-            col += 1
-            if col == columns:
-                row, col = row + 1, 0
-        for c in range(2):
-            self._grid.setColumnStretch(c, 1 if c < columns else 0)
+            if row is None or row.count() == columns:
+                host = QWidget()
+                row = QHBoxLayout(host)
+                row.setContentsMargins(0, 0, 0, 0)
+                row.setSpacing(self._menu.spacing())
+                self._menu.addWidget(host)
+            row.addWidget(entry, 1)
+        if row is not None and row.count() < columns:
+            row.addStretch(columns - row.count())
+        for entry in self._entries:
+            entry.show()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -160,6 +174,7 @@ class SectionPage(_Page):
             self.add_text(section.part, TextRole.LABEL)
         self.add_text(section.heading, TextRole.HEADING)
         _add_blocks(self, section.body)
+        self.end_column()
 
 
 class QuestionsPage(_Page):
@@ -178,6 +193,7 @@ class QuestionsPage(_Page):
         section = leaflet.questions_section
         self.add_text(section.heading, TextRole.HEADING)
         _add_blocks(self, section.body)
+        self.end_column()
         self.add_text(
             self.tr("Touch a question to tick it. Touch it again to take the tick away."),
             TextRole.BODY,
@@ -198,6 +214,7 @@ class QuestionsPage(_Page):
             self.rows.append(row)
             self.column.addWidget(row)
         self.add_text(self.tr("Source: {0}").format(leaflet.source), TextRole.BODY)
+        self.end_column()
 
     def show_ticked(self, ticked: frozenset[int]) -> None:
         for row in self.rows:

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
-from PySide6.QtGui import QColor, QLinearGradient, QPainter, QPaintEvent, QPalette
-from PySide6.QtWidgets import QFrame, QScrollArea, QScroller, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt
+from PySide6.QtGui import QColor, QFont, QLinearGradient, QPainter, QPaintEvent, QPalette
+from PySide6.QtWidgets import (
+    QFrame,
+    QScrollArea,
+    QScroller,
+    QScrollerProperties,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.ui.buttons import BigButton, ButtonStyle
+from kiosk.ui.metrics import Metrics
 
 SCROLL_ANIMATION_MS = 350
 
@@ -23,21 +33,21 @@ class _Fade(QWidget):
         clear.setAlpha(0)
         gradient = QLinearGradient(0, 0, 0, self.height())
         gradient.setColorAt(0.0, clear)
-        gradient.setColorAt(1.0, base)
+        gradient.setColorAt(0.6, base)
         painter.fillRect(self.rect(), gradient)
 
 
 class ScrollPage(QScrollArea):
     """A vertically scrolling page body with kinetic finger scrolling and no horizontal scroll.
 
-    Signals:
-        more_below_changed(bool): whether text is hidden below the visible part changed.
+    While text is hidden below the visible part, the bottom of the text fades out and a
+    "More below" button floats over the fade; tapping it scrolls on by most of a screen, for
+    patients who cannot drag.
     """
 
-    more_below_changed = Signal(bool)  # more below
-
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, metrics: Metrics, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.metrics = metrics
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -47,25 +57,54 @@ class ScrollPage(QScrollArea):
         self.content.setAutoFillBackground(False)
         self.column = QVBoxLayout(self.content)
         self.setWidget(self.content)
-        # A finger drag scrolls (touch screens also send it as a mouse drag); a tap still
-        # reaches the button under the finger.
-        QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+        # A finger drag scrolls (touch screens also send it as a mouse drag). With no press
+        # delay a tap reaches the button under the finger at once, so it shows pressed and
+        # clicks even when the finger lifts quickly; a drag that starts on a button cancels it.
+        viewport = self.viewport()
+        QScroller.grabGesture(viewport, QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+        scroller = QScroller.scroller(viewport)
+        properties = scroller.scrollerProperties()
+        properties.setScrollMetric(QScrollerProperties.ScrollMetric.MousePressEventDelay, 0.0)
+        scroller.setScrollerProperties(properties)
+        self._header: QWidget | None = None
         self._fade = _Fade(self)
-        self._more_below = False
+        self.more_button = BigButton(self.tr("▼ More below"), metrics, ButtonStyle.SECONDARY, self)
+        self.more_button.clicked.connect(self.page_down)
         bar = self.verticalScrollBar()
-        bar.valueChanged.connect(self._on_scroll_changed)
-        bar.rangeChanged.connect(self._on_scroll_changed)
-        self.viewport().installEventFilter(self)
+        bar.valueChanged.connect(self._update_cue)
+        bar.rangeChanged.connect(self._update_cue)
+        viewport.installEventFilter(self)
+        self._update_cue()
 
     @property
     def more_below(self) -> bool:
-        return self._more_below
+        """Whether text is hidden below the visible part of the page."""
+        bar = self.verticalScrollBar()
+        return bar.value() < bar.maximum()
+
+    def set_header(self, header: QWidget | None) -> None:
+        """Put ``header`` at the top of the page, scrolling with it; ``None`` takes it away."""
+        if self._header is not None:
+            self.column.removeWidget(self._header)
+        self._header = header
+        if header is not None:
+            self.column.insertWidget(0, header)
+
+    def set_cue_font(self, font: QFont) -> None:
+        """The "More below" button is a control: it takes the bars' size, not the text's."""
+        self.more_button.setFont(font)
+        self._update_cue()
 
     def page_down(self) -> None:
         """Scroll down by most of a screen, so the last visible line stays in view."""
         bar = self.verticalScrollBar()
-        target = min(bar.maximum(), bar.value() + round(self.viewport().height() * 0.8))
+        target = min(bar.maximum(), bar.value() + round(self.viewport().height() * 0.75))
         QScroller.scroller(self.viewport()).scrollTo(QPointF(0, target), SCROLL_ANIMATION_MS)
+
+    def scroller_active(self) -> bool:
+        """Whether the page is still moving from a drag, a flick or a "More below" tap."""
+        state = QScroller.scroller(self.viewport()).state()
+        return state is not QScroller.State.Inactive
 
     def to_top(self) -> None:
         QScroller.scroller(self.viewport()).stop()
@@ -73,22 +112,27 @@ class ScrollPage(QScrollArea):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.viewport() and event.type() == QEvent.Type.Resize:
-            self._place_fade()
+            self._update_cue()
         return False
 
-    def _place_fade(self) -> None:
+    def _update_cue(self) -> None:
+        more = self.more_below
         viewport = self.viewport().geometry()
-        height = min(viewport.height() // 4, self.fontMetrics().height() * 2)
+        button = self.more_button
+        width = min(viewport.width(), button.sizeHint().width())
+        height = button.heightForWidth(width)
+        gap = self.metrics.gap_px
+        fade_height = min(viewport.height() // 3, height * 2)
         self._fade.setGeometry(
-            viewport.x(), viewport.bottom() - height + 1, viewport.width(), height
+            viewport.x(), viewport.bottom() + 1 - fade_height, viewport.width(), fade_height
         )
-
-    def _on_scroll_changed(self) -> None:
-        bar = self.verticalScrollBar()
-        more = bar.value() < bar.maximum()
-        self._place_fade()
+        button.setGeometry(
+            viewport.x() + (viewport.width() - width) // 2,
+            viewport.bottom() + 1 - height - gap,
+            width,
+            height,
+        )
         self._fade.setVisible(more)
+        button.setVisible(more)
         self._fade.raise_()
-        if more != self._more_below:
-            self._more_below = more
-            self.more_below_changed.emit(more)
+        button.raise_()

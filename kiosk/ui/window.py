@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.config import TEXT_SIZE_STEPS_PERCENT
@@ -15,6 +15,9 @@ from kiosk.ui.metrics import Metrics
 from kiosk.ui.pages import HomePage, QuestionsPage, SectionPage
 from kiosk.ui.scrolling import ScrollPage
 from kiosk.ui.theme import THEMES
+
+# The bars may take at most this share of the window's height before the top one scrolls.
+_MAX_BARS_SHARE = 0.4
 
 
 class _Bar(QWidget):
@@ -36,8 +39,8 @@ class _Bar(QWidget):
 class KioskWindow(QWidget):
     """The whole patient-facing screen.
 
-    A bar at the top (home, my questions, text size, contrast) and one at the bottom (back,
-    more below, next) stay in the same place on every page. The window shows what the visit
+    A bar at the top (my questions, text size, contrast) and one at the bottom (back, home,
+    next) stay in the same place on every page. The window shows what the visit
     says and turns the patient's taps into changes of the visit; it keeps no state of its own.
     """
 
@@ -51,11 +54,11 @@ class KioskWindow(QWidget):
 
         self.home_button = BigButton(self.tr("⌂ Home"), metrics)
         self.questions_button = BigButton("", metrics)
-        self.smaller_button = BigButton(self.tr("A− Smaller text"), metrics, ButtonStyle.SECONDARY)
-        self.larger_button = BigButton(self.tr("A+ Larger text"), metrics, ButtonStyle.SECONDARY)
-        self.contrast_button = BigButton("", metrics, ButtonStyle.SECONDARY)
+        self.smaller_button = BigButton(self.tr("A− Smaller"), metrics, ButtonStyle.SECONDARY)
+        self.larger_button = BigButton(self.tr("A+ Larger"), metrics, ButtonStyle.SECONDARY)
+        self.contrast_button = BigButton(self.tr("◐ Contrast"), metrics, ButtonStyle.SECONDARY)
+        self.contrast_button.setCheckable(True)
         self.back_button = BigButton(self.tr("‹ Back"), metrics)
-        self.more_button = BigButton(self.tr("▼ More below"), metrics, ButtonStyle.SECONDARY)
         self.next_button = BigButton(self.tr("Next ›"), metrics)
 
         self.home_page = HomePage(leaflet, metrics)
@@ -79,36 +82,36 @@ class KioskWindow(QWidget):
 
     def _build_layout(self) -> None:
         gap = self._metrics.gap_px
-        top = _Bar(rule_at_top=False)
+        self._top_bar = top = _Bar(rule_at_top=False)
         top_flow = FlowLayout(top, spacing=gap * 2)
         top_flow.setContentsMargins(gap * 2, gap * 2, gap * 2, gap * 2)
         for button in (
-            self.home_button,
             self.questions_button,
             self.smaller_button,
             self.larger_button,
             self.contrast_button,
         ):
             top_flow.addWidget(button)
-        bottom_bar = _Bar(rule_at_top=True)
+        self._bottom_bar = bottom_bar = _Bar(rule_at_top=True)
         bottom = QHBoxLayout(bottom_bar)
         bottom.setContentsMargins(gap * 2, gap * 2, gap * 2, gap * 2)
         bottom.setSpacing(gap * 2)
         bottom.addWidget(self.back_button)
         bottom.addStretch(1)
-        bottom.addWidget(self.more_button)
+        bottom.addWidget(self.home_button)
         bottom.addStretch(1)
         bottom.addWidget(self.next_button)
-        for button in (self.back_button, self.more_button, self.next_button):
+        for button in (self.back_button, self.next_button):
             policy = button.sizePolicy()
             policy.setRetainSizeWhenHidden(True)  # the other buttons never jump around
             button.setSizePolicy(policy)
-        column = QVBoxLayout(self)
+        self._column = column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(top)
         column.addWidget(self._stack, 1)
         column.addWidget(bottom_bar)
+        self._top_bar_page: ScrollPage | None = None  # the page the top bar scrolls with
 
     def _connect(self) -> None:
         visit = self._visit
@@ -124,12 +127,9 @@ class KioskWindow(QWidget):
         self.contrast_button.clicked.connect(self._on_contrast_clicked)
         self.back_button.clicked.connect(lambda: self._step(-1))
         self.next_button.clicked.connect(lambda: self._step(+1))
-        self.more_button.clicked.connect(lambda: self.current_page().page_down())
         self.home_page.section_chosen.connect(lambda index: visit.go_to(Page(index)))
         self.questions_page.question_toggled.connect(visit.toggle)
         self.questions_page.clear_requested.connect(visit.clear_ticked)
-        for page in (self.home_page, *self._pages):
-            page.more_below_changed.connect(self._on_more_below_changed)
 
     # What the patient sees -------------------------------------------------------------------
 
@@ -141,6 +141,35 @@ class KioskWindow(QWidget):
     def page_widget(self, page: Page) -> ScrollPage:
         return self.home_page if page.section is None else self._pages[page.section]
 
+    def top_bar_scrolls(self) -> bool:
+        """Whether the top bar scrolls with the page instead of staying in place.
+
+        On a small screen at a large text size, fixed bars would leave too little room for the
+        text; then the top bar sits at the top of each page and scrolls away with it.
+        """
+        width = self.width()
+        bars = self._top_bar.heightForWidth(width) + self._bottom_bar.heightForWidth(width)
+        return bars > self.height() * _MAX_BARS_SHARE
+
+    def _place_top_bar(self) -> None:
+        target = self.current_page() if self.top_bar_scrolls() else None
+        if target is self._top_bar_page and (target or self._column.indexOf(self._top_bar) == 0):
+            return
+        if self._top_bar_page is not None:
+            self._top_bar_page.set_header(None)
+        else:
+            self._column.removeWidget(self._top_bar)
+        if target is None:
+            self._column.insertWidget(0, self._top_bar)
+        else:
+            target.set_header(self._top_bar)
+        self._top_bar.show()
+        self._top_bar_page = target
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_top_bar()
+
     def _step(self, direction: int) -> None:
         section = self._visit.page.section
         position = -1 if section is None else section
@@ -151,16 +180,13 @@ class KioskWindow(QWidget):
         widget = self.page_widget(page)
         widget.to_top()
         self._stack.setCurrentWidget(widget)
+        self._place_top_bar()
         last = len(self._pages) - 1
         self.back_button.setVisible(page.section is not None)
         self.next_button.setVisible(page.section is None or page.section < last)
         self.next_button.set_label(
             self.tr("Start reading ›") if page.section is None else self.tr("Next ›")
         )
-        self._on_more_below_changed(widget.more_below)
-
-    def _on_more_below_changed(self, _more: bool) -> None:
-        self.more_button.setVisible(self.current_page().more_below)
 
     def _on_ticked_changed(self) -> None:
         ticked = self._visit.ticked
@@ -176,18 +202,19 @@ class KioskWindow(QWidget):
 
     def _on_text_step_changed(self, step: int) -> None:
         self.setFont(self._metrics.body_font(step))
+        controls = self._metrics.control_font(step)
+        for widget in (self._top_bar, self._bottom_bar):
+            widget.setFont(controls)
+        for page in (self.home_page, *self._pages):
+            page.set_cue_font(controls)
+        self._place_top_bar()
         last = len(TEXT_SIZE_STEPS_PERCENT) - 1
         self.smaller_button.setEnabled(step > 0)
         self.larger_button.setEnabled(step < last)
 
     def _on_theme_changed(self, name: str) -> None:
         self.setPalette(THEMES[name].palette())
-        on = name == "high_contrast"
-        self.contrast_button.setCheckable(True)
-        self.contrast_button.setChecked(on)
-        self.contrast_button.set_label(
-            self.tr("◐ High contrast: on") if on else self.tr("◐ High contrast: off")
-        )
+        self.contrast_button.setChecked(name == "high_contrast")
 
     def _on_contrast_clicked(self) -> None:
         self._visit.set_theme(

@@ -1,0 +1,256 @@
+"""Broken content packs name the file, the line and the problem; odd but valid packs load."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kiosk.content import BlockKind, ContentError, Leaflet, check_path, load_leaflet
+
+PackWriter = Callable[..., Path]  # the write_pack fixture: (content, name="en.md") -> file
+
+# Line numbers below refer to this file: line 3 is the language, 7 the introduction,
+# 11 the first section's text, 13 the question heading, 15 and 16 the questions.
+VALID = """\
++++
+title = "Knee injections"
+language = "en"
+source = "Clinic staff"
++++
+
+An introduction.
+
+## What is it?
+
+Some text.
+
+## Questions to ask your doctor
+
+- [ ] Is this right for me?
+- [ ] How long does it take?
+"""
+
+
+def _edit(old: str, new: str) -> str:
+    assert old in VALID
+    return VALID.replace(old, new)
+
+
+def _after_text(snippet: str) -> str:
+    """VALID with ``snippet`` starting on line 13, after the first section's text."""
+    return _edit("Some text.\n", f"Some text.\n\n{snippet}\n")
+
+
+def _load(file: Path) -> Leaflet:
+    return load_leaflet(file.parent, file.stem)
+
+
+def _assert_names(error: ContentError, file: Path, line: int | None, problem: str) -> None:
+    where = f"{file}, line {line}: " if line else f"{file}: "
+    assert str(error).startswith(where)
+    assert problem in str(error)
+    assert error.line == line
+
+
+def test_the_valid_pack_these_cases_break_loads(write_pack: PackWriter) -> None:
+    leaflet = _load(write_pack(VALID))
+    assert [s.heading for s in leaflet.sections] == [
+        "Knee injections",
+        "What is it?",
+        "Questions to ask your doctor",
+    ]
+    assert [q.text for q in leaflet.questions] == [
+        "Is this right for me?",
+        "How long does it take?",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "line", "problem"),
+    [
+        pytest.param(VALID.split("+++\n", 2)[2], 1, "must start with a header", id="no header"),
+        pytest.param(
+            _edit('source = "Clinic staff"\n+++', 'source = "Clinic staff"'),
+            1,
+            "the header is not closed",
+            id="unclosed header",
+        ),
+        pytest.param(
+            _edit('language = "en"', "language = en"),
+            3,
+            "the header is not valid",
+            id="bad TOML",
+        ),
+        pytest.param(
+            _edit('title = "Knee injections"', '# The title:\ntitle = "Knee injections'),
+            3,
+            "the header is not valid",
+            id="bad TOML after a comment",
+        ),
+        pytest.param(
+            _edit('title = "Knee injections"\n', ""), 1, "the header has no 'title'", id="no title"
+        ),
+        pytest.param(
+            _edit('language = "en"\n', ""), 1, "the header has no 'language'", id="no language"
+        ),
+        pytest.param(
+            _edit('source = "Clinic staff"\n', ""), 1, "the header has no 'source'", id="no source"
+        ),
+        pytest.param(
+            _edit('source = "Clinic staff"\n', 'source = "Clinic staff"\nauthor = "Jo"\n'),
+            5,
+            "unknown header key 'author'",
+            id="unknown header key",
+        ),
+        pytest.param(
+            _edit('source = "Clinic staff"', "source = 3"),
+            4,
+            "header key 'source' must be non-empty text",
+            id="source not text",
+        ),
+        pytest.param(
+            _edit('language = "en"', 'language = "fr"'),
+            3,
+            "unknown language 'fr'",
+            id="unknown language",
+        ),
+        pytest.param(
+            _edit('language = "en"', 'language = "es"'),
+            3,
+            "the header says language 'es' but the file is named en.md",
+            id="language not the file name",
+        ),
+        pytest.param(
+            _edit("## What is it?\n\nSome text.\n\n", ""),
+            None,
+            "the leaflet has no sections",
+            id="no sections",
+        ),
+        pytest.param(
+            _edit("- [ ] ", "- "), None, "the leaflet has no question list", id="no question list"
+        ),
+        pytest.param(
+            _edit("\n- [ ] Is this right for me?\n- [ ] How long does it take?\n", ""),
+            13,
+            "the section 'Questions to ask your doctor' has no text",
+            id="question heading without questions",
+        ),
+        pytest.param(
+            _edit(
+                "## Questions to ask your doctor\n\n- [ ] Is this right for me?", "# Empty\n"
+            ).replace("- [ ] How long does it take?\n", ""),
+            13,
+            "the heading 'Empty' has no sections (## ...) or text under it",
+            id="part heading with nothing under it",
+        ),
+        pytest.param(
+            _edit("- [ ] How long", "- How long"),
+            15,
+            "the question list mixes questions (- [ ] ...) with plain items (- ...)",
+            id="question list with a plain item",
+        ),
+        pytest.param(
+            VALID + "\n## More questions\n\n- [ ] Who will do it?\n",
+            20,
+            "more than one question list",
+            id="second question list",
+        ),
+        pytest.param(_after_text("| a | b |\n|---|---|\n| 1 | 2 |"), 13, "tables", id="table"),
+        pytest.param(_after_text("```\ncode\n```"), 13, "code blocks", id="code block"),
+        pytest.param(_after_text("    code"), 13, "indented code blocks", id="indented code"),
+        pytest.param(_after_text("> A quote."), 13, "quotations", id="blockquote"),
+        pytest.param(_after_text("### Smaller"), 13, "only # and ## headings", id="### heading"),
+        pytest.param(_after_text("1. First"), 13, "numbered lists", id="numbered list"),
+        pytest.param(_after_text("***"), 13, "horizontal rules", id="horizontal rule"),
+        pytest.param(
+            _after_text("- Outer\n  - Inner"), 14, "no lists inside lists", id="nested list"
+        ),
+    ],
+)
+def test_broken_leaflet_names_file_line_and_problem(
+    write_pack: PackWriter, content: str, line: int | None, problem: str
+) -> None:
+    file = write_pack(content)
+    with pytest.raises(ContentError) as caught:
+        _load(file)
+    _assert_names(caught.value, file, line, problem)
+
+
+def test_text_that_is_not_utf8_names_its_line(write_pack: PackWriter) -> None:
+    data = _edit("An introduction.", "Caf\xe9 introduction.").encode("latin-1")
+    assert data.split(b"\n")[6] == b"Caf\xe9 introduction."
+    file = write_pack(data)
+    with pytest.raises(ContentError) as caught:
+        _load(file)
+    _assert_names(caught.value, file, 7, "the text is not UTF-8")
+
+
+def test_crlf_line_endings_keep_line_numbers(write_pack: PackWriter) -> None:
+    file = write_pack(_edit("- [ ] How long", "- How long").replace("\n", "\r\n"))
+    with pytest.raises(ContentError) as caught:
+        _load(file)
+    _assert_names(caught.value, file, 15, "mixes questions")
+
+
+def test_missing_language_file(write_pack: PackWriter) -> None:
+    file = write_pack(VALID)
+    with pytest.raises(ContentError) as caught:
+        load_leaflet(file.parent, "es")
+    _assert_names(caught.value, file.with_name("es.md"), None, "the file does not exist")
+
+
+def test_missing_pack_folder(tmp_path: Path) -> None:
+    with pytest.raises(ContentError) as caught:
+        load_leaflet(tmp_path / "nosuch", "en")
+    _assert_names(caught.value, tmp_path / "nosuch", None, "the content pack does not exist")
+
+
+def test_check_of_a_folder_without_leaflets(tmp_path: Path) -> None:
+    with pytest.raises(ContentError) as caught:
+        check_path(tmp_path)
+    _assert_names(caught.value, tmp_path, None, "the folder has no leaflet files")
+
+
+def test_check_of_a_folder_names_the_broken_file(write_pack: PackWriter) -> None:
+    write_pack(VALID)
+    broken = write_pack(_edit('language = "en"', 'language = "en"\n'), name="es.md")
+    with pytest.raises(ContentError) as caught:
+        check_path(broken.parent)
+    _assert_names(
+        caught.value, broken, 3, "the header says language 'en' but the file is named es.md"
+    )
+
+
+def test_byte_order_mark_and_crlf_load_like_plain_text(write_pack: PackWriter) -> None:
+    plain = _load(write_pack(VALID))
+    windows = _load(write_pack(b"\xef\xbb\xbf" + VALID.replace("\n", "\r\n").encode("utf-8")))
+    assert windows.title == "Knee injections"
+    assert windows.sections == plain.sections
+
+
+def _first_section_text(write_pack: PackWriter, paragraph: str) -> list[str]:
+    leaflet = _load(write_pack(_edit("Some text.", paragraph)))
+    return [block.text for block in leaflet.sections[1].body]
+
+
+def test_html_stays_literal_text(write_pack: PackWriter) -> None:
+    html = '<img src=x onerror=alert(1)> and <a href="http://example.com">link</a>'
+    assert _first_section_text(write_pack, html) == [html]
+
+
+def test_html_block_stays_literal_text(write_pack: PackWriter) -> None:
+    html = "<div>Some <b>text</b>.</div>"
+    assert _first_section_text(write_pack, html) == [html]
+
+
+def test_markdown_emphasis_and_links_are_flattened(write_pack: PackWriter) -> None:
+    text = "A **bold** word, an *aside* and a [link](https://example.com)."
+    assert _first_section_text(write_pack, text) == ["A bold word, an aside and a link."]
+
+
+def test_question_list_items_become_questions(write_pack: PackWriter) -> None:
+    leaflet = _load(write_pack(VALID))
+    kinds = [block.kind for block in leaflet.questions_section.body]
+    assert kinds == [BlockKind.QUESTION, BlockKind.QUESTION]

@@ -1,0 +1,115 @@
+"""The ``kiosk`` command as staff run it: exit codes and one-line messages, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+PACK = "resources/leaflets/vertebroplasty"
+# What logging.basicConfig writes: "2026-01-01 10:00:00,000 INFO kiosk.init: ..."
+LOG_RECORD = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} [A-Z]+ ")
+
+
+def _kiosk(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m kiosk`` in the repository root, with no display unless ``env`` gives one."""
+    hidden = {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}
+    environ = {name: value for name, value in os.environ.items() if name not in hidden}
+    environ |= {"PYTHONPATH": str(REPO), **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk", *args],
+        cwd=REPO,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_content_check_of_the_shipped_pack_needs_no_display() -> None:
+    result = _kiosk("content", "check", PACK)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.splitlines() == [
+        f"{PACK}/en.md: ok: 'Vertebroplasty for Spine Fracture Pain' (en), 8 pages, 5 questions"
+    ]
+
+
+def test_content_check_of_a_broken_pack_prints_file_line_and_problem(tmp_path: Path) -> None:
+    leaflet = REPO / PACK / "en.md"
+    broken = tmp_path / "en.md"
+    broken.write_text(
+        leaflet.read_text(encoding="utf-8").replace("- Nerve injuries.", "- [ ] Nerve injuries."),
+        encoding="utf-8",
+    )
+    result = _kiosk("content", "check", str(tmp_path))
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"{broken}, line 43: the question list mixes questions (- [ ] ...) with plain items "
+        "(- ...); start every question with - [ ]"
+    ]
+
+
+def test_content_check_of_a_missing_pack(tmp_path: Path) -> None:
+    result = _kiosk("content", "check", str(tmp_path / "nosuch"))
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [f"{tmp_path / 'nosuch'}: the content pack does not exist"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(["--bogus"], "unrecognized arguments: --bogus", id="unknown option"),
+        pytest.param(["frobnicate"], "invalid choice: 'frobnicate'", id="unknown command"),
+        pytest.param(["content"], "required: content_command", id="content without command"),
+        pytest.param(["content", "check"], "required: path", id="check without path"),
+        pytest.param(
+            ["screenshot", "--out", "x.png"], "required: --page", id="screenshot without page"
+        ),
+        pytest.param(
+            ["screenshot", "--page", "home", "--out", "x.png", "--size", "banana"],
+            "size must look like 1920x1080, not 'banana'",
+            id="size banana",
+        ),
+        pytest.param(
+            ["screenshot", "--page", "home", "--out", "x.png", "--text-size", "9"],
+            "argument --text-size: invalid choice: 9",
+            id="text size 9",
+        ),
+    ],
+)
+def test_wrong_arguments_exit_2_with_one_line(args: list[str], message: str) -> None:
+    result = _kiosk(*args)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert message in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_screenshot_of_an_unknown_page_exits_1_with_one_line(tmp_path: Path) -> None:
+    out = tmp_path / "page.png"
+    result = _kiosk(
+        "screenshot", "--page", "nosuch", "--out", str(out), env={"QT_QPA_PLATFORM": "offscreen"}
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    messages = [line for line in result.stderr.splitlines() if not LOG_RECORD.match(line)]
+    assert len(messages) == 1, result.stderr
+    assert messages[0].startswith("kiosk: unknown page 'nosuch'; use home, intro, questions")
+    assert not out.exists()
+
+
+def test_start_without_a_display_exits_1_with_one_line() -> None:
+    result = _kiosk()
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("kiosk: no display found")

@@ -1,0 +1,169 @@
+"""The kiosk configuration: defaults, a file's overrides, and bad values falling back one by one."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from kiosk.config import Config, ConfigProblem, ScreenSpec, load_config, resources_dir
+
+# Every key set to something other than its default, so that each one visibly applies.
+# Lines: 1 content_pack, 2 language, 3 text_size_percent, 4 theme, 6 [screen], 7-9 its keys.
+VALID = """\
+content_pack = "leaflets/knee"
+language = "es"
+text_size_percent = 150
+theme = "high_contrast"
+
+[screen]
+width_px = 1280
+height_px = 800
+diagonal_in = 10.1
+"""
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    file = tmp_path / "kiosk.toml"
+    file.write_text(text, encoding="utf-8")
+    return file
+
+
+def _with_line(number: int, text: str) -> str:
+    """VALID with line ``number`` (1-based) replaced by ``text``, or ``text`` added at the end."""
+    lines = VALID.splitlines()
+    if number <= len(lines):
+        lines[number - 1] = text
+    else:
+        lines.append(text)
+    return "\n".join(lines) + "\n"
+
+
+def _with_default(config: Config, key: str) -> Config:
+    """``config`` with ``key`` ("theme", "screen.width_px") at its default, if it is a setting."""
+    table, _, name = key.rpartition(".")
+    if table == "screen" and name in ScreenSpec.__dataclass_fields__:
+        default = getattr(ScreenSpec(), name)
+        return replace(config, screen=replace(config.screen, **{name: default}))
+    if not table and name in Config.__dataclass_fields__:
+        return replace(config, **{name: getattr(Config(), name)})
+    return config  # an unknown key changes nothing
+
+
+def test_no_file_gives_the_defaults() -> None:
+    config, problems = load_config(None)
+    assert problems == []
+    assert config.screen == ScreenSpec(width_px=1920, height_px=1080, diagonal_in=21.5)
+    assert config.language == "en"
+    assert config.text_size_percent == 100
+    assert config.theme == "standard"
+    assert config.content_pack == resources_dir() / "leaflets" / "vertebroplasty"
+    assert (config.content_pack / "en.md").is_file()
+
+
+def test_valid_file_overrides_every_key(tmp_path: Path) -> None:
+    config, problems = load_config(_write(tmp_path, VALID))
+    assert problems == []
+    assert config == Config(
+        content_pack=tmp_path / "leaflets" / "knee",  # relative to the file's folder
+        language="es",
+        screen=ScreenSpec(width_px=1280, height_px=800, diagonal_in=10.1),
+        text_size_percent=150,
+        theme="high_contrast",
+    )
+
+
+def test_absolute_content_pack_is_kept(tmp_path: Path) -> None:
+    pack = tmp_path / "elsewhere"
+    config, problems = load_config(_write(tmp_path, f'content_pack = "{pack}"\n'))
+    assert problems == []
+    assert config.content_pack == pack
+
+
+@pytest.mark.parametrize(
+    ("at", "line", "key", "problem"),
+    [
+        pytest.param(2, "language = 7", "language", "7 is not allowed", id="language number"),
+        pytest.param(2, 'language = "fr"', "language", "'fr' is not allowed", id="language fr"),
+        pytest.param(3, "text_size_percent = 90", "text_size_percent", "90", id="size 90"),
+        pytest.param(3, "text_size_percent = 150.0", "text_size_percent", "150.0", id="size float"),
+        pytest.param(3, 'text_size_percent = "150"', "text_size_percent", "'150'", id="size text"),
+        pytest.param(4, 'theme = "dark"', "theme", "'dark' is not allowed", id="unknown theme"),
+        pytest.param(1, "content_pack = 5", "content_pack", "text in quotes", id="pack number"),
+        pytest.param(5, 'colour = "red"', "colour", "unknown key", id="unknown key"),
+        pytest.param(7, 'width_px = "wide"', "screen.width_px", "whole number", id="width text"),
+        pytest.param(7, "width_px = 1280.5", "screen.width_px", "whole number", id="width float"),
+        pytest.param(8, "height_px = 100", "screen.height_px", "out of range", id="height small"),
+        pytest.param(9, "diagonal_in = 500", "screen.diagonal_in", "out of range", id="diag big"),
+        pytest.param(9, "diagonal_in = true", "screen.diagonal_in", "must be", id="diag bool"),
+        pytest.param(10, "depth_mm = 40", "screen.depth_mm", "unknown key", id="screen key"),
+        # Found in [screen], not at the top-level key of the same name on line 4.
+        pytest.param(10, "theme = 1", "screen.theme", "unknown key", id="screen.theme"),
+    ],
+)
+def test_bad_value_names_key_file_and_line_and_keeps_the_rest(
+    tmp_path: Path, at: int, line: str, key: str, problem: str
+) -> None:
+    file = _write(tmp_path, _with_line(at, line))
+    config, problems = load_config(file)
+
+    assert [(p.path, p.line, p.key) for p in problems] == [(str(file), at, key)]
+    assert problem in problems[0].problem
+    assert str(problems[0]).startswith(f"{file}, line {at}: {key}: ")
+    # The bad key falls back to its default; every other key still applies.
+    assert config == _with_default(load_config(_write(tmp_path, VALID))[0], key)
+
+
+def test_screen_that_is_not_a_table_keeps_the_default_screen(tmp_path: Path) -> None:
+    file = _write(tmp_path, 'theme = "high_contrast"\nscreen = "big"\n')
+    config, problems = load_config(file)
+    assert [(p.line, p.key) for p in problems] == [(2, "screen")]
+    assert "must be a [table]" in problems[0].problem
+    assert config == replace(Config(), theme="high_contrast")
+
+
+def test_invalid_toml_names_the_file_and_line_and_gives_the_defaults(tmp_path: Path) -> None:
+    file = _write(tmp_path, 'language = "es"\ntheme = high_contrast\n')
+    config, problems = load_config(file)
+    assert problems == [ConfigProblem(str(file), 2, "(file)", "not valid TOML (Invalid value)")]
+    assert str(problems[0]).startswith(f"{file}, line 2: ")
+    assert config == Config()
+
+
+def test_text_that_is_not_utf8_names_its_line(tmp_path: Path) -> None:
+    file = tmp_path / "kiosk.toml"
+    file.write_bytes(b'language = "es"\n# caf\xe9\n')
+    config, problems = load_config(file)
+    assert [(p.path, p.line) for p in problems] == [(str(file), 2)]
+    assert config == Config()
+
+
+def test_missing_file_is_one_problem_and_gives_the_defaults(tmp_path: Path) -> None:
+    file = tmp_path / "nosuch.toml"
+    config, problems = load_config(file)
+    assert [(p.path, p.line) for p in problems] == [(str(file), None)]
+    assert "cannot read" in str(problems[0])
+    assert config == Config()
+
+
+def test_default_screen_scale_and_physical_sizes() -> None:
+    screen = ScreenSpec()
+    assert screen.orientation == "landscape"
+    assert screen.px_per_mm == pytest.approx(4.034, abs=5e-4)
+    assert screen.px(15) == 61  # 60.5 pixels: rounded up, never below the minimum
+    assert screen.mm(screen.px(15)) >= 15
+
+
+def test_portrait_is_the_same_screen_turned() -> None:
+    portrait = ScreenSpec().with_size(1080, 1920)
+    assert portrait.orientation == "portrait"
+    assert portrait.px_per_mm == pytest.approx(ScreenSpec().px_per_mm)
+    assert portrait.diagonal_in == 21.5
+
+
+def test_smaller_screen_has_more_pixels_per_mm() -> None:
+    tablet = ScreenSpec(width_px=1280, height_px=800, diagonal_in=10.1)
+    assert tablet.px_per_mm > ScreenSpec().px_per_mm
+    assert tablet.px_per_mm == pytest.approx(5.884, abs=5e-4)
+    assert tablet.px(15) == 89

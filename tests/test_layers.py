@@ -1,0 +1,92 @@
+"""The import layers: content is plain Python, only the UI touches widgets, config has no Qt."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+
+KIOSK = Path(__file__).resolve().parents[1] / "kiosk"
+# The composition root creates the QApplication; every other widget import belongs in kiosk/ui.
+QTWIDGETS_OUTSIDE_UI = {"kiosk/app.py"}
+
+
+def _module_name(file: Path) -> str:
+    parts = file.relative_to(KIOSK.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imported(nodes: Iterable[ast.AST], file: Path) -> set[str]:
+    """Every module the import statements among ``nodes`` name, relative ones resolved."""
+    package = (
+        _module_name(file) if file.name == "__init__.py" else _module_name(file).rpartition(".")[0]
+    )
+    names: set[str] = set()
+    for node in nodes:
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{anchor}.{base}" if base else anchor
+            names.add(base)
+            # "from PySide6 import QtWidgets" imports the module PySide6.QtWidgets.
+            names.update(f"{base}.{alias.name}" for alias in node.names)
+    return names
+
+
+def _imports() -> dict[str, set[str]]:
+    """Each kiosk source file ("kiosk/ui/pages.py") and every module it imports, anywhere in it."""
+    files = sorted(KIOSK.rglob("*.py"))
+    return {
+        file.relative_to(KIOSK.parent).as_posix(): _imported(
+            ast.walk(ast.parse(file.read_text(encoding="utf-8"))), file
+        )
+        for file in files
+    }
+
+
+def _within(module: str, *packages: str) -> bool:
+    return any(module == p or module.startswith(f"{p}.") for p in packages)
+
+
+IMPORTS = _imports()
+
+
+def test_the_scan_sees_the_layers() -> None:
+    assert any(path.startswith("kiosk/content/") for path in IMPORTS)
+    assert "PySide6.QtWidgets" in IMPORTS["kiosk/ui/window.py"]
+    assert "kiosk.content" in IMPORTS["kiosk/ui/window.py"]
+
+
+@pytest.mark.parametrize("path", [p for p in IMPORTS if p.startswith("kiosk/content/")])
+def test_content_is_plain_python(path: str) -> None:
+    kiosk_outside_content = {
+        m for m in IMPORTS[path] if _within(m, "kiosk") and not _within(m, "kiosk.content")
+    }
+    assert kiosk_outside_content == set()
+    assert {m for m in IMPORTS[path] if _within(m, "PySide6", "shiboken6")} == set()
+
+
+def test_only_the_ui_imports_widgets() -> None:
+    importers = {path for path, modules in IMPORTS.items() if "PySide6.QtWidgets" in modules}
+    outside_ui = {path for path in importers if not path.startswith("kiosk/ui/")}
+    assert outside_ui <= QTWIDGETS_OUTSIDE_UI
+
+
+def test_config_imports_no_qt() -> None:
+    assert {m for m in IMPORTS["kiosk/config.py"] if _within(m, "PySide6", "shiboken6")} == set()
+
+
+@pytest.mark.parametrize("path", [p for p in IMPORTS if p.startswith("kiosk/session/")])
+def test_session_does_not_reach_up_into_the_ui(path: str) -> None:
+    assert {m for m in IMPORTS[path] if _within(m, "kiosk.ui", "kiosk.app")} == set()
+
+
+def test_command_line_loads_qt_only_for_the_commands_that_need_it() -> None:
+    cli = KIOSK / "cli.py"
+    top_level = _imported(ast.parse(cli.read_text(encoding="utf-8")).body, cli)
+    assert {m for m in top_level if _within(m, "PySide6", "kiosk.ui", "kiosk.app")} == set()
