@@ -36,7 +36,9 @@ def _markdown() -> MarkdownIt:
     # html=False: any HTML in a leaflet stays literal text; it is never markup.
     # Tables are not in CommonMark; enabling them lets a table be refused by line instead of
     # showing up as a paragraph of | characters.
-    return MarkdownIt("commonmark", {"html": False}).enable("table").use(tasklists_plugin)
+    # Entities (&amp;) stay as typed too: staff see on screen exactly what they wrote.
+    md = MarkdownIt("commonmark", {"html": False}).enable("table").disable("entity")
+    return md.use(tasklists_plugin)
 
 
 def parse_leaflet(

@@ -93,9 +93,11 @@ class HomePage(_Page):
             ),
             TextRole.BODY,
         )
-        self._menu = QVBoxLayout()
+        menu = QWidget()
+        self._menu = QVBoxLayout(menu)
+        self._menu.setContentsMargins(0, 0, 0, 0)
         self._menu.setSpacing(metrics.gap_px * 2)
-        self.column.addLayout(self._menu)
+        self.column.addWidget(menu)
         self.questions_button: BigButton | None = None
         self._entries: list[QWidget] = []
         part: str | None = None
@@ -125,11 +127,17 @@ class HomePage(_Page):
         if columns == self._columns:
             return
         self._columns = columns
+        host = self._menu.parentWidget()
         for entry in self._entries:
-            entry.setParent(self.content)  # out of the old rows before they are deleted
-        while (item := self._menu.takeAt(0)) is not None:
-            if (old := item.widget()) is not None and old not in self._entries:
-                old.deleteLater()
+            entry.setParent(host)  # out of the old rows before they go
+        for index in reversed(range(self._menu.count())):
+            item = self._menu.itemAt(index)
+            if item is not None and (old := item.widget()) is not None:
+                # removeWidget deletes the layout item; one merely taken out would keep
+                # receiving the widget's size changes, and the new one would never hear them.
+                self._menu.removeWidget(old)
+                if old not in self._entries:
+                    old.deleteLater()
         row: QHBoxLayout | None = None
         for entry in self._entries:
             if isinstance(entry, TextView):  # a part heading starts a new row
@@ -137,11 +145,11 @@ class HomePage(_Page):
                 row = None
                 continue
             if row is None or row.count() == columns:
-                host = QWidget()
-                row = QHBoxLayout(host)
+                row_host = QWidget()
+                row = QHBoxLayout(row_host)
                 row.setContentsMargins(0, 0, 0, 0)
                 row.setSpacing(self._menu.spacing())
-                self._menu.addWidget(host)
+                self._menu.addWidget(row_host)
             row.addWidget(entry, 1)
         if row is not None and row.count() < columns:
             row.addStretch(columns - row.count())

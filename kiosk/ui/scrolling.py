@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QFont, QLinearGradient, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QScrollArea,
-    QScroller,
-    QScrollerProperties,
     QVBoxLayout,
     QWidget,
 )
 
 from kiosk.ui.buttons import BigButton, ButtonStyle
+from kiosk.ui.drag import DragScroller, DragState
 from kiosk.ui.metrics import Metrics
 
-SCROLL_ANIMATION_MS = 350
+PAGE_DOWN_MS = 350
 
 
 class _Fade(QWidget):
@@ -57,15 +56,10 @@ class ScrollPage(QScrollArea):
         self.content.setAutoFillBackground(False)
         self.column = QVBoxLayout(self.content)
         self.setWidget(self.content)
-        # A finger drag scrolls (touch screens also send it as a mouse drag). With no press
-        # delay a tap reaches the button under the finger at once, so it shows pressed and
-        # clicks even when the finger lifts quickly; a drag that starts on a button cancels it.
+        # A finger drag scrolls (touch screens send it as a mouse drag when nothing else takes
+        # the touch); a tap still reaches the control under the finger.
         viewport = self.viewport()
-        QScroller.grabGesture(viewport, QScroller.ScrollerGestureType.LeftMouseButtonGesture)
-        scroller = QScroller.scroller(viewport)
-        properties = scroller.scrollerProperties()
-        properties.setScrollMetric(QScrollerProperties.ScrollMetric.MousePressEventDelay, 0.0)
-        scroller.setScrollerProperties(properties)
+        self.dragging = DragScroller(viewport, self.verticalScrollBar(), metrics.screen.px(2.5))
         self._header: QWidget | None = None
         self._fade = _Fade(self)
         self.more_button = BigButton(self.tr("▼ More below"), metrics, ButtonStyle.SECONDARY, self)
@@ -98,16 +92,14 @@ class ScrollPage(QScrollArea):
     def page_down(self) -> None:
         """Scroll down by most of a screen, so the last visible line stays in view."""
         bar = self.verticalScrollBar()
-        target = min(bar.maximum(), bar.value() + round(self.viewport().height() * 0.75))
-        QScroller.scroller(self.viewport()).scrollTo(QPointF(0, target), SCROLL_ANIMATION_MS)
+        self.dragging.glide_to(bar.value() + round(self.viewport().height() * 0.75), PAGE_DOWN_MS)
 
     def scroller_active(self) -> bool:
         """Whether the page is still moving from a drag, a flick or a "More below" tap."""
-        state = QScroller.scroller(self.viewport()).state()
-        return state is not QScroller.State.Inactive
+        return self.dragging.state is not DragState.IDLE
 
     def to_top(self) -> None:
-        QScroller.scroller(self.viewport()).stop()
+        self.dragging.stop()
         self.verticalScrollBar().setValue(0)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

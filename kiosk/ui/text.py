@@ -41,6 +41,10 @@ class WrappedText:
     def text(self) -> str:
         return self._text
 
+    def shown_text(self) -> str:
+        """The characters actually laid out on screen."""
+        return self._doc.toPlainText()
+
     def set_text(self, text: str) -> None:
         if text != self._text:
             self._text = text
@@ -103,6 +107,10 @@ class TextView(QWidget):
         self.setAccessibleName(text)
         self.updateGeometry()
         self.update()
+
+    def shown_text(self) -> str:
+        """What the patient sees, character for character (markup is never interpreted)."""
+        return self._text.shown_text()
 
     def role(self) -> TextRole:
         return self._role

@@ -1,0 +1,152 @@
+"""Every page, at every screen size, text size and theme: nothing clipped, big targets, room to read."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QFontMetricsF
+from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
+
+from kiosk.app import Kiosk
+from kiosk.config import TEXT_SIZE_STEPS_PERCENT, THEMES, ScreenSpec
+from kiosk.session import HOME, Page
+from kiosk.ui.buttons import BigButton, QuestionRow
+from kiosk.ui.metrics import MIN_CAP_HEIGHT_MM, MIN_GAP_MM, MIN_TARGET_MM, TextRole
+from kiosk.ui.scrolling import ScrollPage
+from kiosk.ui.text import TextView
+
+from .conftest import SCREENS, KioskFactory
+
+
+def _pages(kiosk: Kiosk) -> list[Page]:
+    return [HOME, *(Page(i) for i in range(len(kiosk.leaflet.sections)))]
+
+
+def _settle(kiosk: Kiosk, page: Page) -> None:
+    kiosk.visit.go_to(page)
+    QApplication.processEvents()  # lets the layouts run, as the next frame would
+
+
+def _in_window(widget: QWidget, window: QWidget) -> QRect:
+    return QRect(widget.mapTo(window, widget.rect().topLeft()), widget.size())
+
+
+def _shown(root: QWidget, kind: type[QWidget]) -> list[QWidget]:
+    return [w for w in root.findChildren(kind) if w.isVisibleTo(root)]
+
+
+def _problems(kiosk: Kiosk, screen: ScreenSpec) -> list[str]:
+    """Everything a patient would notice is wrong with the page as it is laid out now."""
+    window = kiosk.window
+    page = window.current_page()
+    problems: list[str] = []
+    min_cap = screen.px_per_mm * MIN_CAP_HEIGHT_MM
+    target = screen.px(MIN_TARGET_MM)
+
+    # No horizontal scrolling, and the text column fits the screen.
+    if page.horizontalScrollBar().maximum() > 0 or page.content.width() > page.viewport().width():
+        problems.append("the page scrolls sideways")
+
+    for view in _shown(window, TextView):
+        assert isinstance(view, TextView)
+        name = f"text {view.text()[:30]!r}"
+        if view.heightForWidth(view.width()) > view.height():
+            problems.append(f"{name} is cut off at the bottom")
+        if view.minimumSizeHint().width() > view.width():
+            problems.append(f"{name} has a word wider than its box")
+        if view.text() and QFontMetricsF(view.role_font()).capHeight() < min_cap - 0.01:
+            problems.append(f"{name} has capitals under {MIN_CAP_HEIGHT_MM} mm")
+        rect = _in_window(view, window)
+        if rect.left() < 0 or rect.right() >= window.width():
+            problems.append(f"{name} runs off the side of the screen")
+
+    buttons = [b for b in _shown(window, QAbstractButton) if isinstance(b, BigButton | QuestionRow)]
+    for button in buttons:
+        name = f"button {button.text()[:30]!r}"
+        if not button.label_fits():
+            problems.append(f"{name}: its label is cut off")
+        if button.width() < target or button.height() < target:
+            problems.append(f"{name} is {button.width()}x{button.height()} px, under {target} px")
+        cap = QFontMetricsF(TextRole.LABEL.font(button.font())).capHeight()
+        if cap < min_cap - 0.01:
+            problems.append(f"{name} has capitals under {MIN_CAP_HEIGHT_MM} mm")
+        rect = _in_window(button, window)
+        if rect.left() < 0 or rect.right() >= window.width():
+            problems.append(f"{name} runs off the side of the screen")
+
+    # At least 3 mm between any two targets the patient can touch on the same surface (the
+    # fixed bars, or the scrolling page; the floating "More below" sits over the text fade).
+    gap = screen.px(MIN_GAP_MM)
+    surfaces: dict[QWidget | None, list[QAbstractButton]] = {}
+    for button in buttons:
+        if button is page.more_button:
+            continue
+        owner = next((p for p in _ancestors(button) if isinstance(p, ScrollPage)), None)
+        surfaces.setdefault(owner, []).append(button)
+    for group in surfaces.values():
+        for a, b in itertools.combinations(group, 2):
+            ra, rb = _in_window(a, window), _in_window(b, window)
+            dx = max(rb.left() - ra.right() - 1, ra.left() - rb.right() - 1)
+            dy = max(rb.top() - ra.bottom() - 1, ra.top() - rb.bottom() - 1)
+            if max(dx, dy) < gap:
+                problems.append(
+                    f"{a.text()[:20]!r} and {b.text()[:20]!r} are {max(dx, dy)} px apart"
+                )
+
+    # Room to read: the scrolling area shows at least three lines of body text.
+    line = QFontMetricsF(page.font()).lineSpacing()
+    if page.viewport().height() < 3 * line:
+        problems.append(f"only {page.viewport().height()} px left to read in")
+    return problems
+
+
+def _ancestors(widget: QWidget) -> list[QWidget]:
+    found = []
+    parent = widget.parentWidget()
+    while parent is not None:
+        found.append(parent)
+        parent = parent.parentWidget()
+    return found
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("screen_name", list(SCREENS))
+def test_every_page_fits_at_every_text_size(
+    make_kiosk: KioskFactory, screen_name: str, theme: str
+) -> None:
+    screen = SCREENS[screen_name]
+    kiosk = make_kiosk(screen)
+    kiosk.visit.set_theme(theme)
+    kiosk.visit.set_ticked(2, True)  # a ticked row is drawn bolder: check it too
+    problems: list[str] = []
+    for step, page in itertools.product(range(len(TEXT_SIZE_STEPS_PERCENT)), _pages(kiosk)):
+        kiosk.visit.set_text_step(step)
+        _settle(kiosk, page)
+        where = f"{screen_name} {TEXT_SIZE_STEPS_PERCENT[step]} % page {page.section}"
+        problems += [f"{where}: {problem}" for problem in _problems(kiosk, screen)]
+    assert not problems, "\n".join(problems[:40])
+
+
+def test_body_text_capitals_are_at_least_4_8_mm_on_the_default_screen(kiosk: Kiosk) -> None:
+    kiosk.visit.go_to(Page(1))
+    body = next(
+        v for v in _shown(kiosk.window.current_page(), TextView) if v.role() is TextRole.BODY
+    )
+    cap_px = QFontMetricsF(body.role_font()).capHeight()
+    screen = ScreenSpec()
+    assert screen.mm(cap_px) >= MIN_CAP_HEIGHT_MM
+    assert 26 <= body.role_font().pixelSize() <= 32  # "about 28 px" on a 21.5 inch 1080p screen
+
+
+def test_text_size_grows_the_text_and_the_buttons_with_it(kiosk: Kiosk) -> None:
+    kiosk.visit.go_to(HOME)
+    button = kiosk.window.home_page.questions_button
+    assert button is not None
+    QApplication.processEvents()
+    small_text, small_height = button.font().pixelSize(), button.height()
+    kiosk.visit.set_text_step(len(TEXT_SIZE_STEPS_PERCENT) - 1)
+    QApplication.processEvents()
+    assert button.font().pixelSize() >= 2 * small_text - 1
+    assert button.height() > small_height
