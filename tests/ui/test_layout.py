@@ -1,4 +1,4 @@
-"""Every page, at every screen size, text size and theme: nothing clipped, big targets, room to read."""
+"""Every page, screen size, text size and theme: nothing clipped, big targets, room to read."""
 
 from __future__ import annotations
 
@@ -39,16 +39,22 @@ def _shown(root: QWidget, kind: type[QWidget]) -> list[QWidget]:
 
 def _problems(kiosk: Kiosk, screen: ScreenSpec) -> list[str]:
     """Everything a patient would notice is wrong with the page as it is laid out now."""
-    window = kiosk.window
-    page = window.current_page()
+    page = kiosk.window.current_page()
     problems: list[str] = []
-    min_cap = screen.px_per_mm * MIN_CAP_HEIGHT_MM
-    target = screen.px(MIN_TARGET_MM)
-
     # No horizontal scrolling, and the text column fits the screen.
     if page.horizontalScrollBar().maximum() > 0 or page.content.width() > page.viewport().width():
         problems.append("the page scrolls sideways")
+    # Room to read: the scrolling area shows at least three lines of body text.
+    line = QFontMetricsF(page.font()).lineSpacing()
+    if page.viewport().height() < 3 * line:
+        problems.append(f"only {page.viewport().height()} px left to read in")
+    return problems + _text_problems(kiosk, screen) + _button_problems(kiosk, screen)
 
+
+def _text_problems(kiosk: Kiosk, screen: ScreenSpec) -> list[str]:
+    window = kiosk.window
+    problems: list[str] = []
+    min_cap = screen.px_per_mm * MIN_CAP_HEIGHT_MM
     for view in _shown(window, TextView):
         assert isinstance(view, TextView)
         name = f"text {view.text()[:30]!r}"
@@ -61,7 +67,15 @@ def _problems(kiosk: Kiosk, screen: ScreenSpec) -> list[str]:
         rect = _in_window(view, window)
         if rect.left() < 0 or rect.right() >= window.width():
             problems.append(f"{name} runs off the side of the screen")
+    return problems
 
+
+def _button_problems(kiosk: Kiosk, screen: ScreenSpec) -> list[str]:
+    window = kiosk.window
+    page = window.current_page()
+    problems: list[str] = []
+    min_cap = screen.px_per_mm * MIN_CAP_HEIGHT_MM
+    target = screen.px(MIN_TARGET_MM)
     buttons = [b for b in _shown(window, QAbstractButton) if isinstance(b, BigButton | QuestionRow)]
     for button in buttons:
         name = f"button {button.text()[:30]!r}"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from pytestqt.qtbot import QtBot
 
 from kiosk.app import Kiosk
 from kiosk.ui.buttons import BigButton, QuestionRow
@@ -31,9 +30,7 @@ def test_every_text_colour_pair_reaches_7_to_1(theme: Theme) -> None:
 
 
 @pytest.mark.parametrize("theme_name", list(THEMES))
-def test_controls_paint_only_with_the_themes_text_pairs(
-    qtbot: QtBot, kiosk: Kiosk, theme_name: str
-) -> None:
+def test_controls_paint_only_with_the_themes_text_pairs(kiosk: Kiosk, theme_name: str) -> None:
     """Every state a control can be in (normal, pressed, ticked, off) draws a checked pair."""
     theme = THEMES[theme_name]
     kiosk.visit.set_theme(theme_name)
