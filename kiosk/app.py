@@ -6,7 +6,7 @@ import logging
 import sys
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QMessageLogContext, Qt, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 from kiosk.config import Config, ScreenSpec
@@ -17,6 +17,7 @@ from kiosk.ui.metrics import Metrics
 from kiosk.ui.window import KioskWindow, window_flags
 
 log = logging.getLogger("kiosk.init")
+qt_log = logging.getLogger("kiosk.qt")
 
 
 @dataclass
@@ -34,10 +35,29 @@ def application(argv: list[str] | None = None) -> QApplication:
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
+    qInstallMessageHandler(_log_qt_message)
     app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("clinic-kiosk")
     app.setStyle("Fusion")  # the same look on every platform; colours come from our palette
     return app
+
+
+_QT_LEVELS = {
+    QtMsgType.QtDebugMsg: logging.DEBUG,
+    QtMsgType.QtInfoMsg: logging.INFO,
+    QtMsgType.QtWarningMsg: logging.WARNING,
+    QtMsgType.QtCriticalMsg: logging.ERROR,
+    QtMsgType.QtFatalMsg: logging.CRITICAL,
+}
+# Said by Qt's offscreen platform for every window; it means nothing to staff.
+_QT_NOISE = ("This plugin does not support propagateSizeHints",)
+
+
+def _log_qt_message(kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
+    """Qt's own messages go to the kiosk's log, with everything else staff may read."""
+    if message.startswith(_QT_NOISE):
+        return
+    qt_log.log(_QT_LEVELS.get(kind, logging.WARNING), "%s", message)
 
 
 def build(config: Config, screen: ScreenSpec | None = None, windowed: bool = True) -> Kiosk:

@@ -34,6 +34,18 @@ def _size(value: str) -> tuple[int, int]:
     return width, height
 
 
+def _diagonal(value: str) -> float:
+    try:
+        inches = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"diagonal must be inches like 21.5, not {value!r}"
+        ) from None
+    if not 5.0 <= inches <= 100.0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"diagonal {value} is out of range (5 to 100 inches)")
+    return inches
+
+
 def _ticks(value: str) -> list[int]:
     try:
         return [int(part) for part in value.split(",") if part.strip()]
@@ -66,7 +78,7 @@ def _parser() -> _Parser:
     )
     shot.add_argument("--theme", choices=THEMES, default=None)
     shot.add_argument("--tick", type=_ticks, default=[], help="tick these questions, e.g. 1,3")
-    shot.add_argument("--diagonal", type=float, default=None, help="screen diagonal in inches")
+    shot.add_argument("--diagonal", type=_diagonal, default=None, help="screen diagonal in inches")
 
     content = commands.add_parser("content", help="content pack tools")
     content_commands = content.add_subparsers(dest="content_command", parser_class=_Parser)
@@ -78,11 +90,11 @@ def _parser() -> _Parser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the process exit status."""
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
     parser = _parser()
     args = parser.parse_args(argv)
+    # The running kiosk logs what it does for staff; one-shot commands only say what is wrong.
+    level = logging.INFO if args.command is None else logging.WARNING
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.command == "content":
         return _check_content(args.path)
 

@@ -260,6 +260,8 @@ class _SectionBuilder:
             text = " ".join(t for t in texts if t)
             if not text:
                 raise ContentError(self._path, line, "the list item has no text")
+            if not is_task and text.lower() in ("[ ]", "[x]"):
+                raise ContentError(self._path, line, "the question has no text after - [ ]")
             kind = BlockKind.QUESTION if is_task else BlockKind.LIST_ITEM
             items.append((is_task, _block(kind, text, line)))
             index += 1

@@ -254,3 +254,28 @@ def test_question_list_items_become_questions(write_pack: PackWriter) -> None:
     leaflet = _load(write_pack(VALID))
     kinds = [block.kind for block in leaflet.questions_section.body]
     assert kinds == [BlockKind.QUESTION, BlockKind.QUESTION]
+
+
+def test_an_empty_question_is_named_as_such(tmp_path: Path) -> None:
+    path = tmp_path / "en.md"
+    path.write_text(
+        '+++\ntitle = "T"\nlanguage = "en"\nsource = "S"\n+++\n\n## A\n\nText.\n\n'
+        "## Questions\n\n- [ ] One?\n- [ ]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ContentError) as caught:
+        check_path(path)
+    assert caught.value.line == 14
+    assert "has no text" in caught.value.problem
+
+
+def test_a_single_leaflet_file_must_match_the_configured_language(tmp_path: Path) -> None:
+    path = tmp_path / "leaflet.md"
+    path.write_text(
+        '+++\ntitle = "T"\nlanguage = "es"\nsource = "S"\n+++\n\n## A\n\nTexto.\n\n'
+        "## Preguntas\n\n- [ ] ¿Una?\n",
+        encoding="utf-8",
+    )
+    assert [leaflet.language for leaflet in check_path(path)] == ["es"]
+    with pytest.raises(ContentError, match="in 'es' but the kiosk is set to 'en'"):
+        load_leaflet(path, "en")
