@@ -201,7 +201,6 @@ class QuestionsPage(_Page):
         section = leaflet.questions_section
         self.add_text(section.heading, TextRole.HEADING)
         _add_blocks(self, section.body)
-        self.end_column()
         self.add_text(
             self.tr("Touch a question to tick it. Touch it again to take the tick away."),
             TextRole.BODY,

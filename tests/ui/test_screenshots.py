@@ -33,12 +33,17 @@ def xvfb_display() -> Iterator[str]:
     )
     os.close(write_end)
     try:
-        ready, _, _ = select.select([read_end], [], [], 30)
-        if not ready:
-            pytest.fail("Xvfb did not start within 30 s")
-        number = os.read(read_end, 32).decode().strip()
+        # Xvfb writes the number and its newline separately, and exits if the pipe is closed
+        # in between: read up to the newline.
+        data = b""
+        while not data.endswith(b"\n"):
+            ready, _, _ = select.select([read_end], [], [], 30)
+            chunk = os.read(read_end, 32) if ready else b""
+            if not chunk:
+                pytest.fail("Xvfb did not start within 30 s")
+            data += chunk
         os.close(read_end)
-        yield f":{number}"
+        yield f":{data.decode().strip()}"
     finally:
         server.terminate()
         server.wait(timeout=10)

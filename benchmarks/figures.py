@@ -1,0 +1,173 @@
+"""Prints the kiosk's headline figures: type size, touch targets, contrast and start-up time.
+
+    .venv/bin/python benchmarks/figures.py [--runs 5]
+
+Start-up is measured from launching ``python -m kiosk --windowed`` to the first frame of the
+home screen painted on a private Xvfb (the benchmark starts and stops it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import select
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+# Run by the child process: the real start path, plus a filter that reports the first frame.
+_CHILD = """
+import sys, time
+from PySide6.QtCore import QEvent, QObject
+from kiosk.app import application
+from kiosk.ui.window import KioskWindow
+
+class FirstFrame(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and isinstance(watched, KioskWindow):
+            print(f"painted {time.time():.6f}", flush=True)
+            application().exit(0)
+        return False
+
+app = application()
+first_frame = FirstFrame()
+app.installEventFilter(first_frame)
+from kiosk.cli import main
+sys.exit(main(["--windowed"]))
+"""
+
+
+def _start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
+    read_end, write_end = os.pipe()
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
+        pass_fds=(write_end,),
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_end)
+    display = ":" + read_display_number(read_end)
+    return server, display
+
+
+def read_display_number(read_end: int, timeout_s: float = 30) -> str:
+    """Read the display number Xvfb writes to ``-displayfd``, up to its newline.
+
+    Xvfb writes the number and the newline separately and exits if the second write fails,
+    so the pipe must stay open until the newline has arrived.
+    """
+    data = b""
+    deadline = time.monotonic() + timeout_s
+    while not data.endswith(b"\n"):
+        ready, _, _ = select.select([read_end], [], [], max(0.0, deadline - time.monotonic()))
+        chunk = os.read(read_end, 32) if ready else b""
+        if not chunk:
+            raise RuntimeError("Xvfb did not report its display number")
+        data += chunk
+    os.close(read_end)
+    return data.decode().strip()
+
+
+def startup_seconds(runs: int) -> list[float]:
+    server, display = _start_xvfb()
+    env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb", "PYTHONPATH": str(REPO)}
+    times = []
+    try:
+        for _ in range(runs):
+            started = time.time()
+            child = subprocess.run(
+                [sys.executable, "-c", _CHILD], env=env, capture_output=True, text=True, check=False
+            )
+            if child.returncode != 0:
+                raise SystemExit(f"the kiosk failed to start:\n{child.stderr}")
+            out = child.stdout
+            painted = float(
+                next(line for line in out.splitlines() if line.startswith("painted")).split()[1]
+            )
+            times.append(painted - started)
+    finally:
+        server.terminate()
+        server.wait()
+    return times
+
+
+def layout_figures() -> dict[str, float]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QFontMetricsF
+    from PySide6.QtWidgets import QAbstractButton, QApplication
+
+    from kiosk.app import build
+    from kiosk.config import TEXT_SIZE_STEPS_PERCENT, Config, ScreenSpec
+    from kiosk.session import HOME, Page
+    from kiosk.ui.contrast import contrast_ratio
+    from kiosk.ui.metrics import TextRole
+    from kiosk.ui.text import TextView
+    from kiosk.ui.theme import THEMES
+
+    figures: dict[str, float] = {}
+    default = ScreenSpec()
+    kiosk = build(Config(), screen=default)
+    kiosk.window.resize(default.width_px, default.height_px)
+    kiosk.window.show()
+    QApplication.processEvents()
+    kiosk.visit.go_to(Page(1))
+    QApplication.processEvents()
+    body = next(
+        v for v in kiosk.window.current_page().findChildren(TextView) if v.role() is TextRole.BODY
+    )
+    cap_px = QFontMetricsF(body.role_font()).capHeight()
+    figures["body text pixel size (px)"] = body.role_font().pixelSize()
+    figures["body capital height (px)"] = cap_px
+    figures["body capital height (mm)"] = default.mm(cap_px)
+    kiosk.window.close()
+
+    smallest_mm = float("inf")
+    screens = [
+        ScreenSpec(1920, 1080, 21.5),
+        ScreenSpec(1080, 1920, 21.5),
+        ScreenSpec(1280, 800, 10.1),
+    ]
+    for screen in screens:
+        kiosk = build(Config(), screen=screen)
+        kiosk.window.resize(screen.width_px, screen.height_px)
+        kiosk.window.show()
+        pages = [HOME, *(Page(i) for i in range(len(kiosk.leaflet.sections)))]
+        for step, page in itertools.product(range(len(TEXT_SIZE_STEPS_PERCENT)), pages):
+            kiosk.visit.set_text_step(step)
+            kiosk.visit.go_to(page)
+            QApplication.processEvents()
+            for button in kiosk.window.findChildren(QAbstractButton):
+                if button.isVisibleTo(kiosk.window):
+                    smallest_mm = min(smallest_mm, screen.mm(min(button.width(), button.height())))
+        kiosk.window.close()
+    figures["smallest touch target, any screen/size/page (mm)"] = smallest_mm
+    figures["lowest text contrast, both themes (:1)"] = min(
+        contrast_ratio(fg, bg)
+        for theme in THEMES.values()
+        for fg, bg in theme.text_pairs().values()
+    )
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="start-up runs (the first is cold)")
+    args = parser.parse_args()
+    for name, value in layout_figures().items():
+        print(f"{name:55} {value:8.2f}")
+    times = startup_seconds(args.runs)
+    print(f"{'start-up to home screen painted, first run (s)':55} {times[0]:8.3f}")
+    if len(times) > 1:
+        print(
+            f"{'start-up to home screen painted, median of the rest (s)':55} "
+            f"{statistics.median(times[1:]):8.3f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Renders the README's screenshots with `kiosk screenshot` (offscreen; no display needed).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+kiosk=(.venv/bin/python -m kiosk screenshot)
+out=docs/screenshots
+mkdir -p "$out"
+for page in home intro section:1 section:2 section:3 section:4 section:5 section:6 questions; do
+  name=${page/:/-}
+  "${kiosk[@]}" --page "$page" --size 1920x1080 --tick 2,4 --out "$out/landscape-$name.png"
+  "${kiosk[@]}" --page "$page" --size 1080x1920 --tick 2,4 --out "$out/portrait-$name.png"
+done
+"${kiosk[@]}" --page questions --size 1920x1080 --tick 2,4 --theme high_contrast \
+  --out "$out/landscape-questions-high-contrast.png"
+"${kiosk[@]}" --page section:1 --size 1280x800 --diagonal 10.1 --text-size 5 \
+  --out "$out/tablet-section-1-200-percent.png"
