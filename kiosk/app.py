@@ -6,7 +6,7 @@ import logging
 import sys
 from dataclasses import dataclass
 
-from PySide6.QtCore import QMessageLogContext, Qt, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 from kiosk.config import Config, ScreenSpec
@@ -89,6 +89,10 @@ def run(config: Config, windowed: bool) -> int:
         kiosk.window.resize(config.screen.width_px, config.screen.height_px)
         kiosk.window.show()
     else:
-        kiosk.window.setWindowState(Qt.WindowState.WindowFullScreen)
+        # Kiosks often run X with no window manager, which ignores a full-screen request:
+        # cover the screen ourselves as well.
+        screen = kiosk.app.primaryScreen()
+        if screen is not None:
+            kiosk.window.setGeometry(screen.geometry())
         kiosk.window.showFullScreen()
     return kiosk.app.exec()

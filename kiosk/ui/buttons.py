@@ -24,25 +24,30 @@ class ButtonStyle(Enum):
     SECONDARY = "secondary"  # outlined: settings and less frequent actions
 
 
-class BigButton(QAbstractButton):
-    """A touch button at least 15 mm square whose label wraps instead of being cut off."""
+class _TouchControl(QAbstractButton):
+    """What every touch control shares: a wrapping label that follows the inherited font, a
+    height that follows the width, and a focus ring for keys only.
+    """
 
     def __init__(
         self,
         text: str,
         metrics: Metrics,
-        style: ButtonStyle = ButtonStyle.PRIMARY,
-        parent: QWidget | None = None,
+        *,
+        role: TextRole,
+        alignment: Qt.AlignmentFlag,
+        horizontal: QSizePolicy.Policy,
+        parent: QWidget | None,
     ) -> None:
         super().__init__(parent)
         self._metrics = metrics
-        self._style = style
-        self._label = WrappedText(text, Qt.AlignmentFlag.AlignCenter)
+        self._role = role
+        self._label = WrappedText(text, alignment)
         self.setText(text)
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # touch leaves no focus ring behind
         # Not Fixed vertically: a layout caps a Fixed widget at its one-line size hint, which
         # would cut off a label that wraps.
-        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy = QSizePolicy(horizontal, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
         self._apply_font()
@@ -54,13 +59,8 @@ class BigButton(QAbstractButton):
         self.updateGeometry()
         self.update()
 
-    def _padding(self) -> tuple[int, int]:
-        em = self.font().pixelSize()
-        screen = self._metrics.screen
-        return max(screen.px(3), em // 2), max(screen.px(2.5), round(em * 0.3))
-
     def _apply_font(self) -> None:
-        self._label.set_font(TextRole.LABEL.font(self.font()))
+        self._label.set_font(self._role.font(self.font()))
         self.updateGeometry()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -74,6 +74,32 @@ class BigButton(QAbstractButton):
 
     def hasHeightForWidth(self) -> bool:
         return True
+
+
+class BigButton(_TouchControl):
+    """A touch button at least 15 mm square whose label wraps instead of being cut off."""
+
+    def __init__(
+        self,
+        text: str,
+        metrics: Metrics,
+        style: ButtonStyle = ButtonStyle.PRIMARY,
+        parent: QWidget | None = None,
+    ) -> None:
+        self._style = style
+        super().__init__(
+            text,
+            metrics,
+            role=TextRole.LABEL,
+            alignment=Qt.AlignmentFlag.AlignCenter,
+            horizontal=QSizePolicy.Policy.Preferred,
+            parent=parent,
+        )
+
+    def _padding(self) -> tuple[int, int]:
+        em = self.font().pixelSize()
+        screen = self._metrics.screen
+        return max(screen.px(3), em // 2), max(screen.px(2.5), round(em * 0.3))
 
     def heightForWidth(self, width: int) -> int:
         pad_x, pad_y = self._padding()
@@ -144,21 +170,20 @@ class BigButton(QAbstractButton):
         self._label.draw(painter, pad_x, (self.height() - height) // 2, width, text)
 
 
-class QuestionRow(QAbstractButton):
+class QuestionRow(_TouchControl):
     """One question as a full-width row: touching anywhere on it ticks or unticks it."""
 
     def __init__(self, number: int, text: str, metrics: Metrics, parent: QWidget | None = None):
-        super().__init__(parent)
+        super().__init__(
+            text,
+            metrics,
+            role=TextRole.BODY,
+            alignment=Qt.AlignmentFlag.AlignLeft,
+            horizontal=QSizePolicy.Policy.Expanding,
+            parent=parent,
+        )
         self.number = number
-        self._metrics = metrics
-        self._label = WrappedText(text, Qt.AlignmentFlag.AlignLeft)
-        self.setText(text)
         self.setCheckable(True)
-        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        policy.setHeightForWidth(True)
-        self.setSizePolicy(policy)
-        self._apply_font()
 
     def _box_px(self) -> int:
         return max(self._metrics.screen.px(12), round(self.font().pixelSize() * 1.4))
@@ -168,22 +193,6 @@ class QuestionRow(QAbstractButton):
 
     def _text_x(self) -> int:
         return 2 * self._padding() + self._box_px()
-
-    def _apply_font(self) -> None:
-        self._label.set_font(TextRole.BODY.font(self.font()))
-        self.updateGeometry()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.FontChange:
-            self._apply_font()
-        super().changeEvent(event)
-
-    def focusInEvent(self, event: QFocusEvent) -> None:
-        self.setProperty("keyboard_focus", event.reason() in _KEYBOARD_REASONS)
-        super().focusInEvent(event)
-
-    def hasHeightForWidth(self) -> bool:
-        return True
 
     def heightForWidth(self, width: int) -> int:
         pad = self._padding()

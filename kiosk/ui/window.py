@@ -192,12 +192,6 @@ class KioskWindow(QWidget):
         ticked = self._visit.ticked
         label = self.tr("☑ My questions ({0})").format(len(ticked))
         self.questions_button.set_label(label)
-        if self.home_page.questions_button is not None:
-            self.home_page.questions_button.set_label(
-                self.tr("{0} ({1} ticked)").format(
-                    self._leaflet.questions_section.heading, len(ticked)
-                )
-            )
         self.questions_page.show_ticked(ticked)
 
     def _on_text_step_changed(self, step: int) -> None:

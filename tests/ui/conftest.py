@@ -20,7 +20,7 @@ PORTRAIT = ScreenSpec(1080, 1920, 21.5)
 TABLET = ScreenSpec(1280, 800, 10.1)
 SCREENS = {"landscape": LANDSCAPE, "portrait": PORTRAIT, "tablet": TABLET}
 
-KioskFactory = Callable[[ScreenSpec], Kiosk]
+KioskFactory = Callable[..., Kiosk]
 
 
 @pytest.fixture
@@ -28,8 +28,8 @@ def make_kiosk(qtbot: QtBot) -> Iterator[KioskFactory]:
     """Build a kiosk on the built-in defaults, shown on a screen of the given size."""
     built: list[Kiosk] = []
 
-    def make(screen: ScreenSpec = LANDSCAPE) -> Kiosk:
-        kiosk = build(Config(), screen=screen)
+    def make(screen: ScreenSpec = LANDSCAPE, config: Config | None = None) -> Kiosk:
+        kiosk = build(config or Config(), screen=screen)
         qtbot.addWidget(kiosk.window)
         kiosk.window.resize(screen.width_px, screen.height_px)
         kiosk.window.show()

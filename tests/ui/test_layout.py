@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect
@@ -10,7 +11,7 @@ from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
 from kiosk.app import Kiosk
-from kiosk.config import TEXT_SIZE_STEPS_PERCENT, THEMES, ScreenSpec
+from kiosk.config import TEXT_SIZE_STEPS_PERCENT, THEMES, Config, ScreenSpec
 from kiosk.session import HOME, Page
 from kiosk.ui.buttons import BigButton, QuestionRow
 from kiosk.ui.metrics import MIN_CAP_HEIGHT_MM, MIN_GAP_MM, MIN_TARGET_MM, TextRole
@@ -164,3 +165,27 @@ def test_text_size_grows_the_text_and_the_buttons_with_it(kiosk: Kiosk) -> None:
     QApplication.processEvents()
     assert button.font().pixelSize() >= 2 * small_text - 1
     assert button.height() > small_height
+
+
+LONG_WORD = "Pneumonoultramicroscopicsilicovolcanoconiosis" * 2
+
+
+def test_a_word_longer_than_the_screen_wraps_instead_of_running_off(
+    make_kiosk: KioskFactory, tmp_path: Path
+) -> None:
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "en.md").write_text(
+        f'+++\ntitle = "{LONG_WORD}"\nlanguage = "en"\nsource = "S"\n+++\n\n'
+        f"## {LONG_WORD}\n\nA {LONG_WORD} word.\n\n- {LONG_WORD}\n\n"
+        f"## Questions\n\n- [ ] Is {LONG_WORD} a question?\n",
+        encoding="utf-8",
+    )
+    screen = SCREENS["portrait"]
+    kiosk = make_kiosk(screen, Config(content_pack=pack))
+    kiosk.visit.set_text_step(len(TEXT_SIZE_STEPS_PERCENT) - 1)
+    problems: list[str] = []
+    for page in _pages(kiosk):
+        _settle(kiosk, page)
+        problems += _problems(kiosk, screen)
+    assert not problems, "\n".join(problems)

@@ -45,8 +45,6 @@ def test_the_count_follows_on_every_page(qtbot: QtBot, kiosk: Kiosk) -> None:
     assert window.questions_page.count_text.text() == "Questions ticked: 2 of 5"
     tap(qtbot, window.home_button)
     assert _count_label(kiosk) == "☑ My questions (2)"
-    assert window.home_page.questions_button is not None
-    assert window.home_page.questions_button.text().endswith("(2 ticked)")
     while window.next_button.isVisible():
         tap(qtbot, window.next_button)
         assert _count_label(kiosk) == "☑ My questions (2)"
