@@ -136,13 +136,15 @@ class BigButton(_TouchControl):
                 palette.color(group, _ROLE.ButtonText),
                 (palette.color(group, _ROLE.ButtonText)),
             )
-        if self.isDown():
+        if self.isDown() or self.isChecked():
+            # A switch that is on (Contrast) looks pressed in, in either theme.
+            border = _ROLE.Dark if self.isDown() else _ROLE.Mid
             return (
                 palette.color(_ROLE.Dark),
                 palette.color(_ROLE.BrightText),
-                palette.color(_ROLE.Dark),
+                palette.color(border),
             )
-        if self._style is ButtonStyle.SECONDARY and not self.isChecked():
+        if self._style is ButtonStyle.SECONDARY:
             return palette.color(_ROLE.Base), palette.color(_ROLE.Text), palette.color(_ROLE.Mid)
         return (
             palette.color(_ROLE.Button),
