@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.config import Config, ScreenSpec
 from kiosk.content import Leaflet, load_leaflet
+from kiosk.narration.narrator import Narrator
+from kiosk.narration.pronounce import LexiconError, load_lexicon
 from kiosk.session import Visit, VisitDefaults
 from kiosk.ui.fonts import load_fonts
 from kiosk.ui.metrics import Metrics
@@ -28,6 +30,13 @@ class Kiosk:
     leaflet: Leaflet
     visit: Visit
     window: KioskWindow
+    narrator: Narrator | None
+
+    def close(self) -> None:
+        """Stop speaking and end the speech worker; the window closes."""
+        if self.narrator is not None:
+            self.narrator.shutdown()
+        self.window.close()
 
 
 def application(argv: list[str] | None = None) -> QApplication:
@@ -60,17 +69,29 @@ def _log_qt_message(kind: QtMsgType, _context: QMessageLogContext, message: str)
     qt_log.log(_QT_LEVELS.get(kind, logging.WARNING), "%s", message)
 
 
-def build(config: Config, screen: ScreenSpec | None = None, windowed: bool = True) -> Kiosk:
-    """Build the kiosk from its configuration. Raises ``ContentError`` for a broken pack."""
+def build(
+    config: Config,
+    screen: ScreenSpec | None = None,
+    windowed: bool = True,
+    narration: bool = True,
+) -> Kiosk:
+    """Build the kiosk from its configuration. Raises ``ContentError`` for a broken pack.
+
+    ``narration=False`` leaves out reading aloud (no speech worker, no audio device), for
+    rendering screenshots; the Listen button then shows but does nothing.
+    """
     app = application()
     leaflet = load_leaflet(config.content_pack, config.language)
     family = load_fonts()
     metrics = Metrics.for_screen(screen or config.screen, family)
     visit = Visit(
         len(leaflet.questions),
-        VisitDefaults.from_percent(config.text_size_percent, config.theme),
+        VisitDefaults.from_settings(
+            config.text_size_percent, config.theme, config.speech_rate_wpm, config.volume_percent
+        ),
     )
-    window = KioskWindow(leaflet, visit, metrics)
+    narrator = _narrator(config, leaflet, visit) if narration else None
+    window = KioskWindow(leaflet, visit, metrics, narrator)
     window.setWindowFlags(window_flags(windowed))
     log.info(
         "kiosk built: %s (%s), body text %d px, %d sections",
@@ -79,7 +100,33 @@ def build(config: Config, screen: ScreenSpec | None = None, windowed: bool = Tru
         metrics.body_px,
         len(leaflet.sections),
     )
-    return Kiosk(app, leaflet, visit, window)
+    return Kiosk(app, leaflet, visit, window, narrator)
+
+
+def _narrator(config: Config, leaflet: Leaflet, visit: Visit) -> Narrator:
+    """The narrator, wired so that any other action of the patient silences it at once."""
+    pack = config.content_pack if config.content_pack.is_dir() else config.content_pack.parent
+    lexicon_path = pack / f"pronunciation-{leaflet.language}.toml"
+    try:
+        lexicon = load_lexicon(lexicon_path)
+    except LexiconError as error:
+        log.warning("pronunciation list ignored: %s", error)
+        lexicon = {}
+    narrator = Narrator(leaflet.language, config.voice or None, lexicon)
+    narrator.set_rate(visit.rate_wpm)
+    narrator.set_volume(visit.volume)
+    visit.rate_changed.connect(narrator.set_rate)
+    visit.volume_changed.connect(narrator.set_volume)
+    for interruption in (
+        visit.page_changed,
+        visit.ticked_changed,
+        visit.text_step_changed,
+        visit.theme_changed,
+        visit.was_reset,
+    ):
+        interruption.connect(narrator.stop)
+    narrator.check()
+    return narrator
 
 
 def run(config: Config, windowed: bool) -> int:
@@ -95,4 +142,5 @@ def run(config: Config, windowed: bool) -> int:
         if screen is not None:
             kiosk.window.setGeometry(screen.geometry())
         kiosk.window.showFullScreen()
+    kiosk.app.aboutToQuit.connect(kiosk.close)
     return kiosk.app.exec()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import multiprocessing
 import os
 import sys
 from pathlib import Path
@@ -80,6 +81,11 @@ def _parser() -> _Parser:
     shot.add_argument("--tick", type=_ticks, default=[], help="tick these questions, e.g. 1,3")
     shot.add_argument("--diagonal", type=_diagonal, default=None, help="screen diagonal in inches")
 
+    speak = commands.add_parser("speak", help="write what Listen says on a page to a WAV file")
+    speak.add_argument("--page", required=True, help="home, intro, questions or section:N")
+    speak.add_argument("--out", type=Path, required=True, help="WAV file to write")
+    speak.add_argument("--tick", type=_ticks, default=[], help="tick these questions, e.g. 1,3")
+
     content = commands.add_parser("content", help="content pack tools")
     content_commands = content.add_subparsers(dest="content_command", parser_class=_Parser)
     content_commands.required = True
@@ -90,6 +96,8 @@ def _parser() -> _Parser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the process exit status."""
+    # The speech worker is a spawned process: in a PyInstaller bundle it re-enters here.
+    multiprocessing.freeze_support()
     parser = _parser()
     args = parser.parse_args(argv)
     # The running kiosk logs what it does for staff; one-shot commands only say what is wrong.
@@ -103,27 +111,45 @@ def main(argv: list[str] | None = None) -> int:
         log.warning("%s", problem)
     if args.content is not None:
         config = Config(**{**config.__dict__, "content_pack": args.content})
+    command = {"screenshot": _screenshot, "speak": _speak}.get(args.command, _run)
+    return command(args, config)
 
-    if args.command == "screenshot":
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        from kiosk.ui.screenshot import ScreenshotError, take_screenshot
 
-        try:
-            take_screenshot(
-                config,
-                page=args.page,
-                size=args.size,
-                out=args.out,
-                text_step=None if args.text_size is None else args.text_size - 1,
-                theme=args.theme,
-                ticks=args.tick,
-                diagonal_in=args.diagonal,
-            )
-        except (ContentError, ScreenshotError) as error:
-            sys.stderr.write(f"kiosk: {error}\n")
-            return 1
-        return 0
+def _screenshot(args: argparse.Namespace, config: Config) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from kiosk.ui.screenshot import ScreenshotError, take_screenshot
 
+    try:
+        take_screenshot(
+            config,
+            page=args.page,
+            size=args.size,
+            out=args.out,
+            text_step=None if args.text_size is None else args.text_size - 1,
+            theme=args.theme,
+            ticks=args.tick,
+            diagonal_in=args.diagonal,
+        )
+    except (ContentError, ScreenshotError) as error:
+        sys.stderr.write(f"kiosk: {error}\n")
+        return 1
+    return 0
+
+
+def _speak(args: argparse.Namespace, config: Config) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from kiosk.ui.page_audio import SpeakError, write_page_audio
+
+    try:
+        sentences = write_page_audio(config, page=args.page, out=args.out, ticks=args.tick)
+    except (ContentError, SpeakError) as error:
+        sys.stderr.write(f"kiosk: {error}\n")
+        return 1
+    print(f"{args.out}: {len(sentences)} sentences")
+    return 0
+
+
+def _run(args: argparse.Namespace, config: Config) -> int:
     if not _has_display():
         sys.stderr.write(
             "kiosk: no display found; start it from the desktop session "

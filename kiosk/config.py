@@ -13,6 +13,8 @@ from typing import Any
 from kiosk.content import SUPPORTED_LANGUAGES
 
 TEXT_SIZE_STEPS_PERCENT = (100, 125, 150, 175, 200)
+SPEECH_RATES_WPM = (110, 135, 160, 185)  # slower and faster step through these
+VOLUMES_PERCENT = (25, 50, 75, 100)  # quieter and louder step through these
 THEMES = ("standard", "high_contrast")
 
 
@@ -65,6 +67,9 @@ class Config:
     screen: ScreenSpec = field(default_factory=ScreenSpec)
     text_size_percent: int = 100
     theme: str = "standard"
+    voice: str = ""  # an eSpeak NG voice name; empty: the language's usual voice
+    speech_rate_wpm: int = 135
+    volume_percent: int = 75
 
 
 @dataclass(frozen=True)
@@ -90,8 +95,19 @@ _CHOICES: dict[str, tuple[Any, ...]] = {
     "language": tuple(sorted(SUPPORTED_LANGUAGES)),
     "text_size_percent": TEXT_SIZE_STEPS_PERCENT,
     "theme": THEMES,
+    "speech_rate_wpm": SPEECH_RATES_WPM,
+    "volume_percent": VOLUMES_PERCENT,
 }
-_TOP_KEYS = ("content_pack", "language", "text_size_percent", "theme", "screen")
+_TOP_KEYS = (
+    "content_pack",
+    "language",
+    "text_size_percent",
+    "theme",
+    "voice",
+    "speech_rate_wpm",
+    "volume_percent",
+    "screen",
+)
 
 
 def load_config(path: Path | None) -> tuple[Config, list[ConfigProblem]]:
@@ -116,18 +132,9 @@ def load_config(path: Path | None) -> tuple[Config, list[ConfigProblem]]:
     reader = _Reader(str(path), source)
     values: dict[str, Any] = {}
     for key, value in raw.items():
-        if key == "content_pack":
-            if reader.check_type(key, value, str):
-                pack = Path(value).expanduser()
-                values[key] = pack if pack.is_absolute() else path.parent / pack
-        elif key == "screen":
-            if reader.check_type(key, value, dict):
-                values[key] = reader.screen(value, defaults.screen)
-        elif key in _CHOICES:
-            if reader.check_choice(key, value, list(_CHOICES[key])):
-                values[key] = value
-        else:
-            reader.problem(key, f"unknown key; allowed: {', '.join(_TOP_KEYS)}")
+        checked = reader.read(key, value, path.parent, defaults)
+        if checked is not _INVALID:
+            values[key] = checked
     return replace(defaults, **values), reader.problems
 
 
@@ -146,6 +153,9 @@ def _toml_error_position(error: tomllib.TOMLDecodeError) -> tuple[int | None, st
         if position.group(1):
             line = int(position.group(1))
     return line, message
+
+
+_INVALID = object()  # a value that was reported and falls back to its default
 
 
 class _Reader:
@@ -174,6 +184,23 @@ class _Reader:
             if current == "" and table and left == table:
                 parent_line = number  # an inline table: screen = { width_px = ... }
         return parent_line
+
+    def read(self, key: str, value: Any, base: Path, defaults: Config) -> Any:
+        """The checked value of a top-level key, or ``_INVALID`` after reporting a problem."""
+        if key in _CHOICES:
+            return value if self.check_choice(key, value, list(_CHOICES[key])) else _INVALID
+        kinds: dict[str, type] = {"content_pack": str, "voice": str, "screen": dict}
+        if key not in kinds:
+            self.problem(key, f"unknown key; allowed: {', '.join(_TOP_KEYS)}")
+            return _INVALID
+        if not self.check_type(key, value, kinds[key]):
+            return _INVALID
+        if key == "screen":
+            return self.screen(value, defaults.screen)
+        if key == "voice":
+            return value.strip()
+        pack = Path(value).expanduser()
+        return pack if pack.is_absolute() else base / pack
 
     def problem(self, key: str, text: str) -> None:
         self.problems.append(ConfigProblem(self.path, self.line_of(key), key, text))

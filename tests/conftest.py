@@ -1,9 +1,53 @@
-"""Test set-up shared by every test: Qt runs offscreen unless a test asks for a real X server."""
+"""Test set-up shared by every test: Qt offscreen, and the private audio server for sound."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from tests.audio import SINK_DESCRIPTION, PulseServer, missing_commands, private_pulse
 
 # Qt aborts the process without a display; tests render offscreen, and the screenshot tests
 # start their own Xvfb for the real thing.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(scope="session")
+def pulse(
+    tmp_path_factory: pytest.TempPathFactory,
+    qapp: QApplication,  # noqa: ARG001 - Qt Multimedia lists devices only with an application
+) -> Iterator[PulseServer]:
+    """A private PulseAudio with a null sink, started once for the session; Qt plays to it.
+
+    Qt Multimedia connects to an audio server the first time it lists devices or opens a sink,
+    and keeps that connection for the life of the process. So every test that touches Qt
+    Multimedia (an ``AudioPlayer``, ``QMediaDevices``, a kiosk with narration) must request this
+    fixture, directly or through another fixture, before it does: the server's variables
+    (``PULSE_SERVER``, ``PULSE_RUNTIME_PATH``, ``XDG_RUNTIME_DIR``, ``QT_AUDIO_BACKEND``) are set
+    in ``os.environ`` here. Importing Qt Multimedia is harmless; using it is not.
+
+    UI tests that need sound should use this same fixture: move it to ``tests/conftest.py``
+    rather than defining a second one (``tests.audio`` refuses a second server per process,
+    since Qt would still play to the first).
+    """
+    missing = missing_commands()
+    if missing:
+        pytest.fail(
+            f"the audio tests need a real PulseAudio, but {', '.join(missing)} is not "
+            "installed: apt-get install pulseaudio pulseaudio-utils (./dev.sh test does)",
+            pytrace=False,
+        )
+    from kiosk.narration.player import QMediaDevices  # after its logging rule for PipeWire
+
+    with private_pulse(tmp_path_factory.mktemp("pulse")) as server:
+        default = QMediaDevices.defaultAudioOutput().description()
+        if default != SINK_DESCRIPTION:
+            pytest.fail(
+                f"Qt plays to {default!r}, not the private server's {SINK_DESCRIPTION!r}: "
+                "something used Qt Multimedia before the pulse fixture set up the environment",
+                pytrace=False,
+            )
+        yield server

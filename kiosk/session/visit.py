@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
-from kiosk.config import TEXT_SIZE_STEPS_PERCENT, THEMES
+from kiosk.config import SPEECH_RATES_WPM, TEXT_SIZE_STEPS_PERCENT, THEMES, VOLUMES_PERCENT
 
 
 @dataclass(frozen=True)
@@ -25,10 +25,19 @@ class VisitDefaults:
 
     text_step: int = 0  # index into TEXT_SIZE_STEPS_PERCENT
     theme: str = "standard"
+    rate_step: int = 1  # index into SPEECH_RATES_WPM
+    volume_step: int = 2  # index into VOLUMES_PERCENT
 
     @classmethod
-    def from_percent(cls, text_size_percent: int, theme: str) -> VisitDefaults:
-        return cls(TEXT_SIZE_STEPS_PERCENT.index(text_size_percent), theme)
+    def from_settings(
+        cls, text_size_percent: int, theme: str, speech_rate_wpm: int, volume_percent: int
+    ) -> VisitDefaults:
+        return cls(
+            TEXT_SIZE_STEPS_PERCENT.index(text_size_percent),
+            theme,
+            SPEECH_RATES_WPM.index(speech_rate_wpm),
+            VOLUMES_PERCENT.index(volume_percent),
+        )
 
 
 class Visit(QObject):
@@ -39,6 +48,8 @@ class Visit(QObject):
         page_changed(Page): the patient moved to another page.
         text_step_changed(int): the text size step changed (index into the steps).
         theme_changed(str): the colour theme changed.
+        rate_changed(int): the speech rate changed (words per minute).
+        volume_changed(float): the speech volume changed (0 to 1).
         was_reset: the visit was reset to the clinic's defaults.
     """
 
@@ -46,6 +57,8 @@ class Visit(QObject):
     page_changed = Signal(object)  # Page
     text_step_changed = Signal(int)  # step index
     theme_changed = Signal(str)  # theme name
+    rate_changed = Signal(int)  # speech rate in words per minute
+    volume_changed = Signal(float)  # speech volume, 0 to 1
     was_reset = Signal()
 
     def __init__(self, question_count: int, defaults: VisitDefaults, parent: QObject | None = None):
@@ -56,6 +69,8 @@ class Visit(QObject):
         self._page = HOME
         self._text_step = defaults.text_step
         self._theme = defaults.theme
+        self._rate_step = defaults.rate_step
+        self._volume_step = defaults.volume_step
 
     # Questions -------------------------------------------------------------------------------
 
@@ -130,6 +145,36 @@ class Visit(QObject):
             self._theme = theme
             self.theme_changed.emit(theme)
 
+    # Speech rate and volume ------------------------------------------------------------------
+
+    @property
+    def rate_wpm(self) -> int:
+        return SPEECH_RATES_WPM[self._rate_step]
+
+    @property
+    def volume(self) -> float:
+        return VOLUMES_PERCENT[self._volume_step] / 100
+
+    def can_change_rate(self, direction: int) -> bool:
+        return 0 <= self._rate_step + direction < len(SPEECH_RATES_WPM)
+
+    def can_change_volume(self, direction: int) -> bool:
+        return 0 <= self._volume_step + direction < len(VOLUMES_PERCENT)
+
+    def change_rate(self, direction: int) -> None:
+        """One step slower (-1) or faster (+1), within the steps."""
+        step = max(0, min(self._rate_step + direction, len(SPEECH_RATES_WPM) - 1))
+        if step != self._rate_step:
+            self._rate_step = step
+            self.rate_changed.emit(self.rate_wpm)
+
+    def change_volume(self, direction: int) -> None:
+        """One step quieter (-1) or louder (+1), within the steps."""
+        step = max(0, min(self._volume_step + direction, len(VOLUMES_PERCENT) - 1))
+        if step != self._volume_step:
+            self._volume_step = step
+            self.volume_changed.emit(self.volume)
+
     # The end of a visit ----------------------------------------------------------------------
 
     def reset(self) -> None:
@@ -137,5 +182,7 @@ class Visit(QObject):
         self.clear_ticked()
         self.set_text_step(self._defaults.text_step)
         self.set_theme(self._defaults.theme)
+        self.change_rate(self._defaults.rate_step - self._rate_step)
+        self.change_volume(self._defaults.volume_step - self._volume_step)
         self.go_to(HOME)
         self.was_reset.emit()

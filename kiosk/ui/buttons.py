@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFocusEvent, QPainter, QPainterPath, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QAbstractButton, QSizePolicy, QWidget
 
@@ -42,6 +42,7 @@ class _TouchControl(QAbstractButton):
         super().__init__(parent)
         self._metrics = metrics
         self._role = role
+        self._reading = False
         self._label = WrappedText(text, alignment)
         self.setText(text)
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # touch leaves no focus ring behind
@@ -74,6 +75,31 @@ class _TouchControl(QAbstractButton):
 
     def hasHeightForWidth(self) -> bool:
         return True
+
+    # Reading aloud: a control being read is highlighted as a whole ----------------------------
+
+    def show_reading(self, start: int, end: int) -> None:
+        del start, end
+        self._reading = True
+        self.update()
+
+    def show_word(self, start: int, end: int) -> None:
+        """Words are not marked on controls; the whole control stays highlighted."""
+
+    def clear_reading(self) -> None:
+        if self._reading:
+            self._reading = False
+            self.update()
+
+    def reading(self) -> tuple[int, int] | None:
+        return (0, len(self.text())) if self._reading else None
+
+    def reading_rect(self) -> QRect:
+        return self.rect() if self._reading else QRect()
+
+    def _reading_colors(self) -> tuple[QColor, QColor]:
+        palette = self.palette()
+        return palette.color(_ROLE.Highlight), palette.color(_ROLE.HighlightedText)
 
 
 class BigButton(_TouchControl):
@@ -129,6 +155,9 @@ class BigButton(_TouchControl):
     def colors(self) -> tuple[QColor, QColor, QColor]:
         """Background, text and border colours for the button's current state."""
         palette = self.palette()
+        if self._reading:
+            background, text = self._reading_colors()
+            return background, text, text
         if not self.isEnabled():
             group = QPalette.ColorGroup.Disabled
             return (
@@ -220,6 +249,8 @@ class QuestionRow(_TouchControl):
     def colors(self) -> tuple[QColor, QColor]:
         """Background and text colours for the row's current state."""
         palette = self.palette()
+        if self._reading:
+            return self._reading_colors()
         if self.isDown():
             return palette.color(_ROLE.Dark), palette.color(_ROLE.BrightText)
         background = _ROLE.AlternateBase if self.isChecked() else _ROLE.Base

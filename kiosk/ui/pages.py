@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractButton, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.content import Block, BlockKind, Leaflet, Section, SectionKind
+from kiosk.content.sentences import split_sentences
+from kiosk.narration.script import Utterance
 from kiosk.ui.buttons import BigButton, ButtonStyle, QuestionRow
 from kiosk.ui.flow import FlowLayout
 from kiosk.ui.metrics import Metrics, TextRole
@@ -29,6 +34,7 @@ class _Page(ScrollPage):
         margin = metrics.margin_px
         self.column.setContentsMargins(margin, metrics.gap_px * 2, margin, margin)
         self.content.installEventFilter(self)
+        self._readers: list[Callable[[], list[Utterance]]] = []
         self._apply_spacing()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -54,25 +60,44 @@ class _Page(ScrollPage):
         """
         self.column.addStretch(1)
 
-    def add_text(self, text: str, role: TextRole) -> TextView:
+    def add_text(self, text: str, role: TextRole, block: Block | None = None) -> TextView:
+        """A text on the page, read aloud in its place (by the leaflet's own sentences)."""
         view = TextView(text, role)
         self.column.addWidget(view)
+        self.add_reader(view, block)
         return view
+
+    def add_reader(self, target: QWidget, block: Block | None = None) -> None:
+        """Read ``target`` aloud after what is already on the page."""
+        if isinstance(target, TextView):
+            self._readers.append(lambda: _sentences(target, block))
+        elif isinstance(target, QAbstractButton):
+            self._readers.append(lambda: [Utterance(target.text(), target, 0, len(target.text()))])
+
+    def script(self) -> list[Utterance]:
+        return [utterance for reader in self._readers for utterance in reader()]
+
+
+def _sentences(view: TextView, block: Block | None) -> list[Utterance]:
+    sentences = block.sentences if block is not None else split_sentences(view.text())
+    return [Utterance(s.text, view, s.start, s.end) for s in sentences]
 
 
 def _add_blocks(page: _Page, blocks: tuple[Block, ...]) -> None:
     for block in blocks:
         if block.kind is BlockKind.PARAGRAPH:
-            page.add_text(block.text, TextRole.BODY)
+            page.add_text(block.text, TextRole.BODY, block)
         elif block.kind is BlockKind.LIST_ITEM:
             row = QHBoxLayout()
             row.setSpacing(page.metrics.gap_px * 2)
             bullet = TextView("•", TextRole.BODY)
             bullet.setAccessibleName("")
             row.addWidget(bullet, 0, Qt.AlignmentFlag.AlignTop)
-            row.addWidget(TextView(block.text, TextRole.BODY), 1)
+            item = TextView(block.text, TextRole.BODY)
+            row.addWidget(item, 1)
             row.setContentsMargins(page.metrics.margin_px // 2, 0, 0, 0)
             page.column.addLayout(row)
+            page.add_reader(item, block)
 
 
 class HomePage(_Page):
@@ -103,7 +128,9 @@ class HomePage(_Page):
         part: str | None = None
         for index, section in enumerate(leaflet.sections):
             if section.part != part and section.part is not None:
-                self._entries.append(TextView(section.part, TextRole.LABEL))
+                heading = TextView(section.part, TextRole.LABEL)
+                self._entries.append(heading)
+                self.add_reader(heading)
             part = section.part
             label = self._button_label(section)
             button = BigButton(label, metrics)
@@ -111,6 +138,7 @@ class HomePage(_Page):
             if section.kind is SectionKind.QUESTIONS:
                 self.questions_button = button
             self._entries.append(button)
+            self.add_reader(button)
         self.add_text(self.tr("Source: {0}").format(leaflet.source), TextRole.BODY)
         self.end_column()
         self._columns = 0
@@ -180,7 +208,7 @@ class SectionPage(_Page):
         self.section = section
         if section.part:
             self.add_text(section.part, TextRole.LABEL)
-        self.add_text(section.heading, TextRole.HEADING)
+        self.add_text(section.heading, TextRole.HEADING, section.blocks[0])
         _add_blocks(self, section.body)
         self.end_column()
 
@@ -199,7 +227,7 @@ class QuestionsPage(_Page):
     def __init__(self, leaflet: Leaflet, metrics: Metrics, parent: QWidget | None = None):
         super().__init__(metrics, parent)
         section = leaflet.questions_section
-        self.add_text(section.heading, TextRole.HEADING)
+        self.add_text(section.heading, TextRole.HEADING, section.blocks[0])
         _add_blocks(self, section.body)
         self.add_text(
             self.tr("Touch a question to tick it. Touch it again to take the tick away."),
@@ -210,6 +238,7 @@ class QuestionsPage(_Page):
         status.setContentsMargins(0, 0, 0, 0)
         self.count_text = TextView("", TextRole.LABEL)
         status.addWidget(self.count_text)
+        self.add_reader(self.count_text)
         self.clear_button = BigButton(self.tr("Clear all"), metrics, ButtonStyle.SECONDARY)
         self.clear_button.clicked.connect(self.clear_requested)
         status.addWidget(self.clear_button)
@@ -220,8 +249,16 @@ class QuestionsPage(_Page):
             row.clicked.connect(lambda _=False, n=question.number: self.question_toggled.emit(n))
             self.rows.append(row)
             self.column.addWidget(row)
+            self._readers.append(functools.partial(self._row_script, row))
         self.add_text(self.tr("Source: {0}").format(leaflet.source), TextRole.BODY)
         self.end_column()
+
+    def _row_script(self, row: QuestionRow) -> list[Utterance]:
+        state = self.tr("Ticked.") if row.isChecked() else self.tr("Not ticked.")
+        spoken = self.tr("Question {0} of {1}: {2} {3}").format(
+            row.number, len(self.rows), row.text(), state
+        )
+        return [Utterance(row.text(), row, 0, len(row.text()), spoken=spoken)]
 
     def show_ticked(self, ticked: frozenset[int]) -> None:
         for row in self.rows:

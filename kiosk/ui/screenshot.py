@@ -57,7 +57,7 @@ def take_screenshot(
         screen = screen.with_size(*size)
     if diagonal_in is not None:
         screen = replace(screen, diagonal_in=diagonal_in)
-    kiosk = build(config, screen=screen, windowed=True)
+    kiosk = build(config, screen=screen, windowed=True, narration=False)
     visit, window = kiosk.visit, kiosk.window
     target = parse_page(page, kiosk.leaflet)
     for number in ticks or []:

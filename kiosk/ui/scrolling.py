@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QLinearGradient, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QFrame,
@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.narration.script import Utterance
 from kiosk.ui.buttons import BigButton, ButtonStyle
 from kiosk.ui.drag import DragScroller, DragState
 from kiosk.ui.metrics import Metrics
@@ -76,6 +77,10 @@ class ScrollPage(QScrollArea):
         bar = self.verticalScrollBar()
         return bar.value() < bar.maximum()
 
+    def script(self) -> list[Utterance]:
+        """What Listen reads on this page, in reading order, as it is shown right now."""
+        return []
+
     def set_header(self, header: QWidget | None) -> None:
         """Put ``header`` at the top of the page, scrolling with it; ``None`` takes it away."""
         if self._header is not None:
@@ -93,6 +98,22 @@ class ScrollPage(QScrollArea):
         """Scroll down by most of a screen, so the last visible line stays in view."""
         bar = self.verticalScrollBar()
         self.dragging.glide_to(bar.value() + round(self.viewport().height() * 0.75), PAGE_DOWN_MS)
+
+    def reveal(self, widget: QWidget, rect: QRect) -> None:
+        """Scroll so that ``rect`` of ``widget`` (the sentence being read) is in view.
+
+        Nothing moves while it is already fully visible; otherwise it glides to a third of the
+        way down, so the patient sees a little of what came before.
+        """
+        if rect.isNull():
+            rect = widget.rect()
+        top = widget.mapTo(self.content, rect.topLeft()).y()
+        bar = self.verticalScrollBar()
+        visible_top, height = bar.value(), self.viewport().height()
+        cue = self.more_button.height() if self.more_below else 0
+        if top >= visible_top and top + rect.height() <= visible_top + height - cue:
+            return
+        self.dragging.glide_to(top - height // 3, PAGE_DOWN_MS)
 
     def scroller_active(self) -> bool:
         """Whether the page is still moving from a drag, a flick or a "More below" tap."""

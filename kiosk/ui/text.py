@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtCore import QEvent, QRect, QSize, Qt
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
     QFont,
     QPainter,
     QPaintEvent,
+    QPalette,
+    QTextCharFormat,
+    QTextCursor,
     QTextDocument,
     QTextOption,
 )
@@ -66,10 +69,49 @@ class WrappedText:
         self._doc.setTextWidth(1)
         return math.ceil(self._doc.idealWidth())
 
-    def draw(self, painter: QPainter, x: int, y: int, width: int, color: QColor) -> None:
+    def range_rect(self, start: int, end: int, width: int) -> QRect:
+        """The rectangle covering the lines that characters ``start`` to ``end`` sit on."""
+        self._doc.setTextWidth(max(1, width))
+        top, bottom = None, 0.0
+        block = self._doc.begin()
+        while block.isValid():
+            layout = block.layout()
+            origin = self._doc.documentLayout().blockBoundingRect(block).top()
+            for index in range(layout.lineCount()):
+                line = layout.lineAt(index)
+                first = block.position() + line.textStart()
+                if first + line.textLength() > start and first < end:
+                    top = origin + line.y() if top is None else top
+                    bottom = origin + line.y() + line.height()
+            block = block.next()
+        if top is None:
+            return QRect()
+        return QRect(0, int(top), width, math.ceil(bottom - top))
+
+    def draw(
+        self,
+        painter: QPainter,
+        x: int,
+        y: int,
+        width: int,
+        color: QColor,
+        *,
+        marks: list[tuple[int, int, QTextCharFormat]] | None = None,
+    ) -> None:
+        """Draw the text; ``marks`` are (start, end, format) ranges painted over it."""
         self._doc.setTextWidth(max(1, width))
         context = QAbstractTextDocumentLayout.PaintContext()
         context.palette.setColor(context.palette.ColorRole.Text, color)
+        selections = []
+        for start, end, char_format in marks or []:
+            cursor = QTextCursor(self._doc)
+            cursor.setPosition(max(0, start))
+            cursor.setPosition(min(end, len(self._text)), QTextCursor.MoveMode.KeepAnchor)
+            selection = QAbstractTextDocumentLayout.Selection()
+            selection.cursor = cursor
+            selection.format = char_format
+            selections.append(selection)
+        context.selections = selections
         painter.save()
         painter.translate(x, y)
         self._doc.documentLayout().draw(painter, context)
@@ -97,6 +139,8 @@ class TextView(QWidget):
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
         self.setAccessibleName(text)
+        self._reading: tuple[int, int] | None = None
+        self._word: tuple[int, int] | None = None
         self._apply_font()
 
     def text(self) -> str:
@@ -143,7 +187,50 @@ class TextView(QWidget):
         width = min(self._text.longest_word_width(), self._text.natural_width())
         return QSize(width, self.fontMetrics().height())
 
+    # Reading aloud ---------------------------------------------------------------------------
+
+    def show_reading(self, start: int, end: int) -> None:
+        """Highlight the sentence from ``start`` to ``end`` being read aloud."""
+        self._reading = (start, end)
+        self._word = None
+        self.update()
+
+    def show_word(self, start: int, end: int) -> None:
+        """Mark the word being heard, inside the highlighted sentence."""
+        self._word = (start, end)
+        self.update()
+
+    def clear_reading(self) -> None:
+        if self._reading or self._word:
+            self._reading = self._word = None
+            self.update()
+
+    def reading(self) -> tuple[int, int] | None:
+        """The highlighted sentence's offsets, or ``None``."""
+        return self._reading
+
+    def reading_rect(self) -> QRect:
+        """Where the highlighted sentence is, in this widget's coordinates."""
+        if self._reading is None:
+            return QRect()
+        return self._text.range_rect(*self._reading, self.width())
+
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        color = self.palette().color(self.foregroundRole())
-        self._text.draw(painter, 0, 0, self.width(), color)
+        palette = self.palette()
+        color = palette.color(self.foregroundRole())
+        marks = []
+        if self._reading is not None:
+            sentence = QTextCharFormat()
+            sentence.setBackground(palette.color(QPalette.ColorRole.Highlight))
+            sentence.setForeground(palette.color(QPalette.ColorRole.HighlightedText))
+            marks.append((*self._reading, sentence))
+        if self._word is not None:
+            word = QTextCharFormat()
+            word.setBackground(palette.color(QPalette.ColorRole.Highlight))
+            word.setForeground(palette.color(QPalette.ColorRole.HighlightedText))
+            word.setFontUnderline(True)
+            word.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+            word.setUnderlineColor(palette.color(QPalette.ColorRole.HighlightedText))
+            marks.append((*self._word, word))
+        self._text.draw(painter, 0, 0, self.width(), color, marks=marks)

@@ -8,6 +8,8 @@ from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.config import TEXT_SIZE_STEPS_PERCENT
 from kiosk.content import Leaflet, SectionKind
+from kiosk.narration.narrator import NarrationState, Narrator
+from kiosk.narration.script import Utterance
 from kiosk.session import HOME, Page, Visit
 from kiosk.ui.buttons import BigButton, ButtonStyle
 from kiosk.ui.flow import FlowLayout
@@ -44,11 +46,20 @@ class KioskWindow(QWidget):
     says and turns the patient's taps into changes of the visit; it keeps no state of its own.
     """
 
-    def __init__(self, leaflet: Leaflet, visit: Visit, metrics: Metrics) -> None:
+    def __init__(
+        self,
+        leaflet: Leaflet,
+        visit: Visit,
+        metrics: Metrics,
+        narrator: Narrator | None = None,
+    ) -> None:
         super().__init__()
         self._leaflet = leaflet
         self._visit = visit
         self._metrics = metrics
+        self._narrator = narrator
+        self._script: list[Utterance] = []  # what the narrator is reading now
+        self._reading: QWidget | None = None  # the text highlighted as being read
         self.setWindowTitle(leaflet.title)
         self.setAutoFillBackground(True)
 
@@ -58,6 +69,14 @@ class KioskWindow(QWidget):
         self.larger_button = BigButton(self.tr("A+ Larger"), metrics, ButtonStyle.SECONDARY)
         self.contrast_button = BigButton(self.tr("◐ Contrast"), metrics, ButtonStyle.SECONDARY)
         self.contrast_button.setCheckable(True)
+        self.listen_button = BigButton(self.tr("♪ Listen"), metrics)
+        self.pause_button = BigButton(self.tr("❚❚ Pause"), metrics)
+        self.stop_button = BigButton(self.tr("■ Stop"), metrics)
+        self.repeat_button = BigButton(self.tr("↺ Repeat"), metrics, ButtonStyle.SECONDARY)
+        self.slower_button = BigButton(self.tr("− Slower"), metrics, ButtonStyle.SECONDARY)
+        self.faster_button = BigButton(self.tr("+ Faster"), metrics, ButtonStyle.SECONDARY)
+        self.quieter_button = BigButton(self.tr("− Quieter"), metrics, ButtonStyle.SECONDARY)
+        self.louder_button = BigButton(self.tr("+ Louder"), metrics, ButtonStyle.SECONDARY)
         self.back_button = BigButton(self.tr("‹ Back"), metrics)
         self.next_button = BigButton(self.tr("Next ›"), metrics)
 
@@ -86,6 +105,7 @@ class KioskWindow(QWidget):
         top_flow = FlowLayout(top, spacing=gap * 2)
         top_flow.setContentsMargins(gap * 2, gap * 2, gap * 2, gap * 2)
         for button in (
+            self.listen_button,
             self.questions_button,
             self.smaller_button,
             self.larger_button,
@@ -105,11 +125,28 @@ class KioskWindow(QWidget):
             policy = button.sizePolicy()
             policy.setRetainSizeWhenHidden(True)  # the other buttons never jump around
             button.setSizePolicy(policy)
+        # While a page is read aloud, its controls appear above the bottom bar, in the same
+        # place on every page.
+        self._speech_bar = speech_bar = _Bar(rule_at_top=True)
+        speech_flow = FlowLayout(speech_bar, spacing=gap * 2)
+        speech_flow.setContentsMargins(gap * 2, gap * 2, gap * 2, gap)
+        for button in (
+            self.pause_button,
+            self.stop_button,
+            self.repeat_button,
+            self.slower_button,
+            self.faster_button,
+            self.quieter_button,
+            self.louder_button,
+        ):
+            speech_flow.addWidget(button)
+        speech_bar.hide()
         self._column = column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(top)
         column.addWidget(self._stack, 1)
+        column.addWidget(speech_bar)
         column.addWidget(bottom_bar)
         self._top_bar_page: ScrollPage | None = None  # the page the top bar scrolls with
 
@@ -127,6 +164,24 @@ class KioskWindow(QWidget):
         self.contrast_button.clicked.connect(self._on_contrast_clicked)
         self.back_button.clicked.connect(lambda: self._step(-1))
         self.next_button.clicked.connect(lambda: self._step(+1))
+        self.slower_button.clicked.connect(lambda: visit.change_rate(-1))
+        self.faster_button.clicked.connect(lambda: visit.change_rate(+1))
+        self.quieter_button.clicked.connect(lambda: visit.change_volume(-1))
+        self.louder_button.clicked.connect(lambda: visit.change_volume(+1))
+        visit.rate_changed.connect(self._on_speech_settings_changed)
+        visit.volume_changed.connect(self._on_speech_settings_changed)
+        self._on_speech_settings_changed()
+        self.listen_button.clicked.connect(self.listen)
+        if self._narrator is not None:
+            narrator = self._narrator
+            self.pause_button.clicked.connect(narrator.toggle_pause)
+            self.stop_button.clicked.connect(narrator.stop)
+            self.repeat_button.clicked.connect(narrator.repeat)
+            narrator.state_changed.connect(self._on_narration_changed)
+            narrator.availability_changed.connect(self._on_narration_changed)
+            narrator.sentence_started.connect(self._on_sentence_started)
+            narrator.word_started.connect(self._on_word_started)
+            self._on_narration_changed()
         self.home_page.section_chosen.connect(lambda index: visit.go_to(Page(index)))
         self.questions_page.question_toggled.connect(visit.toggle)
         self.questions_page.clear_requested.connect(visit.clear_ticked)
@@ -149,6 +204,8 @@ class KioskWindow(QWidget):
         """
         width = self.width()
         bars = self._top_bar.heightForWidth(width) + self._bottom_bar.heightForWidth(width)
+        if self._speech_bar.isVisibleTo(self):
+            bars += self._speech_bar.heightForWidth(width)
         return bars > self.height() * _MAX_BARS_SHARE
 
     def _place_top_bar(self) -> None:
@@ -197,7 +254,7 @@ class KioskWindow(QWidget):
     def _on_text_step_changed(self, step: int) -> None:
         self.setFont(self._metrics.body_font(step))
         controls = self._metrics.control_font(step)
-        for widget in (self._top_bar, self._bottom_bar):
+        for widget in (self._top_bar, self._bottom_bar, self._speech_bar):
             widget.setFont(controls)
         for page in (self.home_page, *self._pages):
             page.set_cue_font(controls)
@@ -209,6 +266,66 @@ class KioskWindow(QWidget):
     def _on_theme_changed(self, name: str) -> None:
         self.setPalette(THEMES[name].palette())
         self.contrast_button.setChecked(name == "high_contrast")
+
+    # Reading aloud ---------------------------------------------------------------------------
+
+    def listen(self) -> None:
+        """Read the current page aloud from its top."""
+        if self._narrator is None:
+            return
+        self._script = self.current_page().script()
+        self._narrator.speak(self._script)
+
+    def reading_widget(self) -> QWidget | None:
+        """The text or control highlighted as being read aloud, if any."""
+        return self._reading
+
+    def _on_narration_changed(self) -> None:
+        narrator = self._narrator
+        assert narrator is not None
+        state = narrator.state
+        available = state is not NarrationState.UNAVAILABLE
+        self.listen_button.setEnabled(available)
+        self.listen_button.set_label(
+            self.tr("♪ Listen") if available else self.tr("♪ Listen: sound is off")
+        )
+        self._speech_bar.setVisible(narrator.active)
+        self.pause_button.set_label(
+            self.tr("▶ Resume") if state is NarrationState.PAUSED else self.tr("❚❚ Pause")
+        )
+        self.pause_button.setEnabled(state is not NarrationState.PREPARING)
+        if not narrator.active:
+            self._set_reading(None)
+            self._script = []
+        self._place_top_bar()
+
+    def _on_speech_settings_changed(self) -> None:
+        visit = self._visit
+        self.slower_button.setEnabled(visit.can_change_rate(-1))
+        self.faster_button.setEnabled(visit.can_change_rate(+1))
+        self.quieter_button.setEnabled(visit.can_change_volume(-1))
+        self.louder_button.setEnabled(visit.can_change_volume(+1))
+
+    def _on_sentence_started(self, index: int) -> None:
+        if not 0 <= index < len(self._script):
+            return
+        utterance = self._script[index]
+        target = utterance.target
+        if not isinstance(target, QWidget) or not target.isVisibleTo(self):
+            self._set_reading(None)
+            return
+        self._set_reading(target)
+        target.show_reading(utterance.start, utterance.end)  # type: ignore[attr-defined]
+        self.current_page().reveal(target, target.reading_rect())  # type: ignore[attr-defined]
+
+    def _on_word_started(self, index: int, start: int, end: int) -> None:
+        if 0 <= index < len(self._script) and self._script[index].target is self._reading:
+            self._reading.show_word(start, end)  # type: ignore[union-attr]
+
+    def _set_reading(self, target: QWidget | None) -> None:
+        if self._reading is not None and self._reading is not target:
+            self._reading.clear_reading()  # type: ignore[attr-defined]
+        self._reading = target
 
     def _on_contrast_clicked(self) -> None:
         self._visit.set_theme(

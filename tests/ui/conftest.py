@@ -28,8 +28,11 @@ def make_kiosk(qtbot: QtBot) -> Iterator[KioskFactory]:
     """Build a kiosk on the built-in defaults, shown on a screen of the given size."""
     built: list[Kiosk] = []
 
-    def make(screen: ScreenSpec = LANDSCAPE, config: Config | None = None) -> Kiosk:
-        kiosk = build(config or Config(), screen=screen)
+    def make(
+        screen: ScreenSpec = LANDSCAPE, config: Config | None = None, narration: bool = False
+    ) -> Kiosk:
+        # Narration needs the private audio server (the ``pulse`` fixture) set up first.
+        kiosk = build(config or Config(), screen=screen, narration=narration)
         qtbot.addWidget(kiosk.window)
         kiosk.window.resize(screen.width_px, screen.height_px)
         kiosk.window.show()
@@ -39,7 +42,7 @@ def make_kiosk(qtbot: QtBot) -> Iterator[KioskFactory]:
 
     yield make
     for kiosk in built:
-        kiosk.window.close()
+        kiosk.close()
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ def test_html_in_content_is_shown_literally(qtbot: QtBot, tmp_path: Path) -> Non
     pack = tmp_path / "pack"
     pack.mkdir()
     (pack / "en.md").write_text(LEAFLET, encoding="utf-8")
-    kiosk = build(Config(content_pack=pack))
+    kiosk = build(Config(content_pack=pack), narration=False)
     qtbot.addWidget(kiosk.window)
     kiosk.window.show()
     kiosk.visit.go_to(Page(0))

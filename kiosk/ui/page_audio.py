@@ -1,0 +1,56 @@
+"""Writes what Listen says on one page to a WAV file, for staff to check pronunciation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from kiosk.app import build
+from kiosk.config import Config
+from kiosk.narration.pronounce import load_lexicon, respell
+from kiosk.narration.synth import SpeechAudio, SynthesisError, Synthesizer
+from kiosk.narration.wav import write_wav
+from kiosk.ui.screenshot import ScreenshotError, parse_page
+
+
+class SpeakError(Exception):
+    """The page's narration cannot be written (no speech engine, unknown page, bad path)."""
+
+
+def write_page_audio(config: Config, *, page: str, out: Path, ticks: list[int]) -> list[str]:
+    """Synthesize the narration of ``page`` into ``out``; return the sentences as spoken."""
+    kiosk = build(config, narration=False)
+    try:
+        target = parse_page(page, kiosk.leaflet)
+        for number in ticks:
+            kiosk.visit.set_ticked(number, True)
+    except (ScreenshotError, ValueError) as error:
+        raise SpeakError(str(error)) from None
+    kiosk.visit.go_to(target)
+    screen = config.screen
+    kiosk.window.resize(screen.width_px, screen.height_px)
+    kiosk.window.show()
+    QApplication.processEvents()
+    script = kiosk.window.current_page().script()
+    pack = config.content_pack if config.content_pack.is_dir() else config.content_pack.parent
+    lexicon = load_lexicon(pack / f"pronunciation-{kiosk.leaflet.language}.toml")
+    spoken = [respell(u.spoken or u.text, lexicon)[0] for u in script]
+    synthesizer = Synthesizer(kiosk.leaflet.language, config.voice or None)
+    try:
+        problem = synthesizer.check()
+        if problem is not None:
+            raise SpeakError(problem)
+        clips: list[SpeechAudio] = [
+            synthesizer.synthesize(text, kiosk.visit.rate_wpm) for text in spoken
+        ]
+    except SynthesisError as error:
+        raise SpeakError(error.message) from None
+    finally:
+        synthesizer.close()
+        kiosk.close()
+    try:
+        write_wav(out, clips)
+    except OSError as error:
+        raise SpeakError(f"cannot write {out} ({error.strerror})") from None
+    return spoken

@@ -1,0 +1,248 @@
+"""Listen: every page read aloud through real eSpeak NG into a real audio server, in step."""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from kiosk.app import Kiosk
+from kiosk.config import Config
+from kiosk.narration.narrator import NarrationState
+from kiosk.session import HOME, Page
+from kiosk.ui.text import TextView
+from tests.audio import PulseServer
+
+from .conftest import KioskFactory, button_labelled, tap
+
+SPEAK_TIMEOUT_MS = 15_000
+SHORT_PACK = """+++
+title = "Short leaflet"
+language = "en"
+source = "Test source"
++++
+
+## First topic
+
+The cat sat on the mat. The dog ran in the park. Birds sang in the tall green trees.
+
+## Questions
+
+- [ ] Is this a question?
+- [ ] Is this another question?
+"""
+
+
+@pytest.fixture
+def short_pack(tmp_path: Path) -> Path:
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "en.md").write_text(SHORT_PACK, encoding="utf-8")
+    return pack
+
+
+@pytest.fixture
+def talking_kiosk(
+    pulse: PulseServer,  # noqa: ARG001 - Qt must find the private audio server first
+    make_kiosk: KioskFactory,
+    short_pack: Path,
+    qtbot: QtBot,
+) -> Kiosk:
+    kiosk = make_kiosk(config=Config(content_pack=short_pack), narration=True)
+    assert kiosk.narrator is not None
+    narrator = kiosk.narrator
+    qtbot.waitUntil(lambda: narrator.state is NarrationState.IDLE, timeout=SPEAK_TIMEOUT_MS)
+    kiosk.visit.go_to(Page(0))
+    return kiosk
+
+
+def _wait_state(qtbot: QtBot, kiosk: Kiosk, state: NarrationState) -> None:
+    narrator = kiosk.narrator
+    assert narrator is not None
+    qtbot.waitUntil(lambda: narrator.state is state, timeout=SPEAK_TIMEOUT_MS)
+
+
+def test_listen_reads_the_page_aloud_and_highlights_the_sentence_being_heard(
+    qtbot: QtBot, talking_kiosk: Kiosk, pulse: PulseServer, tmp_path: Path
+) -> None:
+    kiosk = talking_kiosk
+    narrator = kiosk.narrator
+    assert narrator is not None
+    heard: list[tuple[float, str]] = []  # (recording time, highlighted sentence)
+
+    def on_sentence(_index: int) -> None:
+        reading = kiosk.window.reading_widget()
+        assert isinstance(reading, TextView)
+        span = reading.reading()
+        assert span is not None
+        heard.append((recording.now(), reading.text()[span[0] : span[1]]))
+
+    narrator.sentence_started.connect(on_sentence)
+    with pulse.record(tmp_path / "listen.wav") as recording:
+        tap(qtbot, kiosk.window.listen_button)
+        assert kiosk.window.stop_button.isVisible(), "the speech controls appear at once"
+        _wait_state(qtbot, kiosk, NarrationState.SPEAKING)
+        _wait_state(qtbot, kiosk, NarrationState.IDLE)
+    analysis = recording.analyse()
+    assert [text for _, text in heard] == [
+        "First topic",
+        "The cat sat on the mat.",
+        "The dog ran in the park.",
+        "Birds sang in the tall green trees.",
+    ]
+    sounds = analysis.sounds(min_s=0.15)
+    assert 4.0 < analysis.sound_s() < 12.0, f"{analysis.sound_s():.1f} s of speech"
+    # Each highlight starts when its sentence's sound starts (within a tenth of a second).
+    starts = analysis.sound_starts()
+    for moment, text in heard:
+        nearest = min(starts, key=lambda s: abs(s - moment))
+        assert abs(nearest - moment) < 0.1, f"{text!r} lit at {moment:.2f}s, sound {nearest:.2f}s"
+    assert sounds, "something was heard"
+    assert kiosk.window.reading_widget() is None, "the highlight goes when reading ends"
+    assert not kiosk.window.stop_button.isVisible()
+
+
+def test_pause_leaves_a_silence_and_resume_goes_on(
+    qtbot: QtBot, talking_kiosk: Kiosk, pulse: PulseServer, tmp_path: Path
+) -> None:
+    kiosk = talking_kiosk
+    window = kiosk.window
+    with pulse.record(tmp_path / "pause.wav") as recording:
+        tap(qtbot, window.listen_button)
+        _wait_state(qtbot, kiosk, NarrationState.SPEAKING)
+        qtbot.waitUntil(lambda: recording.analyse().sound_s() > 0.5, timeout=SPEAK_TIMEOUT_MS)
+        tap(qtbot, window.pause_button)
+        paused_at = recording.now()
+        assert window.pause_button.text() == "▶ Resume"
+        qtbot.wait(1000)  # the patient pauses for a second
+        resumed_at = recording.now()
+        tap(qtbot, window.pause_button)
+        _wait_state(qtbot, kiosk, NarrationState.IDLE)
+    gaps = [
+        s
+        for s in recording.analyse().silences(min_s=0.8)
+        if s.start_s < resumed_at and s.end_s > paused_at
+    ]
+    assert gaps, "pausing left no silence"
+    assert gaps[0].start_s - paused_at < 0.1, "the sound went on after Pause"
+
+
+@pytest.mark.parametrize("interruption", ["stop", "home", "larger text", "tick"])
+def test_stop_and_any_other_action_silence_it_within_100_ms(
+    qtbot: QtBot, talking_kiosk: Kiosk, pulse: PulseServer, tmp_path: Path, interruption: str
+) -> None:
+    kiosk = talking_kiosk
+    window = kiosk.window
+    with pulse.record(tmp_path / "stop.wav") as recording:
+        tap(qtbot, window.listen_button)
+        _wait_state(qtbot, kiosk, NarrationState.SPEAKING)
+        qtbot.waitUntil(lambda: recording.analyse().sound_s() > 0.5, timeout=SPEAK_TIMEOUT_MS)
+        tapped_at = recording.now()
+        if interruption == "stop":
+            tap(qtbot, window.stop_button)
+        elif interruption == "home":
+            tap(qtbot, window.home_button)
+        elif interruption == "larger text":
+            tap(qtbot, window.larger_button)
+        else:
+            kiosk.visit.set_ticked(1, True)  # as the questions page's row does
+        assert kiosk.narrator is not None
+        assert kiosk.narrator.state is NarrationState.IDLE
+        qtbot.wait(600)  # listen on: nothing more may be heard
+    silent = recording.analyse().silent_from(tapped_at)
+    assert silent is not None, "the sound went on"
+    assert silent - tapped_at < 0.1, f"silence came {1000 * (silent - tapped_at):.0f} ms after"
+    assert window.reading_widget() is None
+
+
+def test_louder_and_quieter_change_the_level_heard(
+    qtbot: QtBot, talking_kiosk: Kiosk, pulse: PulseServer, tmp_path: Path
+) -> None:
+    kiosk = talking_kiosk
+    window = kiosk.window
+    energies = []
+    for button, taps in ((window.quieter_button, 2), (window.louder_button, 3)):
+        # Step the volume with the buttons while it speaks, then hear the page at that level.
+        tap(qtbot, window.listen_button)
+        _wait_state(qtbot, kiosk, NarrationState.SPEAKING)
+        for _ in range(taps):
+            tap(qtbot, button)
+        tap(qtbot, window.stop_button)
+        with pulse.record(tmp_path / "level.wav") as recording:
+            tap(qtbot, window.listen_button)
+            _wait_state(qtbot, kiosk, NarrationState.SPEAKING)
+            _wait_state(qtbot, kiosk, NarrationState.IDLE)
+        analysis = recording.analyse()
+        energies.append(analysis.rms**2 * analysis.duration_s)
+    assert kiosk.visit.volume == 1.0
+    # The same words at 25 % and at 100 %: the level heard follows the volume.
+    assert (energies[0] / energies[1]) ** 0.5 == pytest.approx(0.25, rel=0.1)
+
+
+def test_slower_makes_the_speech_longer(
+    qtbot: QtBot, talking_kiosk: Kiosk, pulse: PulseServer, tmp_path: Path
+) -> None:
+    kiosk = talking_kiosk
+    durations = []
+    for rate_step in (+1, -3):
+        kiosk.visit.change_rate(rate_step)
+        with pulse.record(tmp_path / "rate.wav") as recording:
+            tap(qtbot, kiosk.window.listen_button)
+            _wait_state(qtbot, kiosk, NarrationState.SPEAKING)
+            _wait_state(qtbot, kiosk, NarrationState.IDLE)
+        durations.append(recording.analyse().sound_s())
+    assert durations[1] > durations[0] * 1.3, f"{durations} s at 160 and 110 words a minute"
+
+
+def test_the_questions_page_says_each_question_and_whether_it_is_ticked(
+    talking_kiosk: Kiosk,
+) -> None:
+    kiosk = talking_kiosk
+    kiosk.visit.set_ticked(2, True)
+    kiosk.visit.go_to(Page(1))
+    spoken = [u.spoken or u.text for u in kiosk.window.current_page().script()]
+    assert "Question 1 of 2: Is this a question? Not ticked." in spoken
+    assert "Question 2 of 2: Is this another question? Ticked." in spoken
+    kiosk.visit.go_to(HOME)
+    home = [u.text for u in kiosk.window.current_page().script()]
+    assert home[0] == "Short leaflet"
+    assert "First topic" in home
+    assert "Questions" in home
+
+
+def test_a_storm_of_listen_and_stop_taps_leaves_it_working(
+    qtbot: QtBot, talking_kiosk: Kiosk
+) -> None:
+    kiosk = talking_kiosk
+    window = kiosk.window
+    for _ in range(50):
+        tap(qtbot, window.listen_button)
+        if window.stop_button.isVisible():
+            tap(qtbot, window.stop_button)
+    assert kiosk.narrator is not None
+    assert kiosk.narrator.state is NarrationState.IDLE
+    assert len(multiprocessing.active_children()) <= 1, "one speech worker at most"
+    tap(qtbot, window.listen_button)
+    _wait_state(qtbot, kiosk, NarrationState.SPEAKING)
+    started = time.monotonic()
+    tap(qtbot, window.stop_button)
+    assert time.monotonic() - started < 0.1
+
+
+def test_a_voice_that_does_not_exist_turns_listen_off_with_a_note(
+    qtbot: QtBot,
+    pulse: PulseServer,  # noqa: ARG001 - the audio output is there; the voice is not
+    make_kiosk: KioskFactory,
+    short_pack: Path,
+) -> None:
+    kiosk = make_kiosk(
+        config=Config(content_pack=short_pack, voice="no-such-voice"), narration=True
+    )
+    button = button_labelled(kiosk.window, "♪ Listen")
+    qtbot.waitUntil(lambda: button.text() == "♪ Listen: sound is off", timeout=SPEAK_TIMEOUT_MS)
+    assert not button.isEnabled()
+    tap(qtbot, kiosk.window.next_button)  # the rest of the kiosk works as before
+    assert kiosk.visit.page == Page(0)
