@@ -6,6 +6,8 @@ import os
 import re
 import subprocess
 import sys
+import wave
+from array import array
 from pathlib import Path
 
 import pytest
@@ -113,3 +115,26 @@ def test_start_without_a_display_exits_1_with_one_line() -> None:
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("kiosk: no display found")
+
+
+def test_speak_writes_what_listen_says_on_a_page_to_a_wav(tmp_path: Path) -> None:
+    out = tmp_path / "questions.wav"
+    result = _kiosk("speak", "--page", "questions", "--tick", "2", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    # Heading, the instruction's two sentences, the count, five questions and the source.
+    assert result.stdout.strip() == f"{out}: 10 sentences"
+    with wave.open(str(out)) as audio:
+        assert (audio.getnchannels(), audio.getsampwidth()) == (1, 2)
+        seconds = audio.getnframes() / audio.getframerate()
+        samples = array("h", audio.readframes(audio.getnframes()))
+    assert 20 < seconds < 90, f"{seconds:.1f} s for ten sentences"
+    rms = (sum(s * s for s in samples) / len(samples)) ** 0.5 / 32768
+    assert rms > 0.02, "the file holds speech, not silence"
+
+
+def test_speak_of_an_unknown_page_exits_1_with_one_line(tmp_path: Path) -> None:
+    result = _kiosk("speak", "--page", "nosuch", "--out", str(tmp_path / "x.wav"))
+    assert result.returncode == 1
+    assert [line for line in result.stderr.splitlines() if not LOG_RECORD.match(line)] == [
+        "kiosk: unknown page 'nosuch'; use home, intro, questions or section:1 to section:7"
+    ]

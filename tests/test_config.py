@@ -167,3 +167,16 @@ def test_smaller_screen_has_more_pixels_per_mm() -> None:
     assert tablet.px_per_mm > ScreenSpec().px_per_mm
     assert tablet.px_per_mm == pytest.approx(5.884, abs=5e-4)
     assert tablet.px(15) == 89
+
+
+def test_narration_settings_are_read_and_checked(tmp_path: Path) -> None:
+    path = tmp_path / "kiosk.toml"
+    path.write_text(
+        'voice = "en-gb"\nspeech_rate_wpm = 110\nvolume_percent = 30\n', encoding="utf-8"
+    )
+    config, problems = load_config(path)
+    assert config.voice == "en-gb"
+    assert config.speech_rate_wpm == 110
+    assert config.volume_percent == 75, "a bad value keeps the default"
+    assert [(p.key, p.line) for p in problems] == [("volume_percent", 3)]
+    assert "25, 50, 75, 100" in problems[0].problem

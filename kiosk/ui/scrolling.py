@@ -62,6 +62,7 @@ class ScrollPage(QScrollArea):
         viewport = self.viewport()
         self.dragging = DragScroller(viewport, self.verticalScrollBar(), metrics.screen.px(2.5))
         self._header: QWidget | None = None
+        self._cue_allowed = True
         self._fade = _Fade(self)
         self.more_button = BigButton(self.tr("▼ More below"), metrics, ButtonStyle.SECONDARY, self)
         self.more_button.clicked.connect(self.page_down)
@@ -113,7 +114,15 @@ class ScrollPage(QScrollArea):
         cue = self.more_button.height() if self.more_below else 0
         if top >= visible_top and top + rect.height() <= visible_top + height - cue:
             return
-        self.dragging.glide_to(top - height // 3, PAGE_DOWN_MS)
+        # A third of the way down when the sentence fits there, higher when it is tall.
+        above = max(0, min(height // 3, height - rect.height() - cue))
+        self.dragging.glide_to(top - above, PAGE_DOWN_MS)
+
+    def set_cue_allowed(self, allowed: bool) -> None:
+        """Hide the "More below" cue while the page is read aloud: the page follows the voice,
+        and the cue would cover the words being read."""
+        self._cue_allowed = allowed
+        self._update_cue()
 
     def scroller_active(self) -> bool:
         """Whether the page is still moving from a drag, a flick or a "More below" tap."""
@@ -145,7 +154,7 @@ class ScrollPage(QScrollArea):
             width,
             height,
         )
-        self._fade.setVisible(more)
-        button.setVisible(more)
+        self._fade.setVisible(more and self._cue_allowed)
+        button.setVisible(more and self._cue_allowed)
         self._fade.raise_()
         button.raise_()

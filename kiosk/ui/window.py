@@ -202,13 +202,25 @@ class KioskWindow(QWidget):
         On a small screen at a large text size, fixed bars would leave too little room for the
         text; then the top bar sits at the top of each page and scrolls away with it.
         """
+        return self._fixed_bars_height(top=True) > self.height() * _MAX_BARS_SHARE
+
+    def _fixed_bars_height(self, *, top: bool, bottom: bool = True) -> int:
         width = self.width()
-        bars = self._top_bar.heightForWidth(width) + self._bottom_bar.heightForWidth(width)
-        if self._speech_bar.isVisibleTo(self):
-            bars += self._speech_bar.heightForWidth(width)
-        return bars > self.height() * _MAX_BARS_SHARE
+        bars = [self._speech_bar] if self._speech_bar.isVisibleTo(self) else []
+        bars += [self._top_bar] if top else []
+        bars += [self._bottom_bar] if bottom else []
+        return sum(bar.heightForWidth(width) for bar in bars)
 
     def _place_top_bar(self) -> None:
+        """Arrange the bars so the text keeps room, on any screen at any text size.
+
+        First the top bar scrolls away with the page; if the speech controls and Back/Home/Next
+        together are still too tall, Back/Home/Next step aside while the page is read aloud
+        (any of them would stop the reading anyway) and come back when it ends.
+        """
+        speaking = self._speech_bar.isVisibleTo(self)
+        budget = self.height() * _MAX_BARS_SHARE
+        self._bottom_bar.setVisible(not speaking or self._fixed_bars_height(top=False) <= budget)
         target = self.current_page() if self.top_bar_scrolls() else None
         if target is self._top_bar_page and (target or self._column.indexOf(self._top_bar) == 0):
             return
@@ -290,6 +302,8 @@ class KioskWindow(QWidget):
             self.tr("♪ Listen") if available else self.tr("♪ Listen: sound is off")
         )
         self._speech_bar.setVisible(narrator.active)
+        for page in (self.home_page, *self._pages):
+            page.set_cue_allowed(not narrator.active)
         self.pause_button.set_label(
             self.tr("▶ Resume") if state is NarrationState.PAUSED else self.tr("❚❚ Pause")
         )

@@ -54,3 +54,19 @@ def test_reset_forgets_everything_and_restores_the_clinics_defaults(qtbot: QtBot
 def test_unknown_theme_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown theme"):
         _visit().set_theme("neon")
+
+
+def test_speech_rate_and_volume_step_and_reset_to_the_clinics_defaults(qtbot: QtBot) -> None:
+    visit = Visit(5, VisitDefaults(rate_step=1, volume_step=2))
+    assert (visit.rate_wpm, visit.volume) == (135, 0.75)
+    with qtbot.waitSignal(visit.rate_changed) as rate:
+        visit.change_rate(+1)
+    assert rate.args == [160]
+    for _ in range(5):
+        visit.change_rate(-1)
+        visit.change_volume(+1)
+    assert (visit.rate_wpm, visit.volume) == (110, 1.0)
+    assert not visit.can_change_rate(-1)
+    assert not visit.can_change_volume(+1)
+    visit.reset()
+    assert (visit.rate_wpm, visit.volume) == (135, 0.75)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
 import time
 from pathlib import Path
 
@@ -246,3 +248,58 @@ def test_a_voice_that_does_not_exist_turns_listen_off_with_a_note(
     assert not button.isEnabled()
     tap(qtbot, kiosk.window.next_button)  # the rest of the kiosk works as before
     assert kiosk.visit.page == Page(0)
+
+
+def test_a_speech_worker_killed_mid_sentence_does_not_take_the_kiosk_down(
+    qtbot: QtBot, talking_kiosk: Kiosk
+) -> None:
+    kiosk = talking_kiosk
+    window = kiosk.window
+    tap(qtbot, window.listen_button)
+    _wait_state(qtbot, kiosk, NarrationState.SPEAKING)
+    workers = multiprocessing.active_children()
+    assert workers, "synthesis runs in a worker process"
+    for worker in workers:
+        os.kill(worker.pid or 0, signal.SIGKILL)
+    # Whatever was synthesized plays out or stops; then Listen works again with a new worker.
+    _wait_state(qtbot, kiosk, NarrationState.IDLE)
+    tap(qtbot, window.listen_button)
+    _wait_state(qtbot, kiosk, NarrationState.SPEAKING)
+    tap(qtbot, window.stop_button)
+    assert kiosk.narrator is not None
+    assert kiosk.narrator.state is NarrationState.IDLE
+
+
+def test_the_word_being_heard_is_marked_on_the_shown_word_even_when_respelled(
+    qtbot: QtBot,
+    pulse: PulseServer,  # noqa: ARG001 - Qt must find the private audio server first
+    make_kiosk: KioskFactory,
+    tmp_path: Path,
+) -> None:
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "en.md").write_text(
+        SHORT_PACK.replace("The cat sat on the mat.", "Ask about vertebroplasty today."),
+        encoding="utf-8",
+    )
+    (pack / "pronunciation-en.toml").write_text(
+        '[words]\nvertebroplasty = "vertebroh-plassty"\n', encoding="utf-8"
+    )
+    kiosk = make_kiosk(config=Config(content_pack=pack), narration=True)
+    narrator = kiosk.narrator
+    assert narrator is not None
+    qtbot.waitUntil(lambda: narrator.state is NarrationState.IDLE, timeout=SPEAK_TIMEOUT_MS)
+    kiosk.visit.go_to(Page(0))
+    marked: list[str] = []
+
+    def on_word(_index: int, start: int, end: int) -> None:
+        reading = kiosk.window.reading_widget()
+        assert isinstance(reading, TextView)
+        marked.append(reading.text()[start:end])
+
+    narrator.word_started.connect(on_word)
+    tap(qtbot, kiosk.window.listen_button)
+    qtbot.waitUntil(lambda: "today." in marked or "today" in marked, timeout=SPEAK_TIMEOUT_MS)
+    tap(qtbot, kiosk.window.stop_button)
+    assert "vertebroplasty" in marked, marked
+    assert "Ask" in marked
