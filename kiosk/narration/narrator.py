@@ -47,10 +47,13 @@ class _SynthesisWorker(QObject):
         self._language = language
         self._voice = voice
         self._synthesizer: Synthesizer | None = None
+        self._closed = False
 
     def _engine(self) -> Synthesizer:
         if self._synthesizer is None:
             self._synthesizer = Synthesizer(self._language, self._voice)
+            if self._closed:  # closed from the GUI thread while this one was starting it
+                self._synthesizer.close()
         return self._synthesizer
 
     @Slot()
@@ -76,11 +79,11 @@ class _SynthesisWorker(QObject):
             return
         self.synthesized.emit(generation, index, audio)
 
-    @Slot()
     def close(self) -> None:
+        """End the worker process for good; safe from any thread, mid-synthesis too."""
+        self._closed = True
         if self._synthesizer is not None:
             self._synthesizer.close()
-            self._synthesizer = None
 
 
 @dataclass
@@ -112,7 +115,6 @@ class Narrator(QObject):
 
     _synthesis_requested = Signal(int, int, str, int)  # generation, index, text, rate
     _check_requested = Signal()
-    _close_requested = Signal()
 
     def __init__(
         self,
@@ -151,7 +153,6 @@ class Narrator(QObject):
         self._worker.moveToThread(self._thread)
         self._synthesis_requested.connect(self._worker.synthesize)
         self._check_requested.connect(self._worker.check)
-        self._close_requested.connect(self._worker.close)
         self._worker.synthesized.connect(self._on_synthesized)
         self._worker.failed.connect(self._on_synthesis_failed)
         self._worker.checked.connect(self._on_checked)
@@ -231,7 +232,10 @@ class Narrator(QObject):
         """Stop speaking and end the synthesis worker (and its process)."""
         self.stop()
         self._retry.stop()
-        self._close_requested.emit()
+        # Called directly, not queued: a queued close could be left behind when the thread's
+        # loop quits, and the worker process with it. Closing is safe from any thread and ends
+        # a synthesis in progress, so the thread then finishes at once.
+        self._worker.close()
         self._thread.quit()
         self._thread.wait(5000)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -303,3 +305,60 @@ def test_the_word_being_heard_is_marked_on_the_shown_word_even_when_respelled(
     tap(qtbot, kiosk.window.stop_button)
     assert "vertebroplasty" in marked, marked
     assert "Ask" in marked
+
+
+def test_repeat_reads_the_current_sentence_again(qtbot: QtBot, talking_kiosk: Kiosk) -> None:
+    kiosk = talking_kiosk
+    narrator = kiosk.narrator
+    assert narrator is not None
+    started: list[int] = []
+    narrator.sentence_started.connect(started.append)
+    tap(qtbot, kiosk.window.listen_button)
+    qtbot.waitUntil(lambda: len(started) >= 2, timeout=SPEAK_TIMEOUT_MS)  # the first sentence
+    tap(qtbot, kiosk.window.repeat_button)
+    qtbot.waitUntil(lambda: len(started) >= 3, timeout=SPEAK_TIMEOUT_MS)
+    tap(qtbot, kiosk.window.stop_button)
+    assert started[:3] == [0, 1, 1], "Repeat starts the sentence being heard again"
+
+
+NO_AUDIO_SERVER = """
+import os, sys, time
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6.QtWidgets import QApplication
+from kiosk.app import application, build
+from kiosk.config import Config
+from kiosk.narration.narrator import NarrationState
+
+if __name__ == "__main__":
+    application()
+    kiosk = build(Config())
+    deadline = time.monotonic() + 20
+    while kiosk.narrator.state is not NarrationState.UNAVAILABLE and time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.01)
+    button = kiosk.window.listen_button
+    print(button.text(), button.isEnabled(), kiosk.window.next_button.isEnabled(), sep="|")
+    kiosk.close()
+"""
+
+
+def test_without_an_audio_server_listen_is_off_and_the_kiosk_works(tmp_path: Path) -> None:
+    script = tmp_path / "no_audio.py"
+    script.write_text(NO_AUDIO_SERVER, encoding="utf-8")
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+        "PULSE_SERVER": f"unix:{tmp_path}/no-such-socket",
+        "QT_AUDIO_BACKEND": "pulseaudio",
+    }
+    result = subprocess.run(
+        [sys.executable, str(script)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "♪ Listen: sound is off|False|True"
+    assert "Listen is off" in result.stderr, "the reason goes to the log"

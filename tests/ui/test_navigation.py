@@ -7,7 +7,9 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.app import Kiosk
 from kiosk.content import SectionKind
+from kiosk.session import Page
 from kiosk.ui.buttons import BigButton
+from kiosk.ui.text import TextView
 
 from .conftest import TABLET, KioskFactory, button_labelled, drag, page_heading, tap
 
@@ -106,3 +108,17 @@ def test_dragging_with_a_finger_scrolls_and_does_not_press_what_it_starts_on(
     qtbot.waitUntil(lambda: not page.scroller_active())
     assert bar.value() > 0
     assert page_heading(kiosk) == kiosk.leaflet.title, "a drag must not open a section"
+
+
+def test_a_sentence_read_aloud_further_down_is_scrolled_into_view(
+    qtbot: QtBot, make_kiosk: KioskFactory
+) -> None:
+    kiosk = make_kiosk(TABLET)
+    kiosk.visit.set_text_step(4)
+    kiosk.visit.go_to(Page(1))
+    page = kiosk.window.current_page()
+    last = page.findChildren(TextView)[-1]
+    page.reveal(last, last.rect())
+    qtbot.waitUntil(lambda: not page.scroller_active())
+    top = last.mapTo(page.viewport(), last.rect().topLeft()).y()
+    assert 0 <= top < page.viewport().height(), "the sentence is on screen"
