@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 import sys
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -11,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.content import SUPPORTED_LANGUAGES
+from kiosk.content.errors import toml_error_position
 
 TEXT_SIZE_STEPS_PERCENT = (100, 125, 150, 175, 200)
 SPEECH_RATES_WPM = (110, 135, 160, 185)  # slower and faster step through these
@@ -127,7 +127,7 @@ def load_config(path: Path | None) -> tuple[Config, list[ConfigProblem]]:
         byte_line = error.object.count(b"\n", 0, error.start) + 1
         return defaults, [ConfigProblem(str(path), byte_line, "(file)", "not UTF-8 text")]
     except tomllib.TOMLDecodeError as error:
-        line, message = _toml_error_position(error)
+        line, message = toml_error_position(error)
         return defaults, [ConfigProblem(str(path), line, "(file)", f"not valid TOML ({message})")]
     reader = _Reader(str(path), source)
     values: dict[str, Any] = {}
@@ -136,23 +136,6 @@ def load_config(path: Path | None) -> tuple[Config, list[ConfigProblem]]:
         if checked is not _INVALID:
             values[key] = checked
     return replace(defaults, **values), reader.problems
-
-
-# Before Python 3.14, TOMLDecodeError has no lineno: the position is only in the message,
-# as "(at line 3, column 7)" or "(at end of document)".
-_TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column \d+|end of document)\)$")
-
-
-def _toml_error_position(error: tomllib.TOMLDecodeError) -> tuple[int | None, str]:
-    """The line of a TOML syntax error and its message without the position."""
-    message = str(error)
-    line: int | None = getattr(error, "lineno", None)  # Python 3.14 and later
-    position = _TOML_POSITION.search(message)
-    if position:
-        message = message[: position.start()]
-        if position.group(1):
-            line = int(position.group(1))
-    return line, message
 
 
 _INVALID = object()  # a value that was reported and falls back to its default

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,7 +10,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.tasklists import tasklists_plugin
 
-from kiosk.content.errors import ContentError
+from kiosk.content.errors import ContentError, toml_error_position
 from kiosk.content.model import Block, BlockKind, Leaflet, Section, SectionKind
 from kiosk.content.sentences import split_sentences
 
@@ -104,22 +103,12 @@ def _split_header(path: Path, text: str) -> tuple[str, str, int]:
     raise ContentError(path, 1, f"the header is not closed with a line of {HEADER_FENCE}")
 
 
-# Before Python 3.14, TOMLDecodeError has no lineno: the position is only in the message,
-# as "(at line 3, column 7)" or "(at end of document)".
-_TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column \d+|end of document)\)$")
-
-
 def _parse_header(path: Path, header: str, supported_languages: frozenset[str]) -> dict[str, str]:
     try:
         raw = tomllib.loads(header)
     except tomllib.TOMLDecodeError as error:
-        message = str(error)
-        line: int | None = getattr(error, "lineno", None)  # Python 3.14 and later
-        position = _TOML_POSITION.search(message)
-        if position:
-            message = message[: position.start()]
-            # "end of document" is the header's last line.
-            line = int(position.group(1)) if position.group(1) else header.count("\n") + 1
+        # "end of document" is the header's last line.
+        line, message = toml_error_position(error, last_line=header.count("\n") + 1)
         # tomllib counts lines from the first header line, which is file line 2.
         raise ContentError(
             path,

@@ -7,21 +7,12 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-
-class LexiconError(ValueError):
-    """A pronunciation file that cannot be used; the message names the file and the line."""
-
-    def __init__(self, path: Path | str, line: int | None, problem: str) -> None:
-        self.path = str(path)
-        self.line = line
-        self.problem = problem
-        where = f"{self.path}, line {line}" if line else self.path
-        super().__init__(f"{where}: {problem}")
+from kiosk.content.errors import ContentError, toml_error_position
 
 
-# Before Python 3.14, TOMLDecodeError has no lineno: the position is only in the message,
-# as "(at line 3, column 7)" or "(at end of document)".
-_TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column \d+|end of document)\)$")
+class LexiconError(ContentError):
+    """A pronunciation file (part of the content pack) that cannot be used; the message names
+    the file and the line."""
 
 
 def load_lexicon(path: Path) -> dict[str, str]:
@@ -44,21 +35,9 @@ def load_lexicon(path: Path) -> dict[str, str]:
     try:
         document = tomllib.loads(source)
     except tomllib.TOMLDecodeError as error:
-        line_number, message = _toml_error_position(error)
+        line_number, message = toml_error_position(error)
         raise LexiconError(path, line_number, f"not valid TOML ({message})") from None
     return _checked_words(path, document, source.split("\n"))
-
-
-def _toml_error_position(error: tomllib.TOMLDecodeError) -> tuple[int | None, str]:
-    """The line of a TOML syntax error and its message without the position."""
-    message = str(error)
-    line: int | None = getattr(error, "lineno", None)  # Python 3.14 and later
-    position = _TOML_POSITION.search(message)
-    if position:
-        message = message[: position.start()]
-        if line is None and position.group(1):
-            line = int(position.group(1))
-    return line, message
 
 
 def _checked_words(path: Path, document: dict[str, object], lines: list[str]) -> dict[str, str]:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.config import resources_dir
+from kiosk.content import ContentError
 from kiosk.narration.pronounce import LexiconError, load_lexicon, respell, shown_span
 from kiosk.narration.synth import Synthesizer
 
@@ -132,7 +133,7 @@ def test_a_broken_list_names_the_file_line_and_problem(
         load_lexicon(path)
 
     assert str(raised.value).startswith(f"{path}, line {line}: {problem}")
-    assert isinstance(raised.value, ValueError)
+    assert isinstance(raised.value, ContentError), "reported like any content problem"
 
 
 def test_a_list_that_is_not_utf8_names_the_line(tmp_path: Path) -> None:
