@@ -12,16 +12,21 @@ cd "$(dirname "$0")"
 # What Qt's xcb platform plugin and the fonts need on a minimal system; then narration: the
 # eSpeak NG voice pyttsx3 loads, the PulseAudio client library Qt Multimedia plays through, and
 # what Qt's FFmpeg multimedia plugin and its bundled FFmpeg link against (found with ldd; the
-# plugin loads even for plain audio output).
+# plugin loads even for plain audio output). Printing talks to CUPS through its own tools:
+# lp, lpstat and cancel (cups-client) and ipptool (cups-ipp-utils) for the job's state.
 RUN_PACKAGES=(
   libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0
   libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 fonts-dejavu-core
   espeak-ng libpulse0 libx11-6 libxext6 libxrandr2 libdrm2
+  cups-client cups-ipp-utils
 )
 # A real X server for the screenshot tests; a real audio server (with a null sink) and parec
-# to record it for the narration tests.
-TEST_PACKAGES=(xvfb xauth pulseaudio pulseaudio-utils)
+# to record it for the narration tests; a real private CUPS for the printing tests: cupsd and
+# the driver lookup lpadmin -m needs (cups), the Generic PDF printer's PPD, pdftopdf and the
+# parallel backend its failing queues use (cups-filters), and pdftotext to read a printed
+# page back (poppler-utils).
+TEST_PACKAGES=(xvfb xauth pulseaudio pulseaudio-utils cups cups-filters poppler-utils)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 

@@ -11,10 +11,11 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.config import Config, ScreenSpec
 from kiosk.content import Leaflet, load_leaflet
+from kiosk.fonts import load_fonts
 from kiosk.narration.narrator import Narrator
 from kiosk.narration.pronounce import LexiconError, load_lexicon
+from kiosk.printing.service import PrintService, PrintState
 from kiosk.session import Visit, VisitDefaults
-from kiosk.ui.fonts import load_fonts
 from kiosk.ui.metrics import Metrics
 from kiosk.ui.window import KioskWindow, window_flags
 
@@ -31,11 +32,13 @@ class Kiosk:
     visit: Visit
     window: KioskWindow
     narrator: Narrator | None
+    printing: PrintService
 
     def close(self) -> None:
         """Stop speaking and end the speech worker; the window closes."""
         if self.narrator is not None:
             self.narrator.shutdown()
+        self.printing.shutdown()
         self.window.close()
 
 
@@ -93,6 +96,7 @@ def build(
     narrator = _narrator(config, leaflet, visit) if narration else None
     window = KioskWindow(leaflet, visit, metrics, narrator)
     window.setWindowFlags(window_flags(windowed))
+    printing = _printing(config, leaflet, visit, window)
     log.info(
         "kiosk built: %s (%s), body text %d px, %d sections",
         leaflet.title,
@@ -100,7 +104,20 @@ def build(
         metrics.body_px,
         len(leaflet.sections),
     )
-    return Kiosk(app, leaflet, visit, window, narrator)
+    return Kiosk(app, leaflet, visit, window, narrator, printing)
+
+
+def _printing(config: Config, leaflet: Leaflet, visit: Visit, window: KioskWindow) -> PrintService:
+    """The print service, wired to the questions page: one tap prints, and it says how it went."""
+    printing = PrintService(config, leaflet)
+    page = window.questions_page
+    page.print_requested.connect(lambda: printing.print_questions(visit.ticked))
+    printing.state_changed.connect(
+        lambda state, message: page.show_print_status(message, state is PrintState.PRINTING)
+    )
+    visit.ticked_changed.connect(printing.reset)  # "printed" no longer says what is ticked
+    visit.was_reset.connect(printing.reset)
+    return printing
 
 
 def _narrator(config: Config, leaflet: Leaflet, visit: Visit) -> Narrator:

@@ -86,6 +86,12 @@ def _parser() -> _Parser:
     speak.add_argument("--out", type=Path, required=True, help="WAV file to write")
     speak.add_argument("--tick", type=_ticks, default=[], help="tick these questions, e.g. 1,3")
 
+    printing = commands.add_parser("print", help="print a handout without the screens")
+    printing.add_argument("--questions", type=_ticks, required=True, help="e.g. 1,3,5")
+    where = printing.add_mutually_exclusive_group()
+    where.add_argument("--printer", help="a printer (CUPS queue) instead of the configured one")
+    where.add_argument("--pdf", type=Path, help="write the handout to this PDF instead")
+
     content = commands.add_parser("content", help="content pack tools")
     content_commands = content.add_subparsers(dest="content_command", parser_class=_Parser)
     content_commands.required = True
@@ -111,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         log.warning("%s", problem)
     if args.content is not None:
         config = Config(**{**config.__dict__, "content_pack": args.content})
-    command = {"screenshot": _screenshot, "speak": _speak}.get(args.command, _run)
+    command = {"screenshot": _screenshot, "speak": _speak, "print": _print}.get(args.command, _run)
     return command(args, config)
 
 
@@ -147,6 +153,13 @@ def _speak(args: argparse.Namespace, config: Config) -> int:
         return 1
     print(f"{args.out}: {len(sentences)} sentences")
     return 0
+
+
+def _print(args: argparse.Namespace, config: Config) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from kiosk.printing.command import print_from_command_line
+
+    return print_from_command_line(config, args.questions, args.printer, args.pdf)
 
 
 def _run(args: argparse.Namespace, config: Config) -> int:

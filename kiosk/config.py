@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import sys
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,14 @@ from kiosk.content.errors import toml_error_position
 TEXT_SIZE_STEPS_PERCENT = (100, 125, 150, 175, 200)
 SPEECH_RATES_WPM = (110, 135, 160, 185)  # slower and faster step through these
 VOLUMES_PERCENT = (25, 50, 75, 100)  # quieter and louder step through these
+PAPERS = ("auto", "letter", "a4", "roll80", "roll58")
+
+
+def default_handout_folder() -> Path:
+    """Where handouts go as PDF files when there is no printer at all."""
+    return Path.home() / "kiosk-handouts"
+
+
 THEMES = ("standard", "high_contrast")
 
 
@@ -70,6 +79,12 @@ class Config:
     voice: str = ""  # an eSpeak NG voice name; empty: the language's usual voice
     speech_rate_wpm: int = 135
     volume_percent: int = 75
+    clinic_name: str = ""
+    printer: str = ""  # a CUPS queue name; empty: the system's default printer
+    paper: str = "auto"  # auto: from the printer's default media
+    print_timeout_s: int = 60
+    printed_message: str = ""  # empty: "Your questions have printed. Please collect them ..."
+    pdf_folder: Path = field(default_factory=default_handout_folder)
 
 
 @dataclass(frozen=True)
@@ -97,6 +112,7 @@ _CHOICES: dict[str, tuple[Any, ...]] = {
     "theme": THEMES,
     "speech_rate_wpm": SPEECH_RATES_WPM,
     "volume_percent": VOLUMES_PERCENT,
+    "paper": PAPERS,
 }
 _TOP_KEYS = (
     "content_pack",
@@ -106,6 +122,12 @@ _TOP_KEYS = (
     "voice",
     "speech_rate_wpm",
     "volume_percent",
+    "clinic_name",
+    "printer",
+    "paper",
+    "print_timeout_s",
+    "printed_message",
+    "pdf_folder",
     "screen",
 )
 
@@ -172,18 +194,38 @@ class _Reader:
         """The checked value of a top-level key, or ``_INVALID`` after reporting a problem."""
         if key in _CHOICES:
             return value if self.check_choice(key, value, list(_CHOICES[key])) else _INVALID
-        kinds: dict[str, type] = {"content_pack": str, "voice": str, "screen": dict}
-        if key not in kinds:
+        read_value: Callable[[], Any] | None = {
+            "content_pack": lambda: self._folder(key, value, base),
+            "pdf_folder": lambda: self._folder(key, value, base),
+            "screen": lambda: (
+                self.screen(value, defaults.screen)
+                if self.check_type(key, value, dict)
+                else _INVALID
+            ),
+            "print_timeout_s": lambda: self._whole_number(key, value, 5, 600),
+            **dict.fromkeys(
+                ("voice", "clinic_name", "printer", "printed_message"),
+                lambda: value.strip() if self.check_type(key, value, str) else _INVALID,
+            ),
+        }.get(key)
+        if read_value is None:
             self.problem(key, f"unknown key; allowed: {', '.join(_TOP_KEYS)}")
             return _INVALID
-        if not self.check_type(key, value, kinds[key]):
+        return read_value()
+
+    def _folder(self, key: str, value: Any, base: Path) -> Any:
+        if not self.check_type(key, value, str):
             return _INVALID
-        if key == "screen":
-            return self.screen(value, defaults.screen)
-        if key == "voice":
-            return value.strip()
-        pack = Path(value).expanduser()
-        return pack if pack.is_absolute() else base / pack
+        folder = Path(value).expanduser()
+        return folder if folder.is_absolute() else base / folder
+
+    def _whole_number(self, key: str, value: Any, low: int, high: int) -> Any:
+        if not self.check_type(key, value, int):
+            return _INVALID
+        if not low <= value <= high:
+            self.problem(key, f"{value} is out of range; allowed {low} to {high}")
+            return _INVALID
+        return value
 
     def problem(self, key: str, text: str) -> None:
         self.problems.append(ConfigProblem(self.path, self.line_of(key), key, text))

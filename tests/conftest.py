@@ -9,6 +9,8 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from tests.audio import SINK_DESCRIPTION, PulseServer, missing_commands, private_pulse
+from tests.cups import CupsServer, private_cups
+from tests.cups import missing_commands as missing_cups_commands
 
 # Qt aborts the process without a display; tests render offscreen, and the screenshot tests
 # start their own Xvfb for the real thing.
@@ -51,3 +53,41 @@ def pulse(
                 pytrace=False,
             )
         yield server
+
+
+@pytest.fixture(scope="session")
+def cups() -> Iterator[CupsServer]:
+    """A private cupsd with the standard test queues (``tests.cups.Q_*``), started once.
+
+    ``CUPS_SERVER`` in ``os.environ`` points at it while it runs, so the kiosk's printing
+    code and every CUPS tool it starts talk to it and never to the machine's own printers.
+    Use ``printers`` in a test: it resets the server first.
+    """
+    missing = missing_cups_commands()
+    if missing:
+        pytest.fail(
+            f"the printing tests need a real CUPS, but {', '.join(missing)} is not installed: "
+            "apt-get install cups cups-client cups-ipp-utils cups-filters poppler-utils "
+            "(./dev.sh test does)",
+            pytrace=False,
+        )
+    # Not in tmp_path: pytest's base folder is closed to the lp user that CUPS filters run as.
+    with private_cups() as server:
+        yield server
+
+
+@pytest.fixture
+def printers(cups: CupsServer, monkeypatch: pytest.MonkeyPatch) -> CupsServer:
+    """The private CUPS server, running, with no jobs, every queue enabled and accepting, and
+    no default printer.
+
+    The user's own default printer choices (``LPDEST``, ``PRINTER``, ``~/.cups/lpoptions``)
+    are hidden, since ``lpstat -d`` and ``lp`` honour them before the server's default.
+    """
+    home = cups.directory / "home"
+    home.mkdir(exist_ok=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("LPDEST", raising=False)
+    monkeypatch.delenv("PRINTER", raising=False)
+    cups.reset()
+    return cups

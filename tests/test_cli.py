@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.cups import Q_PDF, CupsServer, pdf_text
+
 REPO = Path(__file__).resolve().parents[1]
 PACK = "resources/leaflets/vertebroplasty"
 # What logging.basicConfig writes: "2026-01-01 10:00:00,000 INFO kiosk.init: ..."
@@ -121,13 +123,14 @@ def test_speak_writes_what_listen_says_on_a_page_to_a_wav(tmp_path: Path) -> Non
     out = tmp_path / "questions.wav"
     result = _kiosk("speak", "--page", "questions", "--tick", "2", "--out", str(out))
     assert result.returncode == 0, result.stderr
-    # Heading, the instruction's two sentences, the count, five questions and the source.
-    assert result.stdout.strip() == f"{out}: 10 sentences"
+    # Heading, the instruction's two sentences, the count, five questions, what will print
+    # (its heading and the one ticked question) and the source.
+    assert result.stdout.strip() == f"{out}: 12 sentences"
     with wave.open(str(out)) as audio:
         assert (audio.getnchannels(), audio.getsampwidth()) == (1, 2)
         seconds = audio.getnframes() / audio.getframerate()
         samples = array("h", audio.readframes(audio.getnframes()))
-    assert 20 < seconds < 90, f"{seconds:.1f} s for ten sentences"
+    assert 20 < seconds < 90, f"{seconds:.1f} s for twelve sentences"
     rms = (sum(s * s for s in samples) / len(samples)) ** 0.5 / 32768
     assert rms > 0.02, "the file holds speech, not silence"
 
@@ -138,3 +141,31 @@ def test_speak_of_an_unknown_page_exits_1_with_one_line(tmp_path: Path) -> None:
     assert [line for line in result.stderr.splitlines() if not LOG_RECORD.match(line)] == [
         "kiosk: unknown page 'nosuch'; use home, intro, questions or section:1 to section:7"
     ]
+
+
+def test_print_writes_a_handout_pdf_without_the_screens(tmp_path: Path) -> None:
+    out = tmp_path / "handout.pdf"
+    result = _kiosk("print", "--questions", "1,3", "--pdf", str(out))
+    assert (result.returncode, result.stdout.strip()) == (0, f"{out}: handout written")
+    text = " ".join(pdf_text(out).split())
+    assert "Is vertebroplasty a good choice for me?" in text
+    assert "Will I receive local or general anesthesia?" in text
+    assert "How long will the procedure take?" not in text
+
+
+def test_print_on_a_printer_follows_the_job_to_its_end(printers: CupsServer) -> None:
+    result = _kiosk("print", "--questions", "2", "--printer", Q_PDF)
+    assert result.returncode == 0, result.stderr
+    assert re.fullmatch(rf"job {Q_PDF}-\d+ printed on {Q_PDF}", result.stdout.strip())
+    assert "How long will the procedure take?" in pdf_text(printers.output_of(Q_PDF))
+    printers.disable(Q_PDF, "Out of paper")
+    failed = _kiosk("print", "--questions", "2", "--printer", Q_PDF)
+    assert failed.returncode == 1
+    assert len(failed.stderr.strip().splitlines()) == 1, failed.stderr
+    assert Q_PDF in failed.stderr
+
+
+def test_print_of_a_question_that_does_not_exist_exits_1_with_one_line(tmp_path: Path) -> None:
+    result = _kiosk("print", "--questions", "9", "--pdf", str(tmp_path / "x.pdf"))
+    assert result.returncode == 1
+    assert result.stderr.strip() == "kiosk: no question 9; the leaflet has questions 1 to 5"

@@ -216,16 +216,22 @@ class SectionPage(_Page):
 class QuestionsPage(_Page):
     """The checklist of questions to ask the doctor.
 
+    Below the questions, the page shows what the printed handout will list, and a Print
+    button that prints it with one tap.
+
     Signals:
         question_toggled(int): a question row was touched (its 1-based number).
         clear_requested: "Clear all" was touched.
+        print_requested: "Print my questions" was touched.
     """
 
     question_toggled = Signal(int)  # question number
     clear_requested = Signal()
+    print_requested = Signal()
 
     def __init__(self, leaflet: Leaflet, metrics: Metrics, parent: QWidget | None = None):
         super().__init__(metrics, parent)
+        self._printing = False
         section = leaflet.questions_section
         self.add_text(section.heading, TextRole.HEADING, section.blocks[0])
         _add_blocks(self, section.body)
@@ -239,10 +245,15 @@ class QuestionsPage(_Page):
         self.count_text = TextView("", TextRole.LABEL)
         status.addWidget(self.count_text)
         self.add_reader(self.count_text)
+        self.print_button = BigButton(self.tr("Print my questions"), metrics)
+        self.print_button.clicked.connect(self.print_requested)
+        status.addWidget(self.print_button)
         self.clear_button = BigButton(self.tr("Clear all"), metrics, ButtonStyle.SECONDARY)
         self.clear_button.clicked.connect(self.clear_requested)
         status.addWidget(self.clear_button)
         self.column.addWidget(status_host)
+        self.print_status = self.add_text("", TextRole.LABEL)
+        self.print_status.hide()
         self.rows: list[QuestionRow] = []
         for question in leaflet.questions:
             row = QuestionRow(question.number, question.text, metrics)
@@ -250,8 +261,22 @@ class QuestionsPage(_Page):
             self.rows.append(row)
             self.column.addWidget(row)
             self._readers.append(functools.partial(self._row_script, row))
+        # What the handout will list, in full, for those who check before they print.
+        self.preview_heading = self.add_text("", TextRole.LABEL)
+        self.preview = self.add_text("", TextRole.BODY)
         self.add_text(self.tr("Source: {0}").format(leaflet.source), TextRole.BODY)
         self.end_column()
+
+    def show_print_status(self, message: str, busy: bool) -> None:
+        """Say how printing goes; while it prints, Print cannot be tapped again."""
+        self.print_status.setText(message)
+        self.print_status.setVisible(bool(message))
+        self._printing = busy
+        self._update_print_button()
+
+    def _update_print_button(self) -> None:
+        ticked = any(row.isChecked() for row in self.rows)
+        self.print_button.setEnabled(ticked and not self._printing)
 
     def _row_script(self, row: QuestionRow) -> list[Utterance]:
         state = self.tr("Ticked.") if row.isChecked() else self.tr("Not ticked.")
@@ -267,3 +292,12 @@ class QuestionsPage(_Page):
         text = self.tr("Questions ticked: {0} of {1}").format(count, len(self.rows))
         self.count_text.setText(text)
         self.clear_button.setEnabled(count > 0)
+        chosen = [row.text() for row in self.rows if row.isChecked()]
+        if chosen:
+            self.preview_heading.setText(self.tr("Your printed questions will be:"))
+            self.preview.setText("\n".join(f"• {text}" for text in chosen))
+        else:
+            self.preview_heading.setText(self.tr("Tick at least one question to print it."))
+            self.preview.setText("")
+        self.preview.setVisible(bool(chosen))
+        self._update_print_button()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtGui import QFontDatabase
 
-log = logging.getLogger("kiosk.ui")
+log = logging.getLogger("kiosk.init")
 
 PREFERRED_FAMILY = "Atkinson Hyperlegible"
 FALLBACK_FAMILY = "Sans Serif"

@@ -1,0 +1,1 @@
+"""Printing the patient's questions: the handout and the print queue."""

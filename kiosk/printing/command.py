@@ -1,0 +1,71 @@
+"""`kiosk print`: a handout without the screens, as a test page for staff and for tests."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtGui import QGuiApplication
+
+from kiosk.config import Config
+from kiosk.content import ContentError, Leaflet, load_leaflet
+from kiosk.printing import cups
+from kiosk.printing.cups import JOB_TITLE
+from kiosk.printing.handout import Handout, render_pdf
+from kiosk.printing.service import PrintService, choose_paper, save_pdf
+
+
+def print_from_command_line(
+    config: Config, questions: list[int], printer: str | None, pdf: Path | None
+) -> int:
+    """Print (or write) a handout of ``questions``; say what happened; return the exit status."""
+    app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])  # fonts need it
+    del app
+    try:
+        leaflet = load_leaflet(config.content_pack, config.language)
+        handout = _handout(config, leaflet, questions)
+        if pdf is not None:
+            render_pdf(handout, choose_paper(config.paper, None, leaflet.language), pdf)
+            print(f"{pdf}: handout written")
+            return 0
+        print(_print_on_printer(config, handout, printer or config.printer or None))
+    except OSError as error:
+        return _fail(f"{error.filename or ''} {error.strerror or error}".strip())
+    except (ContentError, ValueError, _PrintFailedError) as error:
+        return _fail(str(error))
+    return 0
+
+
+class _PrintFailedError(Exception):
+    """The printer did not print; the message is the staff log line."""
+
+
+def _print_on_printer(config: Config, handout: Handout, wanted: str | None) -> str:
+    fault, message, resolved = cups.check_printer(wanted)
+    if fault is cups.PrintFault.NO_PRINTER and wanted is None:
+        saved = save_pdf(handout, config.pdf_folder)
+        return f"no printer is set up: handout saved as {saved}"
+    if fault is not None or resolved is None:
+        raise _PrintFailedError(message)
+    with tempfile.TemporaryDirectory(prefix="kiosk-print-") as folder:
+        path = Path(folder) / "handout.pdf"
+        render_pdf(handout, choose_paper(config.paper, resolved, handout.language), path)
+        outcome = cups.submit(path, resolved, JOB_TITLE, timeout_s=config.print_timeout_s)
+    if outcome.fault is not None:
+        raise _PrintFailedError(outcome.staff_message)
+    return f"job {outcome.job_id} printed on {resolved}"
+
+
+def _handout(config: Config, leaflet: Leaflet, questions: list[int]) -> Handout:
+    known = {q.number for q in leaflet.questions}
+    unknown = [n for n in questions if n not in known]
+    if unknown:
+        raise ValueError(f"no question {unknown[0]}; the leaflet has questions 1 to {len(known)}")
+    return PrintService(config, leaflet).handout(frozenset(questions), date.today())
+
+
+def _fail(message: str) -> int:
+    sys.stderr.write(f"kiosk: {message}\n")
+    return 1

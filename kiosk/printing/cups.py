@@ -1,0 +1,642 @@
+"""Sending a PDF to CUPS and following the job to its end, through CUPS's own tools."""
+
+from __future__ import annotations
+
+import os
+import plistlib
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import NamedTuple
+from urllib.parse import quote
+
+# The only job title the kiosk sends: CUPS shows it to anyone who lists the queue, so it never
+# carries the patient's name or questions.
+JOB_TITLE = "Questions for your doctor"
+# CUPS is there on Linux and macOS; Windows prints through QPrinter (kiosk/printing/native.py).
+AVAILABLE = sys.platform != "win32"
+
+# How long one command may take before CUPS counts as not answering. lp uploads the whole
+# PDF, so it gets longer than a query.
+QUERY_TIMEOUT_S = 5.0
+SUBMIT_TIMEOUT_S = 15.0
+# Polling starts fast because a small job completes in about 0.1 s, then backs off so a job
+# that waits for paper does not cost a process start every 20 ms.
+FIRST_POLL_INTERVAL_S = 0.02
+MAX_POLL_INTERVAL_S = 0.25
+# After cancelling, how long to wait for CUPS to report the job as cancelled.
+CANCEL_CONFIRM_S = 3.0
+
+# RFC 8011 job-state and printer-state values.
+JOB_PENDING = 3
+JOB_HELD = 4
+JOB_PROCESSING = 5
+JOB_STOPPED = 6
+JOB_CANCELED = 7
+JOB_ABORTED = 8
+JOB_COMPLETED = 9
+PRINTER_STOPPED = 5
+_JOB_STATE_NAMES = {
+    JOB_PENDING: "pending",
+    JOB_HELD: "pending-held",
+    JOB_PROCESSING: "processing",
+    JOB_STOPPED: "processing-stopped",
+    JOB_CANCELED: "canceled",
+    JOB_ABORTED: "aborted",
+    JOB_COMPLETED: "completed",
+}
+_PRINTER_STATE_NAMES = {3: "idle", 4: "processing", PRINTER_STOPPED: "stopped"}
+
+# Where a local CUPS listens when nothing names a server (what cupsServer() falls back to).
+_DEFAULT_SOCKETS = (Path("/run/cups/cups.sock"), Path("/var/run/cups/cups.sock"))
+_CLIENT_CONFS = (Path.home() / ".cups" / "client.conf", Path("/etc/cups/client.conf"))
+
+_REQUEST_ID = re.compile(r"request id is (?P<id>\S+-\d+)")
+_SYSTEM_DEFAULT = re.compile(r"system default destination: (?P<name>\S+)")
+# A PWG self-describing media name ends in its size: iso_a4_210x297mm, na_letter_8.5x11in.
+_PWG_SIZE = re.compile(r"(?P<w>\d+(?:\.\d+)?)x(?P<h>\d+(?:\.\d+)?)(?P<unit>mm|in)$")
+
+# ipptool test files, fed through /dev/stdin so nothing is written to disk. Only the attributes
+# read below are requested, which keeps each answer small.
+_PRINTER_TEST = """{{
+  NAME "printer"
+  OPERATION Get-Printer-Attributes
+  GROUP operation-attributes-tag
+  ATTR charset attributes-charset utf-8
+  ATTR naturalLanguage attributes-natural-language en
+  ATTR uri printer-uri $uri
+  ATTR keyword requested-attributes {attributes}
+}}
+""".format(
+    attributes=",".join(
+        (
+            "printer-state",
+            "printer-state-reasons",
+            "printer-state-message",
+            "printer-is-accepting-jobs",
+            "media-default",
+            "media-col-default",
+        )
+    )
+)
+_JOB_TEST = """{{
+  NAME "job"
+  OPERATION Get-Job-Attributes
+  GROUP operation-attributes-tag
+  ATTR charset attributes-charset utf-8
+  ATTR naturalLanguage attributes-natural-language en
+  ATTR uri printer-uri $uri
+  ATTR integer job-id $job_number
+  ATTR keyword requested-attributes {attributes}
+}}
+""".format(attributes="job-state,job-state-reasons,job-state-message,job-printer-state-message")
+
+
+class PrintFault(Enum):
+    """Why a handout did not print."""
+
+    NO_PRINTER = "no printer"  # none configured and CUPS has no default
+    PRINTER_MISSING = "printer missing"  # the named queue does not exist
+    QUEUE_PAUSED = "queue paused"  # disabled (cupsdisable): jobs would sit pending
+    NOT_ACCEPTING = "not accepting"  # rejecting jobs (cupsreject)
+    JOB_STOPPED = "job stopped"  # CUPS stopped or held the job; cancelled at the time limit
+    JOB_ABORTED = "job aborted"  # aborted by CUPS, or cancelled by someone else
+    SERVER_DOWN = "server down"  # cupsd not running or not answering
+    TIMED_OUT = "timed out"  # still pending or printing at the time limit; cancelled
+    FAILED = "failed"  # anything else
+
+
+@dataclass(frozen=True)
+class PrintOutcome:
+    """How one submitted job ended.
+
+    ``staff_message`` is one line for the log: the printer, the job and what CUPS said about
+    them. It never holds anything from the document.
+    """
+
+    job_id: str | None  # CUPS's request id, "QUEUE-N"; None if CUPS never took the job
+    fault: PrintFault | None  # None: the job completed
+    staff_message: str
+    accepted_after_s: float | None  # from the call to CUPS giving the request id
+    completed_after_s: float | None  # from the call to CUPS reporting the job completed
+
+
+class PrinterCheck(NamedTuple):
+    """A printer's fitness for a job, found before the handout is rendered."""
+
+    fault: PrintFault | None  # None: the printer takes and processes jobs
+    staff_message: str
+    printer: str | None  # the queue checked: the one named, or CUPS's default; None if neither
+
+
+@dataclass(frozen=True)
+class _PrinterStatus:
+    state: int
+    reasons: tuple[str, ...]
+    message: str
+    accepting: bool
+    media_width_mm: float | None
+
+    def describe(self) -> str:
+        state = _PRINTER_STATE_NAMES.get(self.state, str(self.state))
+        return (
+            f"printer-state {state}, printer-state-reasons {','.join(self.reasons) or 'none'}, "
+            f"printer-is-accepting-jobs {str(self.accepting).lower()}, "
+            f"printer-state-message {self.message!r}"
+        )
+
+
+@dataclass(frozen=True)
+class _JobStatus:
+    state: int
+    reasons: tuple[str, ...]
+    message: str  # job-state-message, or the printer's message while it ran the job
+
+    @property
+    def state_name(self) -> str:
+        return _JOB_STATE_NAMES.get(self.state, str(self.state))
+
+    def describe(self) -> str:
+        said = f"CUPS said {self.message!r}" if self.message else "CUPS gave no message"
+        return (
+            f"job-state {self.state_name}, "
+            f"job-state-reasons {','.join(self.reasons) or 'none'}, {said}"
+        )
+
+
+class _UnavailableError(Exception):
+    """CUPS could not be asked: its server does not answer, or a tool is missing."""
+
+    def __init__(self, fault: PrintFault, message: str) -> None:
+        super().__init__(message)
+        self.fault = fault
+        self.message = message
+
+
+class _NoDefaultError(Exception):
+    """No printer was named and CUPS has no default printer."""
+
+
+def cups_server() -> str:
+    """The CUPS server the command-line tools talk to: a socket path or ``host[:port]``.
+
+    The same order as libcups's cupsServer(), so the kiosk's own queries reach the server that
+    ``lp`` and ``lpstat`` use.
+    """
+    named = os.environ.get("CUPS_SERVER", "").strip()
+    if named:
+        return named
+    for conf in _CLIENT_CONFS:
+        try:
+            lines = conf.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            continue
+        for line in lines:
+            key, _, value = line.strip().partition(" ")
+            if key.lower() == "servername" and value.strip():
+                return value.strip()
+    for socket in _DEFAULT_SOCKETS:
+        if socket.exists():
+            return str(socket)
+    return "localhost"
+
+
+def default_printer() -> str | None:
+    """CUPS's default printer (``lpstat -d``, so ``LPDEST`` and ``PRINTER`` count), or None.
+
+    None too when the server is down or the default names a queue that does not exist.
+    """
+    try:
+        return _query_default()[0]
+    except _UnavailableError:
+        return None
+
+
+def printer_exists(name: str) -> bool:
+    """Whether CUPS has a queue called ``name``; False when the server cannot be asked."""
+    try:
+        return _printer_status(name) is not None
+    except _UnavailableError:
+        return False
+
+
+def check_printer(name: str | None) -> PrinterCheck:
+    """Whether ``name`` (or, for None, CUPS's default printer) would print a job now.
+
+    Quick (one to three tool runs, 5 to 10 ms on a local CUPS): call it before rendering, so a
+    patient hears at once that printing is off instead of after the handout is made.
+    """
+    try:
+        printer = name or _resolve_default()
+        status = _printer_status(printer)
+    except _UnavailableError as error:
+        return PrinterCheck(error.fault, error.message, name)
+    except _NoDefaultError as error:
+        return PrinterCheck(PrintFault.NO_PRINTER, str(error), None)
+    return _judge(printer, status)
+
+
+def printer_media_width_mm(name: str) -> float | None:
+    """The width of the paper ``name`` prints on by default, in mm; None if CUPS cannot say.
+
+    From the queue's media-col-default (what its PPD's DefaultPageSize becomes): 215.9 for US
+    Letter, 209.9 for A4 from a PPD (whose sizes are in whole points), 80.0 for an 80 mm roll.
+    """
+    try:
+        status = _printer_status(name)
+    except _UnavailableError:
+        return None
+    return None if status is None else status.media_width_mm
+
+
+def submit(
+    pdf: Path,
+    printer: str | None,
+    title: str,
+    timeout_s: float = 30.0,
+    on_accepted: Callable[[str], None] | None = None,
+) -> PrintOutcome:
+    """Prints ``pdf`` on ``printer`` (None: CUPS's default) and waits for the job to end.
+
+    Blocks for up to ``timeout_s`` (plus a few seconds when CUPS is slow to answer): run it off
+    the GUI thread. ``title`` is the job's name in every queue listing: pass ``JOB_TITLE`` or its
+    translation, never the patient's questions. ``on_accepted`` is called with the request id
+    ("QUEUE-N") on this thread as soon as CUPS has taken the job; if it raises, the job is
+    cancelled and the exception passes on.
+
+    A job still pending, held, stopped or printing at the time limit is cancelled, so nothing
+    prints after the patient has been told it did not. A paused queue is not refused up front
+    (``check_printer`` is the pre-check): staff who resume it within the limit still get the job.
+    """
+    started_s = time.monotonic()
+    try:
+        target = printer or _resolve_default()
+    except _UnavailableError as error:
+        return PrintOutcome(None, error.fault, error.message, None, None)
+    except _NoDefaultError as error:
+        return PrintOutcome(None, PrintFault.NO_PRINTER, str(error), None, None)
+    try:
+        ran = _run(
+            ["lp", "-d", target, "-t", title, str(pdf.resolve())],
+            SUBMIT_TIMEOUT_S,
+            package="cups-client",
+        )
+    except _UnavailableError as error:
+        message = f"printer {target!r}: {error.message}"
+        return PrintOutcome(None, error.fault, message, None, None)
+    accepted_after_s = time.monotonic() - started_s
+    found = _REQUEST_ID.search(ran.stdout)
+    if ran.returncode != 0 or found is None:
+        fault, message = _explain_refusal(target, ran)
+        return PrintOutcome(None, fault, message, None, None)
+    job_id = found["id"]
+    if on_accepted is not None:
+        try:
+            on_accepted(job_id)
+        except BaseException:
+            # Nobody would follow the job any more; it must not print unannounced later.
+            _cancel(target, job_id, int(job_id.rpartition("-")[2]))
+            raise
+    return _follow(target, job_id, started_s, started_s + timeout_s, accepted_after_s)
+
+
+def _follow(
+    printer: str, job_id: str, started_s: float, deadline_s: float, accepted_after_s: float
+) -> PrintOutcome:
+    """Polls the job until it ends or ``deadline_s`` passes, then cancels what is left."""
+    number = int(job_id.rpartition("-")[2])
+    interval_s = FIRST_POLL_INTERVAL_S
+    status: _JobStatus | None = None
+    unreachable: _UnavailableError | None = None
+    while True:
+        try:
+            status = _job_status(printer, number)
+            unreachable = None
+        except _UnavailableError as error:
+            # A restarting cupsd keeps its jobs; keep asking until the time limit.
+            unreachable = error
+        now_s = time.monotonic()
+        if unreachable is None:
+            if status is None:
+                return PrintOutcome(
+                    job_id,
+                    PrintFault.FAILED,
+                    f"job {job_id} on printer {printer!r} vanished from CUPS before it ended "
+                    "(is PreserveJobHistory off in cupsd.conf?)",
+                    accepted_after_s,
+                    None,
+                )
+            if status.state == JOB_COMPLETED:
+                elapsed_s = now_s - started_s
+                return PrintOutcome(
+                    job_id,
+                    None,
+                    f"job {job_id} on printer {printer!r} completed after {elapsed_s:.2f} s "
+                    f"({status.describe()})",
+                    accepted_after_s,
+                    elapsed_s,
+                )
+            if status.state in (JOB_CANCELED, JOB_ABORTED):
+                by_whom = "by CUPS" if status.state == JOB_ABORTED else "outside the kiosk"
+                return PrintOutcome(
+                    job_id,
+                    PrintFault.JOB_ABORTED,
+                    f"job {job_id} on printer {printer!r} was {status.state_name} {by_whom} "
+                    f"({status.describe()})",
+                    accepted_after_s,
+                    None,
+                )
+        if now_s >= deadline_s:
+            break
+        time.sleep(min(interval_s, max(0.0, deadline_s - now_s)))
+        interval_s = min(interval_s * 1.5, MAX_POLL_INTERVAL_S)
+    waited_s = time.monotonic() - started_s
+    if unreachable is not None:
+        return PrintOutcome(
+            job_id,
+            PrintFault.SERVER_DOWN,
+            f"job {job_id} on printer {printer!r}: CUPS stopped answering and was still down "
+            f"after {waited_s:.1f} s, so the job could not be cancelled ({unreachable.message})",
+            accepted_after_s,
+            None,
+        )
+    assert status is not None  # a successful poll happened, or unreachable would be set
+    cancelled = _cancel(printer, job_id, number)
+    fault, why = _explain_deadline(printer, status)
+    return PrintOutcome(
+        job_id,
+        fault,
+        f"job {job_id} on printer {printer!r} {why} after {waited_s:.1f} s "
+        f"({status.describe()}); {cancelled}",
+        accepted_after_s,
+        None,
+    )
+
+
+def _explain_deadline(printer: str, job: _JobStatus) -> tuple[PrintFault, str]:
+    """The fault for a job that had not ended at the time limit, and what it was doing."""
+    if job.state in (JOB_STOPPED, JOB_HELD):
+        return PrintFault.JOB_STOPPED, "was {} by CUPS".format(
+            "stopped" if job.state == JOB_STOPPED else "held"
+        )
+    if job.state == JOB_PENDING:
+        try:
+            queue = _printer_status(printer)
+        except _UnavailableError:
+            queue = None
+        if queue is not None and queue.state == PRINTER_STOPPED:
+            return PrintFault.QUEUE_PAUSED, f"waited in a paused queue ({queue.describe()})"
+    return PrintFault.TIMED_OUT, f"was still {job.state_name}"
+
+
+def _cancel(printer: str, job_id: str, number: int) -> str:
+    """Cancels the job and says whether CUPS confirmed it, for the staff message."""
+    try:
+        ran = _run(["cancel", job_id], QUERY_TIMEOUT_S, package="cups-client")
+    except _UnavailableError as error:
+        return f"cancelling it failed: {error.message}"
+    if ran.returncode != 0:
+        return f"cancelling it failed: {_one_line(ran.stderr or ran.stdout)}"
+    deadline_s = time.monotonic() + CANCEL_CONFIRM_S
+    while True:
+        try:
+            status = _job_status(printer, number)
+        except _UnavailableError as error:
+            return f"cancel was sent but not confirmed: {error.message}"
+        if status is None or status.state >= JOB_CANCELED:
+            return f"cancelled (now {status.state_name if status else 'gone'})"
+        if time.monotonic() >= deadline_s:
+            return f"cancel was sent but the job is still {status.state_name}"
+        time.sleep(FIRST_POLL_INTERVAL_S)
+
+
+def _explain_refusal(printer: str, ran: subprocess.CompletedProcess[str]) -> tuple[PrintFault, str]:
+    """Why ``lp`` took no job: lp says "does not exist" for a missing queue and a stopped
+    server alike, so the queue itself is asked."""
+    said = _one_line(ran.stderr or ran.stdout) or f"exit status {ran.returncode}"
+    try:
+        status = _printer_status(printer)
+    except _UnavailableError as error:
+        return error.fault, f"lp refused the job ({said}); {error.message}"
+    judged = _judge(printer, status)
+    if judged.fault is not None:
+        return judged.fault, f"{judged.staff_message}; lp said {said!r}"
+    return PrintFault.FAILED, f"lp refused the job for printer {printer!r}: {said!r}"
+
+
+def _judge(printer: str, status: _PrinterStatus | None) -> PrinterCheck:
+    """Whether a queue in ``status`` (None: it does not exist) would print a job."""
+    if status is None:
+        return PrinterCheck(
+            PrintFault.PRINTER_MISSING,
+            f"printer {printer!r} does not exist on the CUPS server at {cups_server()} "
+            "(lpstat -p lists the queues)",
+            printer,
+        )
+    if not status.accepting:
+        return PrinterCheck(
+            PrintFault.NOT_ACCEPTING,
+            f"printer {printer!r} is rejecting jobs ({status.describe()}); "
+            f"cupsaccept {printer} lets it take jobs again",
+            printer,
+        )
+    if status.state == PRINTER_STOPPED:
+        return PrinterCheck(
+            PrintFault.QUEUE_PAUSED,
+            f"printer {printer!r} is paused and jobs would wait ({status.describe()}); "
+            f"cupsenable {printer} resumes it",
+            printer,
+        )
+    return PrinterCheck(None, f"printer {printer!r} is ready ({status.describe()})", printer)
+
+
+def _resolve_default() -> str:
+    """CUPS's default printer; raises _NoDefaultError, or _UnavailableError if CUPS is down."""
+    name, said = _query_default()
+    if name is not None:
+        return name
+    # lpstat -d says "no system default destination" when the server is down as well.
+    running = _run(["lpstat", "-r"], QUERY_TIMEOUT_S, package="cups-client")
+    if "not running" in running.stdout or running.returncode != 0:
+        raise _UnavailableError(
+            PrintFault.SERVER_DOWN,
+            f"no printer named, and the default printer cannot be looked up: the CUPS server "
+            f"at {cups_server()} is not running "
+            f"(lpstat -r: {_one_line(running.stdout + running.stderr)!r})",
+        )
+    raise _NoDefaultError(
+        f"no printer configured and CUPS at {cups_server()} has no default printer "
+        f"(lpstat -d: {said!r}); set one with lpadmin -d QUEUE or name it in the kiosk settings"
+    )
+
+
+def _query_default() -> tuple[str | None, str]:
+    """The default printer ``lpstat -d`` names (or None) and what it said, on one line."""
+    ran = _run(["lpstat", "-d"], QUERY_TIMEOUT_S, package="cups-client")
+    said = _one_line(ran.stdout + " " + ran.stderr)
+    found = _SYSTEM_DEFAULT.search(ran.stdout)
+    if found is None:
+        return None, said
+    # lp takes "queue/instance"; the queue is what IPP and the staff message name.
+    return found["name"].partition("/")[0], said
+
+
+def _printer_status(name: str) -> _PrinterStatus | None:
+    """The queue's state, or None if it does not exist; raises _UnavailableError."""
+    answer = _ipp(name, _PRINTER_TEST, {})
+    if answer is None:
+        return None
+    return _PrinterStatus(
+        state=_int(answer.get("printer-state")),
+        reasons=_keywords(answer.get("printer-state-reasons")),
+        message=_text(answer.get("printer-state-message")),
+        accepting=answer.get("printer-is-accepting-jobs") is True,
+        media_width_mm=_media_width_mm(answer),
+    )
+
+
+def _job_status(printer: str, number: int) -> _JobStatus | None:
+    """The job's state, or None if CUPS does not know it; raises _UnavailableError."""
+    answer = _ipp(printer, _JOB_TEST, {"job_number": str(number)})
+    if answer is None:
+        return None
+    return _JobStatus(
+        state=_int(answer.get("job-state")),
+        reasons=_keywords(answer.get("job-state-reasons")),
+        # CUPS leaves job-state-message empty and puts what the filters and backend said
+        # into its own job-printer-state-message.
+        message=_text(answer.get("job-state-message"))
+        or _text(answer.get("job-printer-state-message")),
+    )
+
+
+def _ipp(printer: str, test: str, variables: Mapping[str, str]) -> dict[str, object] | None:
+    """Runs one ipptool request against ``printer``; its response attributes, or None when
+    CUPS answers "not found". Raises _UnavailableError when the server does not answer."""
+    uri = _printer_uri(printer)
+    command = ["ipptool", "-X", "-T", str(int(QUERY_TIMEOUT_S))]
+    for key, value in variables.items():
+        command += ["-d", f"{key}={value}"]
+    try:
+        ran = _run([*command, uri, "/dev/stdin"], QUERY_TIMEOUT_S + 1, "cups-ipp-utils", test)
+    except _UnavailableError as error:
+        raise _UnavailableError(error.fault, f"printer {printer!r}: {error.message}") from error
+    try:
+        report = plistlib.loads(ran.stdout.encode("utf-8"))
+    except (plistlib.InvalidFileException, ValueError, TypeError) as error:
+        raise _UnavailableError(
+            PrintFault.FAILED,
+            f"ipptool gave no readable answer from {uri} ({error}; "
+            f"{_one_line(ran.stderr) or 'no message'})",
+        ) from error
+    tests = report.get("Tests") or []
+    if not tests:
+        said = _one_line(str(report.get("ErrorMessage") or ran.stderr)) or "no message"
+        if "connect" in said.lower():
+            raise _UnavailableError(
+                PrintFault.SERVER_DOWN,
+                f"printer {printer!r} cannot be reached: the CUPS server at {cups_server()} "
+                f"is down ({said})",
+            )
+        raise _UnavailableError(PrintFault.FAILED, f"ipptool could not ask {uri}: {said}")
+    result = tests[0]
+    code = str(result.get("StatusCode", ""))
+    if code == "client-error-not-found":
+        return None
+    attributes: dict[str, object] = {}
+    for group in result.get("ResponseAttributes") or []:
+        attributes.update(group)
+    if not code.startswith("successful-ok"):
+        raise _UnavailableError(
+            PrintFault.FAILED,
+            f"CUPS answered {code or 'nothing'} for {uri}: "
+            f"{_text(attributes.get('status-message')) or 'no message'}",
+        )
+    return attributes
+
+
+def _printer_uri(printer: str) -> str:
+    """The IPP address of a queue on ``cups_server()``; a unix socket becomes an escaped host
+    name, which libcups (and so ipptool) accepts."""
+    server = cups_server().partition("/version=")[0]
+    if server.startswith("/"):
+        host = quote(server, safe="")
+    else:
+        host = server
+        port = os.environ.get("IPP_PORT", "").strip()
+        if port.isdigit() and not re.search(r":\d+$", host):
+            host = f"{host}:{port}"
+    return f"ipp://{host}/printers/{quote(printer, safe='')}"
+
+
+def _run(
+    command: list[str], timeout_s: float, package: str, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Runs a CUPS tool in the C locale, so its messages are the English ones parsed here."""
+    env = {**os.environ, "LC_ALL": "C"}
+    try:
+        return subprocess.run(
+            command,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            errors="replace",
+            env=env,
+            timeout=timeout_s,
+            check=False,
+        )
+    except FileNotFoundError as error:
+        raise _UnavailableError(
+            PrintFault.FAILED,
+            f"{command[0]} is not installed (apt-get install {package})",
+        ) from error
+    except subprocess.TimeoutExpired as error:
+        raise _UnavailableError(
+            PrintFault.SERVER_DOWN,
+            f"the CUPS server at {cups_server()} did not answer {command[0]} "
+            f"within {timeout_s:.0f} s",
+        ) from error
+
+
+def _media_width_mm(attributes: Mapping[str, object]) -> float | None:
+    collection = attributes.get("media-col-default")
+    if isinstance(collection, dict):
+        size = collection.get("media-size")
+        if isinstance(size, dict):
+            width = size.get("x-dimension")
+            # IPP media sizes are in hundredths of a millimetre.
+            if isinstance(width, int) and width > 0:
+                return round(width / 100, 1)
+    found = _PWG_SIZE.search(_text(attributes.get("media-default")))
+    if found is None:
+        return None
+    width = float(found["w"]) * (25.4 if found["unit"] == "in" else 1.0)
+    return round(width, 1)
+
+
+def _int(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _text(value: object) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _keywords(value: object) -> tuple[str, ...]:
+    """A keyword attribute as a tuple: ipptool writes one value as a string, several as an array."""
+    if isinstance(value, list):
+        return tuple(str(v) for v in value if str(v) != "none")
+    if isinstance(value, str) and value and value != "none":
+        return (value,)
+    return ()
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

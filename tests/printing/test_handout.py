@@ -1,0 +1,561 @@
+"""The printed handout, rendered for real and read back with poppler (pdftotext, pdftoppm)."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import itertools
+import re
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pytest
+import segno
+from PySide6.QtCore import QRectF
+
+from kiosk.config import resources_dir
+from kiosk.content import BlockKind, Leaflet, load_leaflet
+from kiosk.printing.handout import (
+    MIN_BODY_PT,
+    Handout,
+    HandoutLayout,
+    HandoutTooLongError,
+    Paper,
+    format_date,
+    handout_for,
+    layout_handout,
+    render_pdf,
+)
+
+DPI = 200  # one pixel is 0.13 mm: fine enough to measure type, quick enough for 16 pages
+MM_PER_PT = 25.4 / 72
+# Atkinson Hyperlegible's capital letters are 0.667 em tall (its OS/2 capital height).
+CAP_HEIGHT_EM = 0.667
+DARK = 128  # grey levels below this are ink
+TODAY = datetime.date(2026, 11, 26)
+CLINIC = "Riverside Spine Clinic"
+LABELS = {
+    "own_questions_label": "My own questions:",
+    "date_label": "Date: {0}",
+    "source_label": "Source: {0}",
+}
+# Ten long questions of two lines each on a sheet: more than any leaflet should have. Each
+# starts with a capital letter whose height can be measured.
+LONG_QUESTIONS = (
+    "How will we know whether the pain comes from this fracture and not from another problem "
+    "in my back?",
+    "If the cement leaks out of the bone during the procedure, what happens next and how would "
+    "you know?",
+    "Can I keep taking my blood thinner and my other daily medicines in the days before the "
+    "procedure?",
+    "What should I do at home if the pain comes back a few weeks after the procedure is over "
+    "and done?",
+    "Who will drive me home afterwards, and how long should someone stay with me during the "
+    "first night?",
+    "Does my insurance pay for vertebroplasty, and what will I have to pay myself for the "
+    "whole treatment?",
+    "When can I lift my grandchildren, carry shopping bags or work in the garden again without "
+    "any danger?",
+    "Should I also be treated for osteoporosis, and which tests or medicines would you suggest "
+    "for that?",
+    "Is it <b>x</b> safe to have the procedure more than once if another bone in my spine "
+    "breaks later?",
+    "What are the chances that the treated bone or the bones next to it will break again in "
+    "the future?",
+)
+SELECTIONS: dict[str, tuple[int, ...] | None] = {
+    "1 question": (2,),
+    "3 questions": (1, 3, 5),
+    "all 5": (1, 2, 3, 4, 5),
+    "10 long": None,  # made up, not the leaflet's
+}
+CASES = [(paper, selection) for paper in Paper for selection in SELECTIONS]
+CASE_IDS = [f"{paper.value}-{selection.replace(' ', '-')}" for paper, selection in CASES]
+
+# Fonts and QPdfWriter need the application.
+pytestmark = pytest.mark.usefixtures("qapp")
+
+
+def squeeze(text: str) -> str:
+    """``text`` without any whitespace: pdftotext breaks lines where the handout wraps them."""
+    return "".join(text.split())
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+@functools.cache
+def leaflet() -> Leaflet:
+    return load_leaflet(resources_dir() / "leaflets" / "vertebroplasty", "en")
+
+
+def handout_of(selection: str) -> Handout:
+    ticked = SELECTIONS[selection]
+    if ticked is not None:
+        return handout_for(leaflet(), ticked, clinic_name=CLINIC, today=TODAY, **LABELS)
+    base = handout_for(leaflet(), [1], clinic_name=CLINIC, today=TODAY, **LABELS)
+    return replace(base, questions=LONG_QUESTIONS)
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    box_mm: QRectF
+
+
+class Raster:
+    """A greyscale rendering of the page by pdftoppm, with ink counted per millimetre."""
+
+    def __init__(self, pgm: bytes) -> None:
+        match = re.match(rb"P5\s+(\d+)\s+(\d+)\s+255\s", pgm)
+        assert match is not None
+        self.width, self.height = int(match[1]), int(match[2])
+        self.pixels = pgm[match.end() :]
+        assert len(self.pixels) == self.width * self.height
+
+    def px(self, mm: float) -> int:
+        return round(mm * DPI / 25.4)
+
+    def row(self, y: int) -> bytes:
+        return self.pixels[y * self.width : (y + 1) * self.width]
+
+    def is_dark(self, x_mm: float, y_mm: float) -> bool:
+        return self.row(self.px(y_mm))[self.px(x_mm)] < DARK
+
+    def ink_outside(self, area_mm: QRectF) -> list[tuple[int, int]]:
+        """Pixels (x, y) with ink outside ``area_mm``."""
+        left, right = self.px(area_mm.left()), self.px(area_mm.right())
+        top, bottom = self.px(area_mm.top()), self.px(area_mm.bottom())
+        found = []
+        for y in range(self.height):
+            row = self.row(y)
+            spans = [(0, self.width)] if not top <= y < bottom else [(0, left), (right, self.width)]
+            for start, end in spans:
+                if start < end and min(row[start:end]) < DARK:
+                    x = next(x for x in range(start, end) if row[x] < DARK)
+                    found.append((x, y))
+        return found
+
+    def ink_per_mm(self) -> list[list[float]]:
+        """The share of dark pixels in each 1 mm square of the page."""
+        dark = self.pixels.translate(bytes(1 if v < DARK else 0 for v in range(256)))
+        columns = [self.px(x) for x in range(round(self.width * 25.4 / DPI) + 1)]
+        columns = [min(c, self.width) for c in columns]
+        rows = [min(self.px(y), self.height) for y in range(round(self.height * 25.4 / DPI) + 1)]
+        grid = []
+        for top, bottom in itertools.pairwise(rows):
+            counts = [0] * (len(columns) - 1)
+            for y in range(top, bottom):
+                offset = y * self.width
+                for i, (left, right) in enumerate(itertools.pairwise(columns)):
+                    counts[i] += sum(dark[offset + left : offset + right])
+            grid.append(
+                [
+                    count / max(1, (bottom - top) * (right - left))
+                    for count, left, right in zip(counts, columns, columns[1:], strict=False)
+                ]
+            )
+        return grid
+
+    def capital_height_mm(self, box_mm: QRectF) -> float:
+        """The height of the ink of the first letter inside ``box_mm`` (a word's box)."""
+        left, right = self.px(box_mm.left()), self.px(box_mm.right())
+        top, bottom = self.px(box_mm.top()), self.px(box_mm.bottom())
+        rows = [self.row(y)[left:right] for y in range(top, bottom)]
+        inked = [any(r[x] < DARK for r in rows) for x in range(right - left)]
+        first = inked.index(True)
+        end = inked.index(False, first)
+        ys = [y for y, r in enumerate(rows) if min(r[first:end]) < DARK]
+        return (max(ys) - min(ys) + 1) * 25.4 / DPI
+
+
+@dataclass(frozen=True)
+class Rendered:
+    handout: Handout
+    layout: HandoutLayout
+    pdf: Path
+    info: str
+    fonts: str
+    images: str
+    text: str  # pdftotext -raw: in the order it was drawn
+    words: list[Word]
+    raster: Raster
+
+
+def run(*command: str | Path) -> str:
+    return subprocess.run(
+        [str(c) for c in command], check=True, capture_output=True, text=True, timeout=60
+    ).stdout
+
+
+def read_back(handout: Handout, paper: Paper, pdf: Path) -> Rendered:
+    render_pdf(handout, paper, pdf)
+    bbox = run("pdftotext", "-bbox", pdf, "-")
+    found = [
+        Word(
+            text,
+            QRectF(
+                float(x0) * MM_PER_PT,
+                float(y0) * MM_PER_PT,
+                (float(x1) - float(x0)) * MM_PER_PT,
+                (float(y1) - float(y0)) * MM_PER_PT,
+            ),
+        )
+        for x0, y0, x1, y1, text in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
+            bbox,
+        )
+    ]
+    stem = pdf.with_suffix("")
+    subprocess.run(
+        ["pdftoppm", "-gray", "-r", str(DPI), "-singlefile", str(pdf), str(stem)],
+        check=True,
+        timeout=60,
+    )
+    return Rendered(
+        handout,
+        layout_handout(handout, paper),
+        pdf,
+        run("pdfinfo", pdf),
+        run("pdffonts", pdf),
+        run("pdfimages", "-list", pdf),
+        run("pdftotext", "-raw", "-enc", "UTF-8", pdf, "-"),
+        found,
+        Raster(stem.with_suffix(".pgm").read_bytes()),
+    )
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Paper, str], Rendered]:
+    """Each paper and selection rendered once for the module, and read back."""
+    folder = tmp_path_factory.mktemp("handouts")
+
+    @functools.cache
+    def render(paper: Paper, selection: str) -> Rendered:
+        pdf = folder / f"{paper.value}-{selection.replace(' ', '-')}.pdf"
+        return read_back(handout_of(selection), paper, pdf)
+
+    return render
+
+
+def expected_text(handout: Handout) -> list[str]:
+    """Everything the handout prints, in the order it is drawn."""
+    lines = [handout.clinic_name] if handout.clinic_name else []
+    lines += [handout.title, handout.date_line, handout.heading, *handout.questions]
+    lines += [handout.own_questions_label, handout.source_line]
+    return [*lines, handout.url] if handout.url else lines
+
+
+# What goes on the paper ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("paper", "selection"), CASES, ids=CASE_IDS)
+def test_one_page_with_exactly_the_ticked_questions(
+    rendered: Callable[[Paper, str], Rendered], paper: Paper, selection: str
+) -> None:
+    page = rendered(paper, selection)
+    assert re.search(r"^Pages:\s+1$", page.info, re.MULTILINE)
+    width_pt, height_pt = map(float, re.findall(r"Page size:\s+([\d.]+) x ([\d.]+)", page.info)[0])
+    assert width_pt * MM_PER_PT == pytest.approx(paper.width_mm, abs=0.5)
+    if paper.height_mm is not None:
+        assert height_pt * MM_PER_PT == pytest.approx(paper.height_mm, abs=0.5)
+    # Every character drawn, in order, and nothing else: the clinic, title, date, heading,
+    # the ticked questions, the label, the source and the address.
+    assert squeeze(page.text) == squeeze("".join(expected_text(page.handout)))
+    shown = words(page.text)
+    assert "Date: November 26, 2026" in shown
+    positions = [shown.index(words(q)) for q in page.handout.questions]
+    assert positions == sorted(positions)
+    for question in leaflet().questions:
+        assert (squeeze(question.text) in squeeze(page.text)) == (
+            question.text in page.handout.questions
+        )
+    # Vector drawing, not a picture of the page: no images, text in the handout's typeface.
+    assert page.images.count("\n") == 2  # the header of an empty list
+    assert "AtkinsonHyperlegible" in page.fonts
+
+
+def test_no_other_text_of_the_leaflet_is_printed(
+    rendered: Callable[[Paper, str], Rendered],
+) -> None:
+    page = rendered(Paper.LETTER, "all 5")
+    for section in leaflet().sections:
+        for block in section.blocks:
+            printed = {page.handout.title, page.handout.heading}
+            if block.kind is not BlockKind.QUESTION and block.text not in printed:
+                assert squeeze(block.text)[:40] not in squeeze(page.text)
+
+
+@pytest.mark.parametrize(("paper", "selection"), CASES, ids=CASE_IDS)
+def test_nothing_is_clipped(
+    rendered: Callable[[Paper, str], Rendered], paper: Paper, selection: str
+) -> None:
+    page = rendered(paper, selection)
+    content = page.layout.content_mm
+    assert content.left() >= 3
+    assert page.layout.page_width_mm - content.right() >= 3
+    assert content.top() >= 3
+    assert page.layout.page_height_mm - content.bottom() >= 3
+    # Half a millimetre for anti-aliasing and the width of the rules.
+    allowed = content.adjusted(-0.5, -0.5, 0.5, 0.5)
+    if page.layout.qr_mm is not None:
+        quiet = page.layout.qr_mm.width() / page.layout.qr_modules * 4
+        allowed = allowed.united(page.layout.qr_mm.adjusted(-quiet, -quiet, quiet, quiet))
+        assert content.contains(page.layout.qr_mm)
+    assert page.raster.ink_outside(allowed) == []
+    assert [w.text for w in page.words if not allowed.contains(w.box_mm)] == []
+
+
+@pytest.mark.parametrize(("paper", "selection"), CASES, ids=CASE_IDS)
+def test_type_is_at_least_14_pt(
+    rendered: Callable[[Paper, str], Rendered], paper: Paper, selection: str
+) -> None:
+    page = rendered(paper, selection)
+    assert page.layout.body_pt >= MIN_BODY_PT
+    assert page.layout.title_pt > page.layout.body_pt
+    # Measure the capital letter that starts each question on the page.
+    starts = [words(q).split()[0] for q in page.handout.questions]
+    index = 0
+    heights = []
+    for start in starts:
+        index = next(i for i in range(index, len(page.words)) if page.words[i].text == start)
+        heights.append(page.raster.capital_height_mm(page.words[index].box_mm))
+        index += 1
+    smallest_pt = min(heights) / CAP_HEIGHT_EM / MM_PER_PT
+    assert smallest_pt >= MIN_BODY_PT - 0.5, heights  # a pixel either way is 0.5 pt
+    # No word anywhere is set smaller than the questions.
+    smallest_box = min(w.box_mm.height() for w in page.words)
+    date_box = next(w for w in page.words if w.text == "Date:").box_mm.height()
+    assert smallest_box >= date_box * 0.99
+
+
+@pytest.mark.parametrize(("paper", "selection"), CASES, ids=CASE_IDS)
+def test_no_large_areas_of_ink(
+    rendered: Callable[[Paper, str], Rendered], paper: Paper, selection: str
+) -> None:
+    page = rendered(paper, selection)
+    grid = page.raster.ink_per_mm()
+    qr = page.layout.qr_mm or QRectF()
+    darkest = 0.0
+    for top in range(len(grid) - 10):
+        for left in range(len(grid[0]) - 10):
+            if QRectF(left, top, 10, 10).intersects(qr):
+                continue
+            ink = sum(sum(row[left : left + 10]) for row in grid[top : top + 10]) / 100
+            darkest = max(darkest, ink)
+    assert darkest < 0.5
+    assert darkest > 0.05  # there is text to find
+
+
+@pytest.mark.parametrize("paper", list(Paper), ids=[p.value for p in Paper])
+def test_the_qr_code_is_the_address(
+    rendered: Callable[[Paper, str], Rendered], paper: Paper
+) -> None:
+    page = rendered(paper, "all 5")
+    qr = page.layout.qr_mm
+    assert qr is not None
+    assert qr.width() >= 20
+    assert qr.width() == pytest.approx(qr.height())
+    url = leaflet().url
+    assert url is not None
+    expected = segno.make(url, error="m", boost_error=False, micro=False)
+    assert expected.error == "M"
+    size = page.layout.qr_modules
+    assert size == len(expected.matrix)
+    module = qr.width() / size
+    quiet = 4
+
+    def sampled(row: int, column: int) -> int:
+        return int(
+            page.raster.is_dark(
+                qr.left() + (column + 0.5) * module, qr.top() + (row + 0.5) * module
+            )
+        )
+
+    # The symbol module for module, and its quiet zone blank all round.
+    drawn = [[sampled(r, c) for c in range(size)] for r in range(size)]
+    assert drawn == [list(row) for row in expected.matrix]
+    ring = [
+        sampled(r, c)
+        for r in range(-quiet, size + quiet)
+        for c in range(-quiet, size + quiet)
+        if not (0 <= r < size and 0 <= c < size)
+    ]
+    assert sum(ring) == 0
+
+
+# How it fits -------------------------------------------------------------------------------
+
+
+def test_spacing_gives_way_before_type() -> None:
+    one = layout_handout(handout_of("1 question"), Paper.LETTER)
+    five = layout_handout(handout_of("all 5"), Paper.LETTER)
+    ten = layout_handout(handout_of("10 long"), Paper.LETTER)
+    assert (one.body_pt, one.answer_lines, one.pitch_mm) == (16, 3, 10)
+    assert one.own_lines > five.own_lines
+    assert five.body_pt == 16
+    assert five.answer_lines >= 2
+    assert five.pitch_mm < one.pitch_mm
+    assert ten.body_pt == MIN_BODY_PT
+    assert ten.pitch_mm < five.pitch_mm
+
+
+def test_a_roll_gives_every_question_lines_to_write_on() -> None:
+    for paper in (Paper.ROLL_80MM, Paper.ROLL_58MM):
+        few = layout_handout(handout_of("1 question"), paper)
+        many = layout_handout(handout_of("10 long"), paper)
+        assert few.answer_lines == many.answer_lines >= 2
+        assert many.page_height_mm > few.page_height_mm + 10 * 2 * many.pitch_mm
+
+
+def test_too_many_questions_for_a_sheet_are_refused_before_writing(tmp_path: Path) -> None:
+    handout = replace(handout_of("10 long"), questions=LONG_QUESTIONS * 3)
+    pdf = tmp_path / "handout.pdf"
+    with pytest.raises(HandoutTooLongError, match="30 questions do not fit"):
+        render_pdf(handout, Paper.LETTER, pdf)
+    assert not pdf.exists()
+    render_pdf(handout, Paper.ROLL_80MM, pdf)  # a roll takes any number
+    assert re.search(r"^Pages:\s+1$", run("pdfinfo", pdf), re.MULTILINE)
+
+
+def test_an_address_too_long_for_a_legible_qr_code_is_only_written(tmp_path: Path) -> None:
+    url = "https://example.org/" + "/".join(f"part-{n}" for n in range(150))
+    handout = replace(handout_of("1 question"), url=url)
+    page = read_back(handout, Paper.ROLL_58MM, tmp_path / "handout.pdf")
+    assert page.layout.qr_mm is None
+    assert squeeze(page.text) == squeeze("".join(expected_text(handout)))
+    assert page.raster.ink_outside(page.layout.content_mm.adjusted(-0.5, -0.5, 0.5, 0.5)) == []
+
+
+# What it says ------------------------------------------------------------------------------
+
+
+def test_markup_in_a_question_is_printed_as_typed(tmp_path: Path) -> None:
+    handout = replace(handout_of("1 question"), questions=("Is <b>x</b> &amp; <i>y</i> bad?",))
+    page = read_back(handout, Paper.A4, tmp_path / "handout.pdf")
+    assert "Is <b>x</b> &amp; <i>y</i> bad?" in words(page.text)
+
+
+def test_without_a_clinic_name_or_address_those_lines_are_left_out(tmp_path: Path) -> None:
+    handout = replace(handout_of("3 questions"), clinic_name="", url=None)
+    page = read_back(handout, Paper.LETTER, tmp_path / "handout.pdf")
+    assert page.layout.qr_mm is None
+    assert squeeze(page.text) == squeeze("".join(expected_text(handout)))
+    assert words(page.text).startswith(handout.title)
+
+
+def test_a_spanish_handout(tmp_path: Path) -> None:
+    handout = Handout(
+        clinic_name="Clínica de la Columna",
+        title="Vertebroplastia para el dolor por fractura de columna",
+        heading="Preguntas para hacerle a su médico",
+        questions=("¿Cuánto tiempo durará el procedimiento?",),
+        printed_on=TODAY,
+        own_questions_label="Mis propias preguntas:",
+        date_label="Fecha: {0}",
+        source_label="Fuente: {0}",
+        source="Institutos Nacionales de la Salud, MedlinePlus",
+        url="https://medlineplus.gov/spanish/",
+        language="es",
+    )
+    page = read_back(handout, Paper.A4, tmp_path / "handout.pdf")
+    shown = words(page.text)
+    assert "Fecha: 26 de noviembre de 2026" in shown
+    assert "¿Cuánto tiempo durará el procedimiento?" in shown
+    assert squeeze(page.text) == squeeze("".join(expected_text(handout)))
+
+
+@pytest.mark.parametrize(
+    ("language", "day", "written"),
+    [
+        ("en", datetime.date(2026, 11, 26), "November 26, 2026"),
+        ("en", datetime.date(2027, 1, 3), "January 3, 2027"),
+        ("es", datetime.date(2026, 11, 26), "26 de noviembre de 2026"),
+        ("es", datetime.date(2027, 1, 3), "3 de enero de 2027"),
+        ("fr", datetime.date(2026, 11, 26), "2026-11-26"),
+    ],
+)
+def test_the_date_is_written_out_in_the_language(
+    language: str, day: datetime.date, written: str
+) -> None:
+    assert format_date(day, language) == written
+
+
+def test_the_handout_takes_the_ticked_questions_in_the_leaflets_order() -> None:
+    handout = handout_for(leaflet(), {5, 1, 3}, clinic_name=CLINIC, today=TODAY, **LABELS)
+    questions = leaflet().questions
+    assert handout.questions == (questions[0].text, questions[2].text, questions[4].text)
+    assert handout.title == leaflet().title
+    assert handout.heading == "Questions to ask your doctor"
+    assert (handout.source, handout.url, handout.language) == (
+        leaflet().source,
+        leaflet().url,
+        "en",
+    )
+    assert handout.date_line == "Date: November 26, 2026"
+    assert handout.source_line == f"Source: {leaflet().source}"
+
+
+@pytest.mark.parametrize(
+    ("ticked", "labels", "message"),
+    [
+        ([], LABELS, "no question is ticked"),
+        ([2, 9], LABELS, "no question 9; the leaflet has questions 1 to 5"),
+        ([1], {**LABELS, "date_label": "Date:"}, "date_label 'Date:' has no"),
+    ],
+)
+def test_a_handout_that_cannot_be_made_is_refused(
+    ticked: list[int], labels: dict[str, str], message: str
+) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        handout_for(leaflet(), ticked, clinic_name=CLINIC, today=TODAY, **labels)
+
+
+def test_papers() -> None:
+    assert [(p.width_mm, p.is_roll) for p in Paper] == [
+        (215.9, False),
+        (210.0, False),
+        (80.0, True),
+        (58.0, True),
+    ]
+    assert (Paper.LETTER.height_mm, Paper.A4.height_mm, Paper.ROLL_58MM.height_mm) == (
+        279.4,
+        297.0,
+        None,
+    )
+
+
+def test_an_unwritable_path_raises_os_error(tmp_path: Path) -> None:
+    pdf = tmp_path / "missing" / "handout.pdf"
+    with pytest.raises(FileNotFoundError):
+        render_pdf(handout_of("1 question"), Paper.A4, pdf)
+
+
+def test_the_qprinter_path_windows_uses_prints_the_same_handout(tmp_path: Path) -> None:
+    """QPrinter into a PDF file: the code path that sends the handout to a Windows printer."""
+    from kiosk.printing.native import print_natively
+
+    questions = leaflet().questions
+    handout = handout_for(
+        leaflet(),
+        [2, 5],
+        clinic_name="Riverside Clinic",
+        today=TODAY,
+        own_questions_label="My own questions:",
+        date_label="Date: {0}",
+        source_label="Source: {0}",
+    )
+    out = tmp_path / "native.pdf"
+    print_natively(handout, Paper.A4, None, "Questions for your doctor", to_pdf=out)
+    text = " ".join(
+        subprocess.run(
+            ["pdftotext", str(out), "-"], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    assert "Riverside Clinic" in text
+    assert questions[1].text in text
+    assert questions[4].text in text
+    assert questions[0].text not in text

@@ -1,0 +1,153 @@
+"""Print my questions: one tap puts exactly the ticked questions on paper, or says why not."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from kiosk.app import Kiosk
+from kiosk.config import Config
+from kiosk.printing.handout import format_date
+from kiosk.session import Page
+from tests.cups import Q_A4, Q_PDF, Q_ROLL_80, Q_STUCK, CupsServer, pdf_text
+
+from .conftest import KioskFactory, tap
+
+PRINTED = "Your questions have printed. Please collect them from the printer."
+NOT_WORKING = "The printer is not working right now. Please ask at the front desk."
+PRINT_TIMEOUT_MS = 30_000
+
+
+def _kiosk(make_kiosk: KioskFactory, tmp_path: Path, **settings: object) -> Kiosk:
+    folder = tmp_path / "handouts"
+    config = Config(clinic_name="Riverside Clinic", pdf_folder=folder, **settings)  # type: ignore[arg-type]
+    kiosk = make_kiosk(config=config)
+    kiosk.visit.go_to(Page(len(kiosk.leaflet.sections) - 1))
+    return kiosk
+
+
+def _tick_and_print(qtbot: QtBot, kiosk: Kiosk, numbers: tuple[int, ...]) -> str:
+    page = kiosk.window.questions_page
+    for number in numbers:
+        tap(qtbot, page.rows[number - 1])
+    tap(qtbot, page.print_button)
+    assert page.print_status.text(), "the patient is told at once that something happens"
+    qtbot.waitUntil(
+        lambda: page.print_status.text() != "Printing your questions…", timeout=PRINT_TIMEOUT_MS
+    )
+    return page.print_status.text()
+
+
+def test_one_tap_prints_exactly_the_ticked_questions(
+    qtbot: QtBot, printers: CupsServer, make_kiosk: KioskFactory, tmp_path: Path
+) -> None:
+    kiosk = _kiosk(make_kiosk, tmp_path, printer=Q_PDF)
+    assert _tick_and_print(qtbot, kiosk, (3, 1)) == PRINTED
+    text = " ".join(pdf_text(printers.output_of(Q_PDF)).split())
+    questions = [q.text for q in kiosk.leaflet.questions]
+    for expected in (
+        "Riverside Clinic",
+        kiosk.leaflet.title,
+        format_date(date.today(), "en"),
+        "Questions to ask your doctor",
+        "My own questions:",
+        kiosk.leaflet.source,
+    ):
+        assert expected in text, expected
+    assert text.index(questions[0]) < text.index(questions[2]), "in the leaflet's order"
+    for unticked in (questions[1], questions[3], questions[4]):
+        assert unticked not in text
+    assert "Complications" not in text, "nothing else of the leaflet"
+    assert kiosk.visit.ticked == frozenset({1, 3}), "the choices stay"
+
+
+def test_a_roll_printer_gets_a_handout_as_wide_as_its_paper(
+    qtbot: QtBot, printers: CupsServer, make_kiosk: KioskFactory, tmp_path: Path
+) -> None:
+    kiosk = _kiosk(make_kiosk, tmp_path, printer=Q_ROLL_80)
+    assert _tick_and_print(qtbot, kiosk, (2,)) == PRINTED
+    info = subprocess.run(
+        ["pdfinfo", str(printers.output_of(Q_ROLL_80))], capture_output=True, text=True, check=True
+    ).stdout
+    width_pt = float(info.split("Page size:")[1].split()[0])
+    assert width_pt == pytest.approx(80 / 25.4 * 72, abs=2), "80 mm wide"
+
+
+def test_tapping_print_twice_prints_once(
+    qtbot: QtBot, printers: CupsServer, make_kiosk: KioskFactory, tmp_path: Path
+) -> None:
+    kiosk = _kiosk(make_kiosk, tmp_path, printer=Q_A4)
+    page = kiosk.window.questions_page
+    tap(qtbot, page.rows[0])
+    tap(qtbot, page.print_button)
+    assert not page.print_button.isEnabled(), "no second job while the first one runs"
+    kiosk.printing.print_questions(kiosk.visit.ticked)  # even if a second tap got through
+    qtbot.waitUntil(lambda: page.print_status.text() == PRINTED, timeout=PRINT_TIMEOUT_MS)
+    completed = printers.run("lpstat", "-W", "completed", "-o", Q_A4).stdout.splitlines()
+    assert len(completed) == 1
+    assert page.print_button.isEnabled(), "printing again is one tap"
+
+
+@pytest.mark.parametrize(
+    "fault", ["paused", "rejecting", "deleted", "server stopped", "device broken"]
+)
+def test_every_printer_fault_says_so_keeps_the_choices_and_logs_why(
+    qtbot: QtBot,
+    printers: CupsServer,
+    make_kiosk: KioskFactory,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    fault: str,
+) -> None:
+    queue = Q_STUCK if fault == "device broken" else Q_PDF
+    kiosk = _kiosk(make_kiosk, tmp_path, printer=queue, print_timeout_s=5)
+    if fault == "paused":
+        printers.disable(Q_PDF, "Out of paper")
+    elif fault == "rejecting":
+        printers.reject(Q_PDF)
+    elif fault == "deleted":
+        printers.delete_queue(Q_PDF)
+    elif fault == "server stopped":
+        printers.stop()
+    with caplog.at_level(logging.INFO, logger="kiosk"):
+        assert _tick_and_print(qtbot, kiosk, (2, 4)) == NOT_WORKING
+    assert kiosk.visit.ticked == frozenset({2, 4}), "the choices stay"
+    assert kiosk.window.questions_page.print_button.isEnabled(), "a retry is one tap"
+    staff = [r.getMessage() for r in caplog.records if r.name == "kiosk.printing"]
+    assert any(queue in line for line in staff), staff
+    questions = [q.text for q in kiosk.leaflet.questions]
+    assert not any(q in line for q in questions for line in staff), "no patient data in the log"
+    assert not printers.jobs_not_completed(), "nothing left waiting to print later"
+
+
+def test_with_no_printer_at_all_the_handout_is_saved_for_staff(
+    qtbot: QtBot,
+    printers: CupsServer,  # noqa: ARG001 - a CUPS with queues but no default printer
+    make_kiosk: KioskFactory,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    kiosk = _kiosk(make_kiosk, tmp_path)
+    with caplog.at_level(logging.INFO, logger="kiosk"):
+        message = _tick_and_print(qtbot, kiosk, (5,))
+    assert message == "Your questions are saved. Please ask at the front desk for a printed copy."
+    saved = list((tmp_path / "handouts").glob("handout-*.pdf"))
+    assert len(saved) == 1
+    assert kiosk.leaflet.questions[4].text in " ".join(pdf_text(saved[0]).split())
+    assert any(str(saved[0]) in r.getMessage() for r in caplog.records), "staff are told where"
+
+
+def test_no_handout_is_left_in_the_temporary_folder(
+    qtbot: QtBot, printers: CupsServer, make_kiosk: KioskFactory, tmp_path: Path
+) -> None:
+    before = set(Path(tempfile.gettempdir()).glob("kiosk-print-*"))
+    kiosk = _kiosk(make_kiosk, tmp_path, printer=Q_PDF)
+    assert _tick_and_print(qtbot, kiosk, (1,)) == PRINTED
+    assert printers.output_of(Q_PDF).exists()
+    assert set(Path(tempfile.gettempdir()).glob("kiosk-print-*")) <= before
