@@ -180,3 +180,9 @@ def test_narration_settings_are_read_and_checked(tmp_path: Path) -> None:
     assert config.volume_percent == 75, "a bad value keeps the default"
     assert [(p.key, p.line) for p in problems] == [("volume_percent", 3)]
     assert "25, 50, 75, 100" in problems[0].problem
+
+
+def test_the_example_configuration_is_valid() -> None:
+    config, problems = load_config(resources_dir() / "kiosk.example.toml")
+    assert problems == []
+    assert config == replace(Config(), content_pack=config.content_pack)
