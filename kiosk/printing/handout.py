@@ -284,8 +284,6 @@ def render_pdf(handout: Handout, paper: Paper, path: Path) -> None:
     anything) if the questions do not fit on one sheet, and ``OSError`` if ``path`` cannot be
     written.
     """
-    page = _compose(handout, paper)
-    width_mm, height_mm = page.layout.page_width_mm, page.layout.page_height_mm
     # Drawn into memory and written in one go: no half-written file is left behind, and a
     # path that cannot be written raises the OSError that says why.
     buffer = QBuffer()
@@ -293,21 +291,7 @@ def render_pdf(handout: Handout, paper: Paper, path: Path) -> None:
     writer = QPdfWriter(buffer)
     writer.setResolution(RESOLUTION_DPI)
     writer.setTitle(handout.title)
-    writer.setPageLayout(
-        QPageLayout(
-            _page_size(paper, width_mm, height_mm),
-            QPageLayout.Orientation.Portrait,
-            QMarginsF(0, 0, 0, 0),
-            QPageLayout.Unit.Millimeter,
-        )
-    )
-    painter = QPainter()
-    if not painter.begin(writer):
-        raise RuntimeError("Qt cannot draw a PDF here")
-    try:
-        page.paint(painter)
-    finally:
-        painter.end()
+    paint_handout(handout, paper, writer)
     path.write_bytes(buffer.data().data())
 
 
