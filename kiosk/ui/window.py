@@ -11,12 +11,17 @@ from kiosk.content import Leaflet, SectionKind
 from kiosk.narration.narrator import NarrationState, Narrator
 from kiosk.narration.script import Utterance
 from kiosk.session import HOME, Page, Visit
-from kiosk.ui.buttons import BigButton, ButtonStyle
+from kiosk.ui.buttons import BigButton, ButtonStyle, QuestionRow
 from kiosk.ui.flow import FlowLayout
 from kiosk.ui.metrics import Metrics
 from kiosk.ui.pages import HomePage, QuestionsPage, SectionPage
 from kiosk.ui.scrolling import ScrollPage
+from kiosk.ui.text import TextView
 from kiosk.ui.theme import THEMES
+
+# What can be highlighted while the page is read aloud.
+Readable = TextView | BigButton | QuestionRow
+_READABLE = (TextView, BigButton, QuestionRow)
 
 # The bars may take at most this share of the window's height before the top one scrolls.
 _MAX_BARS_SHARE = 0.4
@@ -59,7 +64,7 @@ class KioskWindow(QWidget):
         self._metrics = metrics
         self._narrator = narrator
         self._script: list[Utterance] = []  # what the narrator is reading now
-        self._reading: QWidget | None = None  # the text highlighted as being read
+        self._reading: Readable | None = None  # the text highlighted as being read
         self.setWindowTitle(leaflet.title)
         self.setAutoFillBackground(True)
 
@@ -288,7 +293,7 @@ class KioskWindow(QWidget):
         self._script = self.current_page().script()
         self._narrator.speak(self._script)
 
-    def reading_widget(self) -> QWidget | None:
+    def reading_widget(self) -> Readable | None:
         """The text or control highlighted as being read aloud, if any."""
         return self._reading
 
@@ -325,20 +330,22 @@ class KioskWindow(QWidget):
             return
         utterance = self._script[index]
         target = utterance.target
-        if not isinstance(target, QWidget) or not target.isVisibleTo(self):
+        if not isinstance(target, _READABLE) or not target.isVisibleTo(self):
             self._set_reading(None)
             return
         self._set_reading(target)
-        target.show_reading(utterance.start, utterance.end)  # type: ignore[attr-defined]
-        self.current_page().reveal(target, target.reading_rect())  # type: ignore[attr-defined]
+        target.show_reading(utterance.start, utterance.end)
+        self.current_page().reveal(target, target.reading_rect())
 
     def _on_word_started(self, index: int, start: int, end: int) -> None:
-        if 0 <= index < len(self._script) and self._script[index].target is self._reading:
-            self._reading.show_word(start, end)  # type: ignore[union-attr]
+        reading = self._reading
+        current = self._script[index].target if 0 <= index < len(self._script) else None
+        if reading is not None and current is reading:
+            reading.show_word(start, end)
 
-    def _set_reading(self, target: QWidget | None) -> None:
+    def _set_reading(self, target: Readable | None) -> None:
         if self._reading is not None and self._reading is not target:
-            self._reading.clear_reading()  # type: ignore[attr-defined]
+            self._reading.clear_reading()
         self._reading = target
 
     def _on_contrast_clicked(self) -> None:
