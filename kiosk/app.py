@@ -97,6 +97,8 @@ def build(
     window = KioskWindow(leaflet, visit, metrics, narrator)
     window.setWindowFlags(window_flags(windowed))
     printing = _printing(config, leaflet, visit, window)
+    if narrator is not None:
+        window.questions_page.print_requested.connect(narrator.stop)  # any other tap stops it
     log.info(
         "kiosk built: %s (%s), body text %d px, %d sections",
         leaflet.title,

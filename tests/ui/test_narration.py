@@ -362,3 +362,23 @@ def test_without_an_audio_server_listen_is_off_and_the_kiosk_works(tmp_path: Pat
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "♪ Listen: sound is off|False|True"
     assert "Listen is off" in result.stderr, "the reason goes to the log"
+
+
+def test_tapping_print_silences_the_reading(
+    qtbot: QtBot,
+    pulse: PulseServer,  # noqa: ARG001 - Qt must find the private audio server first
+    make_kiosk: KioskFactory,
+    short_pack: Path,
+    tmp_path: Path,
+) -> None:
+    config = Config(content_pack=short_pack, pdf_folder=tmp_path / "handouts")
+    kiosk = make_kiosk(config=config, narration=True)
+    narrator = kiosk.narrator
+    assert narrator is not None
+    qtbot.waitUntil(lambda: narrator.state is NarrationState.IDLE, timeout=SPEAK_TIMEOUT_MS)
+    kiosk.visit.go_to(Page(1))
+    kiosk.visit.set_ticked(1, True)
+    tap(qtbot, kiosk.window.listen_button)
+    _wait_state(qtbot, kiosk, NarrationState.SPEAKING)
+    tap(qtbot, kiosk.window.questions_page.print_button)
+    assert narrator.state is NarrationState.IDLE
