@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from dataclasses import dataclass
+from types import TracebackType
 
 from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
@@ -148,9 +149,30 @@ def _narrator(config: Config, leaflet: Leaflet, visit: Visit) -> Narrator:
     return narrator
 
 
+def install_crash_guard(kiosk: Kiosk) -> None:
+    """An unexpected error anywhere is logged with its traceback and the visit starts over.
+
+    PySide6 hands an exception raised in a slot to ``sys.excepthook`` and carries on, so the
+    hook is where a patient is spared a broken screen: the visit is reset, which brings back
+    the first page and stops reading aloud. No modal error box ever appears.
+    """
+
+    def on_unexpected(
+        kind: type[BaseException], error: BaseException, trace: TracebackType | None
+    ) -> None:
+        log.error("unexpected error; the visit was reset", exc_info=(kind, error, trace))
+        try:
+            kiosk.visit.reset()
+        except Exception:  # the guard itself must not fail in front of a patient
+            log.exception("resetting the visit after an error failed too")
+
+    sys.excepthook = on_unexpected
+
+
 def run(config: Config, windowed: bool) -> int:
     """Start the kiosk and run until it is quit."""
     kiosk = build(config, windowed=windowed)
+    install_crash_guard(kiosk)
     if windowed:
         kiosk.window.resize(config.screen.width_px, config.screen.height_px)
         kiosk.window.show()
