@@ -92,6 +92,8 @@ def _parser() -> _Parser:
     where.add_argument("--printer", help="a printer (CUPS queue) instead of the configured one")
     where.add_argument("--pdf", type=Path, help="write the handout to this PDF instead")
 
+    commands.add_parser("doctor", help="check everything the kiosk needs and say what is wrong")
+
     content = commands.add_parser("content", help="content pack tools")
     content_commands = content.add_subparsers(dest="content_command", parser_class=_Parser)
     content_commands.required = True
@@ -117,7 +119,12 @@ def main(argv: list[str] | None = None) -> int:
         log.warning("%s", problem)
     if args.content is not None:
         config = Config(**{**config.__dict__, "content_pack": args.content})
-    command = {"screenshot": _screenshot, "speak": _speak, "print": _print}.get(args.command, _run)
+    command = {
+        "screenshot": _screenshot,
+        "speak": _speak,
+        "print": _print,
+        "doctor": _doctor,
+    }.get(args.command, _run)
     return command(args, config)
 
 
@@ -160,6 +167,20 @@ def _print(args: argparse.Namespace, config: Config) -> int:
     from kiosk.printing.command import print_from_command_line
 
     return print_from_command_line(config, args.questions, args.printer, args.pdf)
+
+
+def _doctor(args: argparse.Namespace, config: Config) -> int:
+    if not os.environ.get("QT_QPA_PLATFORM") and sys.platform not in ("win32", "darwin"):
+        # The real screen is checked where there is one; a display that cannot be opened
+        # (a stale DISPLAY) falls back to offscreen rather than Qt aborting the process.
+        native = "wayland;xcb" if os.environ.get("WAYLAND_DISPLAY") else "xcb"
+        has_display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+        os.environ["QT_QPA_PLATFORM"] = f"{native};offscreen" if has_display else "offscreen"
+    from kiosk.doctor import run_doctor
+
+    # main() has logged the configuration's problems; the doctor lists them in its report.
+    _, problems = load_config(args.config)
+    return run_doctor(config, args.config, problems)
 
 
 def _run(args: argparse.Namespace, config: Config) -> int:

@@ -1,0 +1,267 @@
+"""``kiosk doctor``: checks everything the kiosk needs and tells clinic staff, one line a check."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import TextIO
+
+from PySide6.QtGui import QGuiApplication
+
+from kiosk.config import Config, ConfigProblem
+from kiosk.content import ContentError, load_leaflet
+from kiosk.fonts import PREFERRED_FAMILY, load_fonts
+from kiosk.narration.player import AudioPlayer
+from kiosk.narration.synth import LANGUAGE_NAMES, Synthesizer
+from kiosk.printing import cups
+from kiosk.printing.cups import PrintFault
+
+# The printer's own message in kiosk.printing.cups's staff message: printer-state-message 'x'.
+_CUPS_SAYS = re.compile(r"printer-state-message (?P<quote>['\"])(?P<said>.*?)(?P=quote)\)")
+# What a patient sees on the Listen button when speech or sound does not work.
+_SOUND_OFF = 'patients will see "sound is off" on the Listen button'
+
+
+class Status(Enum):
+    """How a check came out; the value starts the line staff read."""
+
+    OK = "ok"
+    NOTE = "note"  # not broken, but worth knowing
+    PROBLEM = "PROBLEM"  # something patients will miss until it is fixed
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One line of the report."""
+
+    status: Status
+    check: str  # "printer", "speech", ...
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.status.value:<8}{self.check}: {self.text}"
+
+
+def run_doctor(
+    config: Config,
+    config_path: Path | None,
+    problems: list[ConfigProblem],
+    out: TextIO = sys.stdout,
+) -> int:
+    """Run every check, print one line each as it finishes and a summary; return the exit status.
+
+    Needs a Qt platform that can start (QT_QPA_PLATFORM=offscreen without a display): the
+    fonts, screen and audio checks create a QGuiApplication.
+    """
+    count = 0
+    for finding in _findings(config, config_path, problems):
+        # One line at a time, so staff see progress while the speech engine starts.
+        print(finding, file=out, flush=True)
+        count += finding.status is Status.PROBLEM
+    if count:
+        print(f"kiosk doctor: {count} problem{'s' if count != 1 else ''}", file=out)
+        return 1
+    print("kiosk doctor: everything the kiosk needs is working", file=out)
+    return 0
+
+
+def _findings(
+    config: Config, config_path: Path | None, problems: list[ConfigProblem]
+) -> Iterator[Finding]:
+    checks: list[tuple[str, Callable[[], list[Finding]]]] = [
+        ("configuration", lambda: _configuration(config_path, problems)),
+        ("content pack", lambda: _content(config)),
+        ("fonts", _fonts),
+        ("screen", lambda: _screen(config)),
+        ("printer", lambda: _printer(config)),
+        ("speech", lambda: _speech(config)),
+        ("audio", _audio),
+    ]
+    for name, check in checks:
+        try:
+            yield from check()
+        except Exception as error:  # the doctor reports, it never crashes
+            yield Finding(
+                Status.PROBLEM,
+                name,
+                f"the check itself failed ({type(error).__name__}: {error}); "
+                "please pass this line to whoever looks after the kiosk",
+            )
+
+
+def _configuration(path: Path | None, problems: list[ConfigProblem]) -> list[Finding]:
+    if path is None:
+        return [Finding(Status.OK, "configuration", "no file given; built-in defaults")]
+    if not problems:
+        return [Finding(Status.OK, "configuration", f"{path} (built-in defaults where not set)")]
+    # str(problem) names the file, line, key, what is wrong and what is allowed.
+    return [Finding(Status.PROBLEM, "configuration", str(problem)) for problem in problems]
+
+
+def _content(config: Config) -> list[Finding]:
+    language = LANGUAGE_NAMES.get(config.language, config.language)
+    try:
+        leaflet = load_leaflet(config.content_pack, config.language)
+    except ContentError as error:
+        return [Finding(Status.PROBLEM, "content pack", f"cannot show the leaflet: {error}")]
+    return [
+        Finding(
+            Status.OK,
+            "content pack",
+            f"{leaflet.title!r} in {language}, {len(leaflet.sections)} pages and "
+            f"{len(leaflet.questions)} questions ({leaflet.path})",
+        )
+    ]
+
+
+def _fonts() -> list[Finding]:
+    _application()
+    family = load_fonts()
+    if family == PREFERRED_FAMILY:
+        return [Finding(Status.OK, "fonts", f"{family}, the typeface made for low vision")]
+    return [
+        Finding(
+            Status.NOTE,
+            "fonts",
+            f"{PREFERRED_FAMILY} is not installed, so the kiosk uses the system's plain type "
+            "(pip install fontpkg-atkinson-hyperlegible)",
+        )
+    ]
+
+
+def _screen(config: Config) -> list[Finding]:
+    screen = config.screen
+    configured = f"{screen.width_px}x{screen.height_px}"
+    findings = [
+        Finding(
+            Status.OK,
+            "screen",
+            f"set up for a {screen.diagonal_in:g}-inch screen at {configured} pixels, "
+            f"{screen.px_per_mm:.2f} pixels per mm; text and buttons are sized from this",
+        )
+    ]
+    app = _application()
+    shown = app.primaryScreen()
+    if app.platformName() == "offscreen" or shown is None:
+        findings.append(
+            Finding(
+                Status.NOTE,
+                "screen",
+                "no display could be opened here, so the real screen's resolution was not checked "
+                "(run kiosk doctor on the kiosk's desktop to check it)",
+            )
+        )
+        return findings
+    ratio = shown.devicePixelRatio()
+    size = shown.geometry().size()
+    actual = f"{round(size.width() * ratio)}x{round(size.height() * ratio)}"
+    if actual != configured:
+        findings.append(
+            Finding(
+                Status.NOTE,
+                "screen",
+                f"the screen shows {actual} pixels but the configuration says {configured}; "
+                "if the screen is right, set screen.width_px and screen.height_px to match, "
+                "or text and buttons will not have the intended size",
+            )
+        )
+    return findings
+
+
+def _printer(config: Config) -> list[Finding]:
+    if not cups.AVAILABLE:
+        return [
+            Finding(
+                Status.NOTE,
+                "printer",
+                "not checked on this system; kiosk print --questions 1 prints a test handout",
+            )
+        ]
+    wanted = config.printer or None
+    fault, staff_message, printer = cups.check_printer(wanted)
+    if fault is PrintFault.NO_PRINTER and wanted is None:
+        # What the kiosk itself does then (kiosk/printing/service.py): not a fault.
+        return [
+            Finding(
+                Status.NOTE,
+                "printer",
+                "no printer is set up and there is no default printer, so handouts will be "
+                f"saved as PDF files in {config.pdf_folder}",
+            )
+        ]
+    if fault is not None:
+        return [Finding(Status.PROBLEM, "printer", _printer_problem(fault, staff_message, printer))]
+    which = "" if wanted else " (the system's default printer)"
+    return [Finding(Status.OK, "printer", f"{printer!r}{which} is ready to print")]
+
+
+def _printer_problem(fault: PrintFault, staff_message: str, printer: str | None) -> str:
+    """What is wrong with ``printer`` (the queue checked) and what to do, in staff's words."""
+    found = _CUPS_SAYS.search(staff_message)
+    said = f': "{found["said"]}"' if found and found["said"] else ""
+    plain = {
+        PrintFault.PRINTER_MISSING: (
+            f"there is no printer called {printer!r} — check the printer setting "
+            "(lpstat -p lists the printers)"
+        ),
+        PrintFault.QUEUE_PAUSED: f"printer {printer!r} is paused{said} — run cupsenable {printer}",
+        PrintFault.NOT_ACCEPTING: (
+            f"printer {printer!r} is refusing new handouts{said} — run cupsaccept {printer}"
+        ),
+        PrintFault.SERVER_DOWN: (
+            f"the printing service (CUPS, at {cups.cups_server()}) is not running or not answering "
+            "— start it (sudo systemctl start cups)"
+        ),
+    }.get(fault)
+    if plain is None:
+        return f"{staff_message} — patients will be told the printer is not working"
+    return f"{plain}; until then patients are told the printer is not working"
+
+
+def _speech(config: Config) -> list[Finding]:
+    language = LANGUAGE_NAMES.get(config.language, config.language)
+    synthesizer = Synthesizer(config.language, config.voice or None)
+    try:
+        reason = synthesizer.check()
+    finally:
+        synthesizer.close()
+    voice = f"the voice '{config.voice}'" if config.voice else f"the usual {language} voice"
+    if reason is not None:
+        fix = (
+            "espeak-ng --voices lists the installed voices"
+            if config.voice
+            else "check that espeak-ng is installed (apt-get install espeak-ng)"
+        )
+        return [
+            Finding(
+                Status.PROBLEM,
+                "speech",
+                f"{reason} (eSpeak NG, {voice}) — {_SOUND_OFF}; {fix}",
+            )
+        ]
+    return [Finding(Status.OK, "speech", f"eSpeak NG speaks {language} with {voice}")]
+
+
+def _audio() -> list[Finding]:
+    _application()
+    # After kiosk.narration.player, whose logging rule quietens Qt Multimedia as it loads.
+    from PySide6.QtMultimedia import QMediaDevices  # noqa: PLC0415
+
+    reason = AudioPlayer.check_output()
+    if reason is not None:
+        return [Finding(Status.PROBLEM, "audio", f"{reason} — {_SOUND_OFF}")]
+    device = QMediaDevices.defaultAudioOutput().description()
+    return [Finding(Status.OK, "audio", f"sound plays to {device!r}")]
+
+
+def _application() -> QGuiApplication:
+    """The process's Qt application, created on first need: fonts, screens and audio devices
+    are only known to Qt once one exists."""
+    app = QGuiApplication.instance()
+    if isinstance(app, QGuiApplication):
+        return app
+    return QGuiApplication(["kiosk doctor"])

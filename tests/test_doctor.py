@@ -1,0 +1,179 @@
+"""``kiosk doctor`` on real CUPS, eSpeak NG and PulseAudio: healthy, and with one fault each."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kiosk import doctor
+from kiosk.config import load_config
+from tests.audio import SINK_DESCRIPTION, PulseServer
+from tests.cups import Q_PDF, CupsServer
+
+REPO = Path(__file__).resolve().parents[1]
+PACK = REPO / "resources/leaflets/vertebroplasty"
+CHECKS = ("configuration", "content pack", "fonts", "screen", "printer", "speech", "audio")
+NO_DISPLAY_NOTE = (
+    "note    screen: no display could be opened here, so the real screen's resolution was not "
+    "checked (run kiosk doctor on the kiosk's desktop to check it)"
+)
+
+
+@pytest.fixture
+def healthy(
+    pulse: PulseServer,  # noqa: ARG001 - its variables are in os.environ while it runs
+    printers: CupsServer,  # noqa: ARG001 - likewise
+    tmp_path: Path,
+) -> Path:
+    """A configuration file naming a working printer, with the private audio and print
+    servers running (their variables are in os.environ, which the doctor inherits)."""
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'printer = "{Q_PDF}"\n', encoding="utf-8")
+    return config
+
+
+def _doctor(*args: str, env: dict[str, str] | None = None) -> tuple[int, list[str]]:
+    """Run ``python -m kiosk ... doctor`` with no display; its exit status and report lines."""
+    hidden = {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}
+    environ = {name: value for name, value in os.environ.items() if name not in hidden}
+    environ |= {"PYTHONPATH": str(REPO), **(env or {})}
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk", *args, "doctor"],
+        cwd=REPO,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    return result.returncode, result.stdout.splitlines()
+
+
+def _problems(lines: list[str]) -> list[str]:
+    return [line for line in lines if line.startswith("PROBLEM")]
+
+
+def test_a_healthy_kiosk_passes_every_check(healthy: Path) -> None:
+    status, lines = _doctor("--config", str(healthy))
+    assert status == 0, lines
+    assert lines[0] == f"ok      configuration: {healthy} (built-in defaults where not set)"
+    assert lines[1] == (
+        "ok      content pack: 'Vertebroplasty for Spine Fracture Pain' in English, "
+        f"8 pages and 5 questions ({PACK / 'en.md'})"
+    )
+    assert lines[2] == "ok      fonts: Atkinson Hyperlegible, the typeface made for low vision"
+    assert lines[3] == (
+        "ok      screen: set up for a 21.5-inch screen at 1920x1080 pixels, 4.03 pixels per mm; "
+        "text and buttons are sized from this"
+    )
+    assert lines[4] == NO_DISPLAY_NOTE
+    assert lines[5:] == [
+        f"ok      printer: '{Q_PDF}' is ready to print",
+        "ok      speech: eSpeak NG speaks English with the usual English voice",
+        f"ok      audio: sound plays to '{SINK_DESCRIPTION}'",
+        "kiosk doctor: everything the kiosk needs is working",
+    ]
+    # Every check, in order, each with an ok line.
+    assert [line.split(":")[0].split(maxsplit=1)[1] for line in lines if line[:2] == "ok"] == [
+        *CHECKS
+    ]
+
+
+@pytest.mark.usefixtures("healthy")
+def test_no_printer_at_all_is_a_note_about_pdf_files(tmp_path: Path) -> None:
+    config = tmp_path / "no-printer.toml"
+    config.write_text(f'pdf_folder = "{tmp_path / "handouts"}"\n', encoding="utf-8")
+    status, lines = _doctor("--config", str(config))
+    assert status == 0, lines
+    assert (
+        "note    printer: no printer is set up and there is no default printer, so handouts "
+        f"will be saved as PDF files in {tmp_path / 'handouts'}"
+    ) in lines
+    assert lines[-1] == "kiosk doctor: everything the kiosk needs is working"
+
+
+def test_a_missing_print_server_is_a_printer_problem(healthy: Path, tmp_path: Path) -> None:
+    socket = tmp_path / "no-cups.sock"
+    status, lines = _doctor("--config", str(healthy), env={"CUPS_SERVER": str(socket)})
+    assert status == 1
+    assert _problems(lines) == [
+        f"PROBLEM printer: the printing service (CUPS, at {socket}) is not running or not "
+        "answering — start it (sudo systemctl start cups); until then patients are told the "
+        "printer is not working"
+    ]
+    assert lines[-1] == "kiosk doctor: 1 problem"
+
+
+def test_a_paused_printer_says_why_and_how_to_resume(healthy: Path, printers: CupsServer) -> None:
+    printers.disable(Q_PDF, "Out of paper")
+    status, lines = _doctor("--config", str(healthy))
+    assert status == 1
+    assert _problems(lines) == [
+        f"PROBLEM printer: printer '{Q_PDF}' is paused: \"Out of paper\" — run cupsenable "
+        f"{Q_PDF}; until then patients are told the printer is not working"
+    ]
+
+
+def test_a_missing_speech_engine_is_a_speech_problem(healthy: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "espeak-data"
+    empty.mkdir()
+    # libespeak-ng finds no data there and exits the worker process.
+    status, lines = _doctor("--config", str(healthy), env={"ESPEAK_DATA_PATH": str(empty)})
+    assert status == 1
+    problems = _problems(lines)
+    assert len(problems) == 1, lines
+    assert problems[0].startswith("PROBLEM speech: the speech engine ")
+    assert problems[0].endswith(
+        '(eSpeak NG, the usual English voice) — patients will see "sound is off" on the Listen '
+        "button; check that espeak-ng is installed (apt-get install espeak-ng)"
+    )
+    assert lines[-1] == "kiosk doctor: 1 problem"
+
+
+def test_a_missing_audio_server_is_an_audio_problem(healthy: Path, tmp_path: Path) -> None:
+    env = {"PULSE_SERVER": f"unix:{tmp_path / 'no-pulse'}", "QT_AUDIO_BACKEND": "pulseaudio"}
+    status, lines = _doctor("--config", str(healthy), env=env)
+    assert status == 1
+    assert _problems(lines) == [
+        "PROBLEM audio: no audio output device (is the sound server running?) — patients will "
+        'see "sound is off" on the Listen button'
+    ]
+    assert lines[-1] == "kiosk doctor: 1 problem"
+
+
+def test_a_bad_configuration_value_names_the_key_and_line(healthy: Path) -> None:
+    healthy.write_text(f'printer = "{Q_PDF}"\n[screen]\ndiagonal_in = 2\n', encoding="utf-8")
+    status, lines = _doctor("--config", str(healthy))
+    assert status == 1
+    assert _problems(lines) == [
+        f"PROBLEM configuration: {healthy}, line 3: screen.diagonal_in: 2 is out of range; "
+        "allowed 5.0 to 100.0; using the built-in default"
+    ]
+    # The rest of the checks still run, on the defaults.
+    assert "ok      content pack" in "\n".join(lines)
+    assert lines[-1] == "kiosk doctor: 1 problem"
+
+
+def test_a_check_that_crashes_is_a_problem_and_the_rest_still_run(
+    healthy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A fake: no real content pack raises anything but ContentError, which is reported as such.
+    def explode(*_args: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(doctor, "load_leaflet", explode)
+    config, problems = load_config(healthy)
+    out = io.StringIO()
+    assert doctor.run_doctor(config, healthy, problems, out) == 1
+    lines = out.getvalue().splitlines()
+    assert _problems(lines) == [
+        "PROBLEM content pack: the check itself failed (RuntimeError: disk on fire); please pass "
+        "this line to whoever looks after the kiosk"
+    ]
+    assert lines[-2] == f"ok      audio: sound plays to '{SINK_DESCRIPTION}'"
