@@ -40,7 +40,7 @@ class Kiosk:
         if self.narrator is not None:
             self.narrator.shutdown()
         self.printing.shutdown()
-        self.window.close()
+        self.window.close_for_good()
 
 
 def application(argv: list[str] | None = None) -> QApplication:
@@ -97,6 +97,7 @@ def build(
     narrator = _narrator(config, leaflet, visit) if narration else None
     window = KioskWindow(leaflet, visit, metrics, narrator)
     window.setWindowFlags(window_flags(windowed))
+    window.lock(not windowed)  # patients cannot close the full-screen kiosk
     printing = _printing(config, leaflet, visit, window)
     if narrator is not None:
         window.questions_page.print_requested.connect(narrator.stop)  # any other tap stops it

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QResizeEvent
-from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
+import logging
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QPainter, QPaintEvent, QPalette, QResizeEvent
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.config import TEXT_SIZE_STEPS_PERCENT
 from kiosk.content import Leaflet, SectionKind
@@ -18,6 +20,21 @@ from kiosk.ui.pages import HomePage, QuestionsPage, SectionPage
 from kiosk.ui.scrolling import ScrollPage
 from kiosk.ui.text import TextView
 from kiosk.ui.theme import THEMES
+
+log = logging.getLogger("kiosk.ui")
+
+
+def _is_escape_key(event: QKeyEvent) -> bool:
+    """Escape, Ctrl+Q, Ctrl+W and Alt+F4: the keys that close windows or leave full screen."""
+    key, modifiers = event.key(), event.modifiers()
+    control = bool(modifiers & Qt.KeyboardModifier.ControlModifier)
+    alt = bool(modifiers & Qt.KeyboardModifier.AltModifier)
+    return (
+        key == Qt.Key.Key_Escape
+        or (control and key in (Qt.Key.Key_Q, Qt.Key.Key_W))
+        or (alt and key == Qt.Key.Key_F4)
+    )
+
 
 # What can be highlighted while the page is read aloud.
 Readable = TextView | BigButton | QuestionRow
@@ -65,6 +82,7 @@ class KioskWindow(QWidget):
         self._narrator = narrator
         self._script: list[Utterance] = []  # what the narrator is reading now
         self._reading: Readable | None = None  # the text highlighted as being read
+        self._locked = False
         self.setWindowTitle(leaflet.title)
         self.setAutoFillBackground(True)
 
@@ -240,6 +258,46 @@ class KioskWindow(QWidget):
         self._top_bar.show()
         self._top_bar_page = target
 
+    # Locked down for patients --------------------------------------------------------------
+
+    def lock(self, locked: bool) -> None:
+        """While locked, patients cannot close the window or open a context menu; the window
+        manager's close (Alt+F4) is refused like any other close request."""
+        self._locked = locked
+        app = QApplication.instance()
+        if locked and app is not None:
+            # On the application, so widgets made later (home's rows) are covered too.
+            app.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            self._locked
+            and event.type() == QEvent.Type.ContextMenu
+            and isinstance(watched, QWidget)
+            and (watched is self or self.isAncestorOf(watched))
+        ):
+            return True  # a long press or right click opens nothing
+        return super().eventFilter(watched, event)
+
+    def close_for_good(self) -> None:
+        """Close the window even while locked (staff quitting, or the end of a test)."""
+        self._locked = False
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._locked:
+            log.info("a request to close the kiosk window was refused")
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self._locked and _is_escape_key(event):
+            log.info("a key that would leave the kiosk was ignored")
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._place_top_bar()
@@ -355,7 +413,11 @@ class KioskWindow(QWidget):
 
 
 def window_flags(windowed: bool) -> Qt.WindowType:
-    """Full screen with no frame for patients; a normal window for development."""
+    """Full screen with no frame, on top, for patients; a normal window for development."""
     if windowed:
         return Qt.WindowType.Window
-    return Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint
+    return (
+        Qt.WindowType.Window
+        | Qt.WindowType.FramelessWindowHint
+        | Qt.WindowType.WindowStaysOnTopHint
+    )
