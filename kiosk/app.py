@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+import signal
+import socket
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
 
-from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QMessageLogContext, QSocketNotifier, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 from kiosk.config import Config, ScreenSpec
@@ -170,6 +173,31 @@ def install_crash_guard(kiosk: Kiosk) -> None:
     sys.excepthook = on_unexpected
 
 
+def quit_on_signals(app: QApplication, close: Callable[[], None]) -> QSocketNotifier:
+    """SIGTERM (``systemctl stop``, ``pkill``) and SIGINT (Ctrl+C) quit the kiosk cleanly.
+
+    The locked window refuses to close, so these are how a service manager or a developer
+    ends it. Qt's event loop never hands control back to Python, so a signal is written to a
+    socket that Qt watches (``signal.set_wakeup_fd``) rather than waited for with a timer.
+    """
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, lambda _number, _frame: None)  # Python notes it; Qt wakes up
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
+
+    def on_signal() -> None:
+        reader.recv(64)
+        log.info("asked to stop by a signal (%s): quitting", writer.fileno())
+        close()  # first, or Qt's quit would ask the locked window to close, and be refused
+        app.quit()
+
+    notifier.activated.connect(on_signal)  # the closure keeps both sockets open
+    return notifier
+
+
 def run(config: Config, windowed: bool) -> int:
     """Start the kiosk and run until it is quit."""
     kiosk = build(config, windowed=windowed)
@@ -185,4 +213,13 @@ def run(config: Config, windowed: bool) -> int:
             kiosk.window.setGeometry(screen.geometry())
         kiosk.window.showFullScreen()
     kiosk.app.aboutToQuit.connect(kiosk.close)
-    return kiosk.app.exec()
+    notifier = quit_on_signals(kiosk.app, kiosk.close)
+    log.info(
+        "kiosk running (%s); it stops on SIGTERM or Ctrl+C",
+        "windowed" if windowed else "full screen",
+    )
+    try:
+        return kiosk.app.exec()
+    finally:
+        signal.set_wakeup_fd(-1)
+        del notifier

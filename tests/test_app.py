@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -11,6 +15,8 @@ from pytestqt.qtbot import QtBot
 from kiosk.app import build, install_crash_guard
 from kiosk.config import Config
 from kiosk.session import HOME, Page
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.qt_no_exception_capture
@@ -39,3 +45,24 @@ def test_an_error_inside_a_slot_is_logged_and_the_visit_starts_over(
     assert errors[0].exc_info is not None
     assert "a bug in a slot" in caplog.text
     kiosk.close()
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_the_locked_kiosk_quits_cleanly_on_a_stop_signal(stop: signal.Signals) -> None:
+    """How a service manager (SIGTERM) or a developer (Ctrl+C) ends the full-screen kiosk."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(REPO)}
+    env.pop("PULSE_SERVER", None)
+    with subprocess.Popen(
+        [sys.executable, "-m", "kiosk"], env=env, stderr=subprocess.PIPE, text=True
+    ) as kiosk:
+        assert kiosk.stderr is not None
+        try:
+            for line in kiosk.stderr:  # the log says when it runs and listens for signals
+                if "kiosk running" in line:
+                    break
+            kiosk.send_signal(stop)
+            assert kiosk.wait(timeout=15) == 0
+            assert "quitting" in kiosk.stderr.read(), "the log says why it stopped"
+        finally:
+            if kiosk.poll() is None:
+                kiosk.kill()
