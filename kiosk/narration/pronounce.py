@@ -28,7 +28,8 @@ def load_lexicon(path: Path) -> dict[str, str]:
     except OSError as error:
         raise LexiconError(path, None, f"cannot be read ({error.strerror})") from None
     try:
-        source = raw.decode("utf-8")
+        # utf-8-sig, as for the leaflet beside it: Notepad starts files with a byte-order mark.
+        source = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
         raise LexiconError(path, line, "not UTF-8 text") from None

@@ -142,3 +142,9 @@ def test_a_list_that_is_not_utf8_names_the_line(tmp_path: Path) -> None:
 
     with pytest.raises(LexiconError, match=r", line 2: not UTF-8 text$"):
         load_lexicon(path)
+
+
+def test_a_list_saved_with_a_byte_order_mark_loads(tmp_path: Path) -> None:
+    path = tmp_path / "pronunciation-en.toml"
+    path.write_bytes('[words]\ncalcitonin = "calsa-toenin"\n'.encode("utf-8-sig"))
+    assert load_lexicon(path) == {"calcitonin": "calsa-toenin"}
