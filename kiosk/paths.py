@@ -1,0 +1,58 @@
+"""Where the kiosk keeps its configuration and its logs on each platform."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path, PureWindowsPath
+
+APP_FOLDER = "clinic-kiosk"
+
+
+def config_dir(platform: str = sys.platform, environ: Mapping[str, str] = os.environ) -> Path:
+    """The folder that holds ``kiosk.toml``."""
+    if platform == "win32":
+        return _windows_base(environ, "APPDATA", "Roaming") / APP_FOLDER
+    if platform == "darwin":
+        return _home(platform, environ) / "Library" / "Application Support" / APP_FOLDER
+    return _xdg_base(environ, "XDG_CONFIG_HOME", ".config") / APP_FOLDER
+
+
+def config_file(platform: str = sys.platform, environ: Mapping[str, str] = os.environ) -> Path:
+    """The configuration file the kiosk reads when the command line names none."""
+    return config_dir(platform, environ) / "kiosk.toml"
+
+
+def log_dir(platform: str = sys.platform, environ: Mapping[str, str] = os.environ) -> Path:
+    """The folder for the kiosk's rotating log files."""
+    if platform == "win32":
+        return _windows_base(environ, "LOCALAPPDATA", "Local") / APP_FOLDER / "Logs"
+    if platform == "darwin":
+        return _home(platform, environ) / "Library" / "Logs" / APP_FOLDER
+    # Logs are state, not configuration or cache: they should survive a cache clean-up.
+    return _xdg_base(environ, "XDG_STATE_HOME", ".local/state") / APP_FOLDER / "logs"
+
+
+def _home(platform: str, environ: Mapping[str, str]) -> Path:
+    # Read from ``environ`` rather than Path.home() alone, so a test can check any platform.
+    home = environ.get("USERPROFILE" if platform == "win32" else "HOME", "")
+    return Path(home) if home else Path.home()
+
+
+def _xdg_base(environ: Mapping[str, str], variable: str, default: str) -> Path:
+    # The XDG Base Directory spec: an empty or relative value is invalid and must be ignored.
+    value = environ.get(variable, "")
+    if value and Path(value).is_absolute():
+        return Path(value)
+    return _home("linux", environ) / default
+
+
+def _windows_base(environ: Mapping[str, str], variable: str, under_app_data: str) -> Path:
+    # Windows sets APPDATA and LOCALAPPDATA for every interactive user, but a service account
+    # or a stripped environment may lack them; the profile's usual folders are the fallback.
+    # PureWindowsPath judges "C:\..." as absolute even when the check runs on another platform.
+    value = environ.get(variable, "")
+    if value and PureWindowsPath(value).is_absolute():
+        return Path(value)
+    return _home("win32", environ) / "AppData" / under_app_data

@@ -1,0 +1,1 @@
+"""Staff mode: the gesture that opens it, the PIN that guards it."""

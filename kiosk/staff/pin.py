@@ -1,0 +1,390 @@
+"""The staff PIN: a salted scrypt hash, and the lockout after wrong guesses."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import logging
+import re
+import secrets
+import time
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+
+log = logging.getLogger("kiosk.staff")
+
+PIN_KEY = "staff_pin_hash"  # the configuration key that holds the hash
+SCRYPT_N = 2**14
+SCRYPT_R = 8
+SCRYPT_P = 1
+HASH_BYTES = 32
+SALT_BYTES = 16
+MIN_SALT_BYTES = 8
+MIN_PBKDF2_ITERATIONS = 100_000
+# Beyond these a single check would take seconds or gigabytes on a kiosk PC; a hash that asks
+# for more is a typo or a hostile file, not a clinic's choice.
+MAX_PBKDF2_ITERATIONS = 10_000_000
+MIN_SCRYPT_N = 2**10
+MAX_SCRYPT_N = 2**20
+MAX_SCRYPT_R = 32
+MAX_SCRYPT_P = 16
+MAX_SCRYPT_MEMORY_BYTES = 256 * 2**20
+
+_PIN = re.compile(r"[0-9]{4,12}")  # not \d: that also takes Arabic-Indic and other digits
+
+
+class PinError(ValueError):
+    """A PIN that cannot be a staff PIN; the message is for the person who typed it."""
+
+
+class PinHashError(ValueError):
+    """A ``staff_pin_hash`` that cannot be read; the message names what is wrong with it.
+
+    The message never repeats the hash: anyone holding it can try all 4-digit PINs offline.
+    """
+
+
+def _check_pin(pin: str) -> None:
+    if not _PIN.fullmatch(pin):
+        raise PinError("The PIN must be 4 to 12 digits")
+
+
+def _b64encode(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _b64decode(text: str, what: str) -> bytes:
+    try:
+        # Padding is optional: some tools leave it off, and it carries no information.
+        return base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
+    except binascii.Error:
+        raise PinHashError(f"the {what} is not valid base64") from None
+
+
+def _scrypt(pin: str, salt: bytes, *, n: int, r: int, p: int, length: int) -> bytes:
+    # OpenSSL refuses anything above 32 MiB unless maxmem says otherwise; its own sum is
+    # 128·r·(n + 2) for the work area plus 128·r·p for the blocks.
+    maxmem = 128 * r * (n + 2 + p) + 2**20
+    return hashlib.scrypt(
+        pin.encode("ascii"), salt=salt, n=n, r=r, p=p, maxmem=maxmem, dklen=length
+    )
+
+
+def hash_pin(pin: str, salt: bytes | None = None) -> str:
+    """``pin`` as ``scrypt$n=16384,r=8,p=1$<salt>$<hash>`` (base64), ready for the config file.
+
+    ``salt`` is for tests that need a fixed result; leave it out to get a fresh random one.
+    """
+    _check_pin(pin)
+    if salt is None:
+        salt = secrets.token_bytes(SALT_BYTES)
+    elif len(salt) < MIN_SALT_BYTES:
+        raise ValueError(f"the salt must be at least {MIN_SALT_BYTES} bytes")
+    digest = _scrypt(pin, salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, length=HASH_BYTES)
+    params = f"n={SCRYPT_N},r={SCRYPT_R},p={SCRYPT_P}"
+    return f"scrypt${params}${_b64encode(salt)}${_b64encode(digest)}"
+
+
+@dataclass(frozen=True)
+class PinHash:
+    """A parsed staff PIN hash: scrypt (what ``hash_pin`` makes) or PBKDF2-SHA256."""
+
+    scheme: str  # "scrypt" or "pbkdf2_sha256"
+    salt: bytes = field(repr=False)
+    digest: bytes = field(repr=False)
+    n: int = 0  # scrypt's cost parameters; 0 for PBKDF2
+    r: int = 0
+    p: int = 0
+    iterations: int = 0  # PBKDF2's; 0 for scrypt
+
+    def matches(self, pin: str) -> bool:
+        """Whether ``pin`` is the PIN this hash was made from."""
+        if not _PIN.fullmatch(pin):
+            return False  # it cannot match, and hashing it would only spend time
+        if self.scheme == "scrypt":
+            derived = _scrypt(pin, self.salt, n=self.n, r=self.r, p=self.p, length=len(self.digest))
+        else:
+            derived = hashlib.pbkdf2_hmac(
+                "sha256", pin.encode("ascii"), self.salt, self.iterations, len(self.digest)
+            )
+        return hmac.compare_digest(derived, self.digest)
+
+
+_FORMS = "scrypt$n=…,r=…,p=…$salt$hash or pbkdf2_sha256$iterations$salt$hash"
+
+
+def parse_pin_hash(text: str) -> PinHash:
+    """Read a ``staff_pin_hash`` value; ``PinHashError`` says what is wrong with a bad one."""
+    parts = text.strip().split("$")
+    if len(parts) != 4 or parts[0] not in {"scrypt", "pbkdf2_sha256"}:
+        raise PinHashError(f"the staff PIN hash is not in the form {_FORMS}")
+    scheme, params, salt_text, digest_text = parts
+    if scheme == "scrypt":
+        n, r, p = _scrypt_params(params)
+        salt = _b64decode(salt_text, "salt")
+    else:
+        iterations = _pbkdf2_iterations(params)
+        # Django's form, which clinics are most likely to have: the salt is the text itself,
+        # not base64, and only the hash is encoded.
+        if not salt_text.isascii() or not salt_text.isprintable():
+            raise PinHashError("the salt must be plain ASCII text")
+        salt = salt_text.encode("ascii")
+    digest = _b64decode(digest_text, "hash")
+    if len(salt) < MIN_SALT_BYTES:
+        raise PinHashError(
+            f"the salt is too short ({len(salt)} bytes; at least {MIN_SALT_BYTES} are needed)"
+        )
+    if len(digest) != HASH_BYTES:
+        raise PinHashError(f"the hash must be {HASH_BYTES} bytes, not {len(digest)}")
+    if scheme == "scrypt":
+        return PinHash(scheme, salt, digest, n=n, r=r, p=p)
+    return PinHash(scheme, salt, digest, iterations=iterations)
+
+
+def _scrypt_params(text: str) -> tuple[int, int, int]:
+    fields = [item.partition("=") for item in text.split(",")]
+    values = {name: value for name, _, value in fields}
+    if (
+        len(fields) != 3
+        or set(values) != {"n", "r", "p"}
+        or not all(value.isascii() and value.isdigit() for value in values.values())
+    ):
+        raise PinHashError("the scrypt parameters must be n=…,r=…,p=… with whole numbers")
+    n, r, p = int(values["n"]), int(values["r"]), int(values["p"])
+    if not (MIN_SCRYPT_N <= n <= MAX_SCRYPT_N and n & (n - 1) == 0):
+        raise PinHashError(
+            f"scrypt n must be a power of two from {MIN_SCRYPT_N} to {MAX_SCRYPT_N}, not {n}"
+        )
+    if not 1 <= r <= MAX_SCRYPT_R:
+        raise PinHashError(f"scrypt r must be from 1 to {MAX_SCRYPT_R}, not {r}")
+    if not 1 <= p <= MAX_SCRYPT_P:
+        raise PinHashError(f"scrypt p must be from 1 to {MAX_SCRYPT_P}, not {p}")
+    if 128 * r * n > MAX_SCRYPT_MEMORY_BYTES:
+        raise PinHashError(
+            f"scrypt n={n} with r={r} needs more than {MAX_SCRYPT_MEMORY_BYTES // 2**20} MiB"
+        )
+    return n, r, p
+
+
+def _pbkdf2_iterations(text: str) -> int:
+    if not (text.isascii() and text.isdigit()):
+        raise PinHashError("the PBKDF2 iterations must be a whole number")
+    iterations = int(text)
+    if not MIN_PBKDF2_ITERATIONS <= iterations <= MAX_PBKDF2_ITERATIONS:
+        raise PinHashError(
+            f"the PBKDF2 iterations must be from {MIN_PBKDF2_ITERATIONS} to "
+            f"{MAX_PBKDF2_ITERATIONS}, not {iterations}"
+        )
+    return iterations
+
+
+class PinResult(Enum):
+    """What came of one PIN entered on the staff screen."""
+
+    OPENED = "opened"
+    WRONG = "wrong"
+    LOCKED_OUT = "locked out"  # too many wrong PINs; the PIN was not checked, or was the last
+    NO_PIN = "no pin"  # no usable hash is configured: staff mode stays closed
+
+
+class StaffLock:
+    """The door to staff mode: checks PINs and locks for a while after repeated wrong ones.
+
+    The digits of a PIN are never logged or kept; only the count of wrong ones is.
+    """
+
+    def __init__(
+        self,
+        pin_hash: PinHash | None,
+        problem: str | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        max_attempts: int = 5,
+        lockout_s: float = 300,
+    ) -> None:
+        if max_attempts < 1:
+            raise ValueError(f"max_attempts must be at least 1, not {max_attempts}")
+        if lockout_s < 0:
+            raise ValueError(f"lockout_s must not be negative, not {lockout_s}")
+        self._pin_hash = pin_hash
+        self._problem = problem
+        self._clock = clock
+        self._max_attempts = max_attempts
+        self._lockout_s = lockout_s
+        self._wrong = 0
+        self._locked_until: float | None = None
+
+    def try_pin(self, pin: str) -> PinResult:
+        if self._pin_hash is None:
+            log.warning("Staff mode stays closed: %s", self._problem or f"no {PIN_KEY} is set")
+            return PinResult.NO_PIN
+        now = self._clock()
+        self._end_lockout_if_over(now)
+        if self._locked_until is not None:
+            return PinResult.LOCKED_OUT
+        # Opened and wrong are the caller's to log, with what the screen showed; the lock logs
+        # only what the caller cannot see: why there is no PIN, and the lockout starting.
+        if self._pin_hash.matches(pin):
+            self._wrong = 0
+            return PinResult.OPENED
+        self._wrong += 1
+        if self._wrong >= self._max_attempts:
+            self._locked_until = now + self._lockout_s
+            log.warning(
+                "Staff mode locked for %g s after %d wrong PINs", self._lockout_s, self._wrong
+            )
+            return PinResult.LOCKED_OUT
+        return PinResult.WRONG
+
+    @property
+    def has_pin(self) -> bool:
+        """Whether a usable PIN hash is set; without one staff mode cannot open."""
+        return self._pin_hash is not None
+
+    @property
+    def problem(self) -> str | None:
+        """Why there is no usable PIN hash, as given when the lock was made."""
+        return self._problem
+
+    @property
+    def attempts_left(self) -> int:
+        """How many wrong PINs may still be entered before the lock engages; 0 while locked."""
+        self._end_lockout_if_over(self._clock())
+        if self._locked_until is not None:
+            return 0
+        return self._max_attempts - self._wrong
+
+    @property
+    def locked_for_s(self) -> float:
+        """Seconds until PINs are checked again; 0 when they are checked now."""
+        now = self._clock()
+        self._end_lockout_if_over(now)
+        if self._locked_until is None:
+            return 0.0
+        return self._locked_until - now
+
+    def _end_lockout_if_over(self, now: float) -> None:
+        if self._locked_until is not None and now >= self._locked_until:
+            self._locked_until = None
+            self._wrong = 0
+
+
+# set_pin_in_toml ------------------------------------------------------------------------------
+
+_KEY_LINE = re.compile(
+    r"""^[ \t]*(?:staff_pin_hash|"staff_pin_hash"|'staff_pin_hash')[ \t]*=""", re.ASCII
+)
+
+
+def set_pin_in_toml(source: str, pin_hash: str) -> str:
+    """``source`` with its top-level ``staff_pin_hash`` set to ``pin_hash``; nothing else changes.
+
+    An existing top-level key is replaced in place (its trailing comment kept); otherwise the
+    key goes just above the first ``[table]`` (and the comment block directly above it), or at
+    the end when there is no table. Raises ``PinHashError`` for a bad ``pin_hash`` and
+    ``ValueError`` for a ``source`` that is not valid TOML or that this cannot edit safely.
+    """
+    parse_pin_hash(pin_hash)
+    try:
+        before = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"the configuration is not valid TOML ({error})") from None
+    newline = "\r\n" if "\r\n" in source else "\n"
+    lines = source.splitlines(keepends=True)
+    starts = _statement_starts(lines)
+    escaped = pin_hash.replace("\\", "\\\\").replace('"', '\\"')
+    assignment = f'{PIN_KEY} = "{escaped}"'
+
+    header = next(
+        (i for i, line in enumerate(lines) if starts[i] and line.lstrip().startswith("[")),
+        len(lines),
+    )
+    existing = next(
+        (i for i in range(header) if starts[i] and _KEY_LINE.match(lines[i])),
+        None,
+    )
+    if existing is not None:
+        end = next((i for i in range(existing + 1, len(lines)) if starts[i]), len(lines))
+        comment = _trailing_comment(lines[existing]) if end == existing + 1 else ""
+        ending = newline if lines[end - 1].endswith(("\n", "\r")) else ""
+        lines[existing:end] = [f"{assignment}{comment}{ending}"]
+    elif header < len(lines):
+        at = header
+        # A comment block right above a table usually describes that table: stay above it.
+        while at > 0 and starts[at - 1] and lines[at - 1].lstrip().startswith("#"):
+            at -= 1
+        lines[at:at] = [assignment + newline, newline]
+    else:
+        if lines and not lines[-1].endswith(("\n", "\r")):
+            lines[-1] += newline
+        lines.append(assignment + newline)
+    result = "".join(lines)
+
+    # Cheap insurance before a caller overwrites the clinic's file: the edit did what it says.
+    try:
+        after = tomllib.loads(result)
+    except tomllib.TOMLDecodeError:
+        after = {}
+    if after.get(PIN_KEY) != pin_hash or {k: v for k, v in after.items() if k != PIN_KEY} != {
+        k: v for k, v in before.items() if k != PIN_KEY
+    }:
+        raise ValueError(f"cannot set {PIN_KEY} in this file safely; edit it by hand")
+    return result
+
+
+def _trailing_comment(line: str) -> str:
+    """The spaces and ``# comment`` after the value on ``line``, without the line ending."""
+    text = line.rstrip("\r\n")
+    at = _scan(text, None, 0)[2]
+    if at is None:
+        return ""
+    return text[len(text[:at].rstrip(" \t")) :]
+
+
+def _statement_starts(lines: list[str]) -> list[bool]:
+    """For each line, whether it begins outside any multi-line string, array or inline table.
+
+    Only such lines can be a table header or the start of a key; a line inside a multi-line
+    value that happens to start with "[" or "staff_pin_hash =" is part of that value.
+    """
+    starts: list[bool] = []
+    string: str | None = None
+    depth = 0
+    for line in lines:
+        starts.append(string is None and depth == 0)
+        string, depth, _ = _scan(line.rstrip("\r\n"), string, depth)
+    return starts
+
+
+def _scan(text: str, string: str | None, depth: int) -> tuple[str | None, int, int | None]:
+    """The open multi-line string and bracket depth after ``text``, and where its comment is."""
+    i = 0
+    while i < len(text):
+        if string is not None:
+            if string.startswith('"') and text[i] == "\\":
+                i += 2  # an escape: \" does not close the string
+                continue
+            if text.startswith(string, i):
+                i += len(string)
+                string = None
+                continue
+            i += 1
+            continue
+        if text[i] == "#":
+            return None, depth, i
+        if text.startswith(('"""', "'''"), i):
+            string = text[i : i + 3]
+            i += 3
+            continue
+        if text[i] in "\"'":
+            string = text[i]
+        elif text[i] in "[{":
+            depth += 1
+        elif text[i] in "]}":
+            depth -= 1
+        i += 1
+    # A one-line string cannot run on to the next line.
+    return (string if string in {'"""', "'''"} else None), depth, None

@@ -1,0 +1,132 @@
+"""The kiosk's log: the rotating file, the recent lines for staff, and a folder it cannot use."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.logs import RecentLines, close_logging, setup_logging
+
+log = logging.getLogger("kiosk.test")
+
+
+@pytest.fixture(autouse=True)
+def _remove_the_kiosks_handlers() -> Iterator[None]:
+    """Every test leaves the root logger as it found it: other tests must not write here."""
+    yield
+    close_logging()
+
+
+def test_records_go_to_the_file_in_the_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "does" / "not" / "exist" / "yet"
+    setup = setup_logging(folder, console=False)
+    log.info("printed a handout on %s", "Front desk")
+    log.debug("too detailed for the default level")
+
+    assert setup.file == folder / "kiosk.log"
+    assert setup.file_problem is None
+    text = setup.file.read_text(encoding="utf-8")
+    assert " INFO kiosk.test: printed a handout on Front desk\n" in text
+    assert "too detailed" not in text
+
+
+def test_file_rotates_and_keeps_only_the_backups_asked_for(tmp_path: Path) -> None:
+    setup_logging(tmp_path, console=False, max_bytes=2_000, backups=2)
+    for number in range(200):  # about 14 kB of lines: several rotations
+        log.info("line %03d %s", number, "x" * 30)
+
+    files = sorted(path.name for path in tmp_path.iterdir())
+    assert files == ["kiosk.log", "kiosk.log.1", "kiosk.log.2"]
+    assert all((tmp_path / name).stat().st_size <= 2_000 for name in files)
+    assert "line 199 " in (tmp_path / "kiosk.log").read_text(encoding="utf-8")
+    oldest = (tmp_path / "kiosk.log.2").read_text(encoding="utf-8")
+    assert "line 000 " not in oldest, "the oldest lines are dropped"
+
+
+def test_recent_lines_keep_the_latest_formatted(tmp_path: Path) -> None:
+    setup = setup_logging(tmp_path, console=False)
+    for number in range(250):
+        log.warning("event %d", number)
+
+    lines = setup.recent.lines()
+    assert len(lines) == 200
+    assert lines[0].endswith("WARNING kiosk.test: event 50")
+    assert lines[-1].endswith("WARNING kiosk.test: event 249")
+
+
+def test_recent_lines_capacity() -> None:
+    recent = RecentLines(capacity=3)
+    logger = logging.getLogger("kiosk.test.recent")
+    logger.addHandler(recent)
+    try:
+        for number in range(5):
+            logger.warning("event %d", number)
+    finally:
+        logger.removeHandler(recent)
+    assert recent.lines() == ["event 2", "event 3", "event 4"]  # no formatter: the message
+
+
+def test_a_folder_that_cannot_be_made_leaves_console_and_recent_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    folder = blocker / "logs"
+
+    setup = setup_logging(folder, console=True)
+    log.info("still heard")
+
+    assert setup.file is None
+    assert setup.file_problem is not None
+    assert str(folder / "kiosk.log") in setup.file_problem
+    assert not folder.exists()
+    warning = "WARNING kiosk.init: Logs go to the console only: cannot write"
+    assert any(warning in line for line in setup.recent.lines())
+    assert setup.recent.lines()[-1].endswith("INFO kiosk.test: still heard")
+    stderr = capsys.readouterr().err
+    assert warning in stderr
+    assert "still heard" in stderr
+
+
+def test_no_folder_means_no_file_and_no_problem() -> None:
+    setup = setup_logging(None, console=False)
+    log.info("only in memory")
+    assert (setup.file, setup.file_problem) == (None, None)
+    assert setup.recent.lines()[-1].endswith("only in memory")
+
+
+def test_console_is_optional(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    setup_logging(tmp_path, console=False)
+    log.warning("not on the console")
+    assert "not on the console" not in capsys.readouterr().err
+
+
+def test_setting_up_twice_writes_each_line_once(tmp_path: Path) -> None:
+    first = setup_logging(tmp_path, console=False)
+    second = setup_logging(tmp_path, console=False)
+    log.info("said once")
+
+    assert second.file is not None
+    assert second.file.read_text(encoding="utf-8").count("said once") == 1
+    assert [line for line in second.recent.lines() if "said once" in line] != []
+    assert first.recent.lines() == [], "the first set-up's handlers are gone"
+
+
+def test_close_removes_only_its_own_handlers(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    root = logging.getLogger()
+    before = (list(root.handlers), root.level)
+    setup = setup_logging(tmp_path, level=logging.DEBUG, console=True)
+    assert root.level == logging.DEBUG
+    setup.close()
+
+    assert (list(root.handlers), root.level) == before
+    log.warning("after close")
+    assert "after close" in caplog.text, "pytest's own handler still works"
+    assert setup.file is not None
+    assert "after close" not in setup.file.read_text(encoding="utf-8")
+    assert setup.recent.lines() == []
