@@ -25,8 +25,12 @@ RUN_PACKAGES=(
 # to record it for the narration tests; a real private CUPS for the printing tests: cupsd and
 # the driver lookup lpadmin -m needs (cups), the Generic PDF printer's PPD, pdftopdf and the
 # parallel backend its failing queues use (cups-filters), and pdftotext to read a printed
-# page back (poppler-utils).
-TEST_PACKAGES=(xvfb xauth pulseaudio pulseaudio-utils cups cups-filters poppler-utils)
+# page back (poppler-utils). The packaging test builds the standalone kiosk with PyInstaller,
+# which needs objcopy (binutils) and Python's shared library (libpython3-dev).
+TEST_PACKAGES=(
+  xvfb xauth pulseaudio pulseaudio-utils cups cups-filters poppler-utils
+  binutils libpython3-dev
+)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
