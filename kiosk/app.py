@@ -7,20 +7,34 @@ import signal
 import socket
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QMessageLogContext, QSocketNotifier, QtMsgType, qInstallMessageHandler
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import (
+    QMessageLogContext,
+    QSocketNotifier,
+    QTimer,
+    QtMsgType,
+    qInstallMessageHandler,
+)
+from PySide6.QtWidgets import QApplication, QWidget
 
-from kiosk.config import Config, ScreenSpec
-from kiosk.content import Leaflet, load_leaflet
+from kiosk.config import Config, ConfigProblem, ScreenSpec
+from kiosk.content import ContentError, Leaflet, load_leaflet
 from kiosk.fonts import load_fonts
-from kiosk.narration.narrator import Narrator
+from kiosk.narration.narrator import NarrationState, Narrator
 from kiosk.narration.pronounce import LexiconError, load_lexicon
+from kiosk.narration.script import Utterance
+from kiosk.printing import cups
+from kiosk.printing.cups import PrintFault
 from kiosk.printing.service import PrintService, PrintState
 from kiosk.session import Visit, VisitDefaults
+from kiosk.session.idle import IdleWatch
+from kiosk.staff.pin import PinHashError, StaffLock, parse_pin_hash
 from kiosk.ui.metrics import Metrics
+from kiosk.ui.screens import OutOfOrderScreen
+from kiosk.ui.staff_mode import StaffActions, StaffMode
 from kiosk.ui.window import KioskWindow, window_flags
 
 log = logging.getLogger("kiosk.init")
@@ -37,13 +51,39 @@ class Kiosk:
     window: KioskWindow
     narrator: Narrator | None
     printing: PrintService
+    idle: IdleWatch
+    staff: StaffMode
 
     def close(self) -> None:
         """Stop speaking and end the speech worker; the window closes."""
+        self.idle.stop()
         if self.narrator is not None:
             self.narrator.shutdown()
         self.printing.shutdown()
         self.window.close_for_good()
+
+
+@dataclass
+class StaffSupport:
+    """What staff mode needs from outside one built kiosk: the PIN lock (kept across a reload,
+    so a reload does not reset the lockout), the configuration's problems, the recent log, and
+    how to reload or quit."""
+
+    lock: StaffLock
+    problems: list[ConfigProblem] = field(default_factory=list)
+    recent_log: Callable[[], list[str]] = list
+    reload: Callable[[], str] | None = None
+    quit: Callable[[], None] | None = None
+
+
+def staff_lock(config: Config) -> StaffLock:
+    """The lock on staff mode, from the configured PIN hash; a broken hash keeps it locked."""
+    if not config.staff_pin_hash:
+        return StaffLock(None, "no staff PIN is set")
+    try:
+        return StaffLock(parse_pin_hash(config.staff_pin_hash))
+    except PinHashError as error:
+        return StaffLock(None, str(error))
 
 
 def application(argv: list[str] | None = None) -> QApplication:
@@ -81,14 +121,19 @@ def build(
     screen: ScreenSpec | None = None,
     windowed: bool = True,
     narration: bool = True,
+    *,
+    support: StaffSupport | None = None,
+    leaflet: Leaflet | None = None,
 ) -> Kiosk:
     """Build the kiosk from its configuration. Raises ``ContentError`` for a broken pack.
 
     ``narration=False`` leaves out reading aloud (no speech worker, no audio device), for
-    rendering screenshots; the Listen button then shows but does nothing.
+    rendering screenshots; the Listen button then shows but does nothing. The kiosk starts
+    on the welcome screen.
     """
     app = application()
-    leaflet = load_leaflet(config.content_pack, config.language)
+    if leaflet is None:
+        leaflet = load_leaflet(config.content_pack, config.language)
     family = load_fonts()
     metrics = Metrics.for_screen(screen or config.screen, family)
     visit = Visit(
@@ -104,6 +149,16 @@ def build(
     printing = _printing(config, leaflet, visit, window)
     if narrator is not None:
         window.questions_page.print_requested.connect(narrator.stop)  # any other tap stops it
+    idle = _idle(config, visit, window, narrator)
+    staff = _staff_mode(
+        config,
+        visit,
+        window,
+        narrator=narrator,
+        printing=printing,
+        idle=idle,
+        support=support or StaffSupport(staff_lock(config)),
+    )
     log.info(
         "kiosk built: %s (%s), body text %d px, %d sections",
         leaflet.title,
@@ -111,7 +166,75 @@ def build(
         metrics.body_px,
         len(leaflet.sections),
     )
-    return Kiosk(app, leaflet, visit, window, narrator, printing)
+    return Kiosk(app, leaflet, visit, window, narrator, printing, idle, staff)
+
+
+def _idle(
+    config: Config, visit: Visit, window: KioskWindow, narrator: Narrator | None
+) -> IdleWatch:
+    """The end of a forgotten visit: the warning (spoken when reading aloud works), then a reset."""
+    idle = IdleWatch(config.idle_timeout_s, config.idle_warning_s, window)
+    visit.began.connect(idle.start)
+    visit.was_reset.connect(idle.stop)
+    idle.timed_out.connect(visit.reset)
+    idle.countdown_changed.connect(window.idle_panel.show_seconds_left)
+    idle.warning_ended.connect(window.hide_idle_warning)
+
+    def on_warning_started(seconds_left: int) -> None:
+        window.show_idle_warning(seconds_left)
+        if narrator is not None:
+            narrator.speak([Utterance(window.idle_panel.spoken_text())])
+
+    idle.warning_started.connect(on_warning_started)
+    if narrator is not None:
+        idle.warning_ended.connect(narrator.stop)
+    return idle
+
+
+def _staff_mode(
+    config: Config,
+    visit: Visit,
+    window: KioskWindow,
+    *,
+    narrator: Narrator | None,
+    printing: PrintService,
+    idle: IdleWatch,
+    support: StaffSupport,
+) -> StaffMode:
+    """Staff mode, with what it shows and does."""
+    from kiosk.doctor import printer_finding  # noqa: PLC0415 (only staff need it)
+
+    questions = frozenset(range(1, len(window.questions_page.rows) + 1))
+
+    def speech_status() -> str:
+        if narrator is None:
+            return "off (started without reading aloud)"
+        if narrator.state is NarrationState.UNAVAILABLE:
+            return f"not working: {narrator.note}"
+        return "working"
+
+    def test_sentence() -> str:
+        if narrator is None or narrator.state is NarrationState.UNAVAILABLE:
+            return f"Reading aloud is {speech_status()}."
+        narrator.speak([Utterance("This is the kiosk's voice. Reading aloud works.")])
+        return "Saying a test sentence."
+
+    actions = StaffActions(
+        printer_status=lambda: printer_finding(config).text,
+        speech_status=speech_status,
+        problems=lambda: [str(problem) for problem in support.problems],
+        recent_log=support.recent_log,
+        test_print=lambda: printing.print_questions(questions),
+        test_sentence=test_sentence,
+        reload=support.reload or (lambda: "Reloading is not available here."),
+        quit=support.quit or window.close_for_good,
+    )
+    staff = StaffMode(window, visit, idle=idle, lock=support.lock, actions=actions, parent=window)
+    printing.state_changed.connect(lambda _state, message: staff.show_print_result(message))
+    staff.closed.connect(printing.reset)  # patients never see a test page's "printed"
+    if narrator is not None:
+        staff.opened.connect(narrator.stop)
+    return staff
 
 
 def _printing(config: Config, leaflet: Leaflet, visit: Visit, window: KioskWindow) -> PrintService:
@@ -153,12 +276,13 @@ def _narrator(config: Config, leaflet: Leaflet, visit: Visit) -> Narrator:
     return narrator
 
 
-def install_crash_guard(kiosk: Kiosk) -> None:
+def install_crash_guard(current: Callable[[], Kiosk | None]) -> None:
     """An unexpected error anywhere is logged with its traceback and the visit starts over.
 
     PySide6 hands an exception raised in a slot to ``sys.excepthook`` and carries on, so the
     hook is where a patient is spared a broken screen: the visit is reset, which brings back
-    the first page and stops reading aloud. No modal error box ever appears.
+    the welcome screen and stops reading aloud. No modal error box ever appears. ``current``
+    gives the kiosk running now (staff may have reloaded it).
     """
 
     def on_unexpected(
@@ -166,7 +290,9 @@ def install_crash_guard(kiosk: Kiosk) -> None:
     ) -> None:
         log.error("unexpected error; the visit was reset", exc_info=(kind, error, trace))
         try:
-            kiosk.visit.reset()
+            kiosk = current()
+            if kiosk is not None:
+                kiosk.visit.reset()
         except Exception:  # the guard itself must not fail in front of a patient
             log.exception("resetting the visit after an error failed too")
 
@@ -198,28 +324,151 @@ def quit_on_signals(app: QApplication, close: Callable[[], None]) -> QSocketNoti
     return notifier
 
 
-def run(config: Config, windowed: bool) -> int:
-    """Start the kiosk and run until it is quit."""
-    kiosk = build(config, windowed=windowed)
-    install_crash_guard(kiosk)
-    if windowed:
-        kiosk.window.resize(config.screen.width_px, config.screen.height_px)
-        kiosk.window.show()
-    else:
+# How often the out-of-order screen tries to start the kiosk again, in case staff fixed it.
+RETRY_START_S = 60
+
+
+class Runner:
+    """The kiosk program: starts the kiosk, rebuilds it when staff reload the leaflet, and
+    shows an "out of order" screen with the reason when it cannot start."""
+
+    def __init__(
+        self,
+        config: Config,
+        windowed: bool,
+        problems: list[ConfigProblem],
+        recent_log: Callable[[], list[str]] = list,
+    ) -> None:
+        self.app = application()
+        self.config = config
+        self.windowed = windowed
+        self.kiosk: Kiosk | None = None
+        self.out_of_order: OutOfOrderScreen | None = None
+        self.support = StaffSupport(
+            staff_lock(config), problems, recent_log, self.reload, self.quit
+        )
+        self._retry = QTimer()
+        self._retry.setInterval(RETRY_START_S * 1000)
+        self._retry.timeout.connect(self.start)
+
+    def start(self) -> None:
+        """Build and show the kiosk; on failure, show why (and try again now and then)."""
+        try:
+            kiosk = build(self.config, windowed=self.windowed, support=self.support)
+        except ContentError as error:
+            self._show_out_of_order(f"the leaflet cannot be shown: {error}")
+            return
+        except Exception as error:  # whatever it is, staff see it and patients see no crash
+            log.exception("the kiosk could not start")
+            self._show_out_of_order(f"the kiosk could not start ({type(error).__name__}: {error})")
+            return
+        self._retry.stop()
+        if self.out_of_order is not None:
+            self.out_of_order.close_for_good()
+            self.out_of_order.deleteLater()
+            self.out_of_order = None
+        self.kiosk = kiosk
+        self._show(kiosk.window)
+
+    def reload(self) -> str:
+        """Read the leaflet again; if it is sound, swap in a kiosk built from it."""
+        try:
+            leaflet = load_leaflet(self.config.content_pack, self.config.language)
+        except ContentError as error:
+            log.warning("the leaflet was not reloaded: %s", error)
+            return f"Not reloaded: {error}. The kiosk keeps showing the leaflet it had."
+        old = self.kiosk
+        fresh = build(self.config, windowed=self.windowed, support=self.support, leaflet=leaflet)
+        self.kiosk = fresh
+        self._show(fresh.window)
+        message = (
+            f"Reloaded {leaflet.title!r}: {len(leaflet.sections)} pages, "
+            f"{len(leaflet.questions)} questions."
+        )
+        log.info("%s", message)
+        fresh.staff.open_panel(message)
+        if old is not None:
+            old.close()
+            old.window.deleteLater()
+        return message
+
+    def quit(self) -> None:
+        self.close()
+        self.app.quit()
+
+    def close(self) -> None:
+        self._retry.stop()
+        if self.kiosk is not None:
+            self.kiosk.close()
+        if self.out_of_order is not None:
+            self.out_of_order.close_for_good()
+
+    def _show_out_of_order(self, reason: str) -> None:
+        log.error("showing the out-of-order screen: %s", reason)
+        if self.out_of_order is None:
+            metrics = Metrics.for_screen(self.config.screen, load_fonts())
+            self.out_of_order = OutOfOrderScreen(reason, metrics)
+            self.out_of_order.setWindowFlags(window_flags(self.windowed))
+            self.out_of_order.lock(not self.windowed)
+            self._show(self.out_of_order)
+        else:
+            self.out_of_order.show_reason(reason)
+        self._retry.start()
+
+    def _show(self, window: QWidget) -> None:
+        if self.windowed:
+            window.resize(self.config.screen.width_px, self.config.screen.height_px)
+            window.show()
+            return
         # Kiosks often run X with no window manager, which ignores a full-screen request:
         # cover the screen ourselves as well.
-        screen = kiosk.app.primaryScreen()
+        screen = self.app.primaryScreen()
         if screen is not None:
-            kiosk.window.setGeometry(screen.geometry())
-        kiosk.window.showFullScreen()
-    kiosk.app.aboutToQuit.connect(kiosk.close)
-    notifier = quit_on_signals(kiosk.app, kiosk.close)
+            window.setGeometry(screen.geometry())
+        window.showFullScreen()
+
+
+def configured_printer_problem(config: Config, path: Path | None) -> ConfigProblem | None:
+    """A printer named in the configuration that CUPS does not have; the kiosk then uses the
+    system's default printer. (A CUPS that is not answering yet is not the setting's fault.)"""
+    if not config.printer or not cups.AVAILABLE:
+        return None
+    if cups.check_printer(config.printer).fault is not PrintFault.PRINTER_MISSING:
+        return None
+    return ConfigProblem(
+        str(path) if path else "(configuration)",
+        None,
+        "printer",
+        f"there is no printer called {config.printer!r} (lpstat -p lists the printers)",
+        "using the system's default printer",
+    )
+
+
+def run(
+    config: Config,
+    windowed: bool,
+    problems: list[ConfigProblem] | None = None,
+    config_path: Path | None = None,
+    recent_log: Callable[[], list[str]] = list,
+) -> int:
+    """Start the kiosk and run until it is quit."""
+    problems = list(problems or [])
+    printer_problem = configured_printer_problem(config, config_path)
+    if printer_problem is not None:
+        log.warning("%s", printer_problem)
+        problems.append(printer_problem)
+        config = replace(config, printer="")
+    runner = Runner(config, windowed, problems, recent_log)
+    install_crash_guard(lambda: runner.kiosk)
+    runner.start()
+    runner.app.aboutToQuit.connect(runner.close)
+    notifier = quit_on_signals(runner.app, runner.close)
     log.info(
         "kiosk running (%s); it stops on SIGTERM or Ctrl+C",
         "windowed" if windowed else "full screen",
     )
     try:
-        return kiosk.app.exec()
+        return runner.app.exec()
     finally:
         signal.set_wakeup_fd(-1)
         del notifier

@@ -11,8 +11,18 @@ from pathlib import Path
 from typing import NoReturn
 
 from kiosk import __version__
-from kiosk.config import TEXT_SIZE_STEPS_PERCENT, THEMES, Config, load_config
+from kiosk.config import (
+    TEXT_SIZE_STEPS_PERCENT,
+    THEMES,
+    Config,
+    ConfigProblem,
+    LoadedConfig,
+    default_config_path,
+    describe,
+    read_config,
+)
 from kiosk.content import ContentError, check_path
+from kiosk.paths import config_file
 
 log = logging.getLogger("kiosk.init")
 
@@ -65,7 +75,11 @@ def _parser() -> _Parser:
     commands = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
 
     shot = commands.add_parser("screenshot", help="render one page to a PNG file")
-    shot.add_argument("--page", required=True, help="home, intro, questions or section:N")
+    shot.add_argument(
+        "--page",
+        required=True,
+        help="welcome, still-here, staff-pin, staff, home, intro, questions or section:N",
+    )
     shot.add_argument("--size", type=_size, default=None, help="WIDTHxHEIGHT in pixels")
     shot.add_argument("--out", type=Path, required=True, help="PNG file to write")
     steps = ", ".join(str(s) for s in TEXT_SIZE_STEPS_PERCENT)
@@ -94,6 +108,18 @@ def _parser() -> _Parser:
 
     commands.add_parser("doctor", help="check everything the kiosk needs and say what is wrong")
 
+    config = commands.add_parser("config", help="configuration tools")
+    config_commands = config.add_subparsers(dest="config_command", parser_class=_Parser)
+    config_commands.required = True
+    config_commands.add_parser("show", help="the settings in use and where each one came from")
+
+    pin = commands.add_parser("set-pin", help="set the staff PIN (stored only as a salted hash)")
+    pin.add_argument(
+        "--pin-stdin",
+        action="store_true",
+        help="read the PIN from standard input, not the terminal",
+    )
+
     content = commands.add_parser("content", help="content pack tools")
     content_commands = content.add_subparsers(dest="content_command", parser_class=_Parser)
     content_commands.required = True
@@ -108,24 +134,84 @@ def main(argv: list[str] | None = None) -> int:
     multiprocessing.freeze_support()
     parser = _parser()
     args = parser.parse_args(argv)
-    # The running kiosk logs what it does for staff; one-shot commands only say what is wrong.
-    level = logging.INFO if args.command is None else logging.WARNING
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.command is not None:
+        # One-shot commands only say what is wrong; the running kiosk keeps a log (in _run).
+        logging.basicConfig(
+            level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
     if args.command == "content":
         return _check_content(args.path)
 
-    config, problems = load_config(args.config)
-    for problem in problems:
-        log.warning("%s", problem)
+    if args.config is None:
+        args.config = default_config_path()  # the platform's configuration folder
+    if args.command == "set-pin":
+        return _set_pin(args.config or config_file(), args.pin_stdin)
+    loaded = read_config(args.config)
+    if args.command == "config":
+        return _show_config(args, loaded)
+    config = loaded.config
     if args.content is not None:
         config = Config(**{**config.__dict__, "content_pack": args.content})
+    if args.command is None:
+        return _run(args, config, loaded.problems)
+    for problem in loaded.problems:
+        log.warning("%s", problem)
     command = {
         "screenshot": _screenshot,
         "speak": _speak,
         "print": _print,
         "doctor": _doctor,
-    }.get(args.command, _run)
+    }[args.command]
     return command(args, config)
+
+
+def _show_config(args: argparse.Namespace, loaded: LoadedConfig) -> int:
+    """Print the effective configuration and where each value came from."""
+    if args.config is None:
+        print(f"# No configuration file ({config_file()} does not exist): built-in defaults.")
+    else:
+        print(f"# Configuration file: {args.config}")
+    rows = describe(loaded)
+    if args.content is not None:
+        rows = [
+            (key, f'"{args.content}"', "--content option") if key == "content_pack" else row
+            for row in rows
+            for key in [row[0]]
+        ]
+    width = max(len(f"{key} = {value}") for key, value, _ in rows)
+    for key, value, source in rows:
+        print(f"{f'{key} = {value}':<{width}}  # {source}")
+    for problem in loaded.problems:
+        print(f"# Problem: {problem}")
+    return 1 if loaded.problems else 0
+
+
+def _set_pin(path: Path, from_stdin: bool) -> int:
+    """Ask for the new staff PIN twice and store its salted hash in the configuration file."""
+    from getpass import getpass
+
+    from kiosk.staff.pin import hash_pin, set_pin_in_toml
+
+    if from_stdin:
+        pin = sys.stdin.readline().strip()
+    else:
+        pin = getpass("New staff PIN (4 to 12 digits): ")
+        if getpass("The same PIN again: ") != pin:
+            sys.stderr.write("kiosk: the two PINs differ; nothing was changed\n")
+            return 1
+    try:
+        pin_hash = hash_pin(pin)
+        source = path.read_text(encoding="utf-8-sig") if path.exists() else ""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(set_pin_in_toml(source, pin_hash), encoding="utf-8")
+    except ValueError as error:  # PinError, or a configuration file that is not TOML
+        sys.stderr.write(f"kiosk: {error}; nothing was changed\n")
+        return 1
+    except OSError as error:
+        sys.stderr.write(f"kiosk: cannot write {path}: {error.strerror or error}\n")
+        return 1
+    print(f"Staff PIN set in {path}. Restart the kiosk to use it.")
+    return 0
 
 
 def _screenshot(args: argparse.Namespace, config: Config) -> int:
@@ -179,11 +265,10 @@ def _doctor(args: argparse.Namespace, config: Config) -> int:
     from kiosk.doctor import run_doctor
 
     # main() has logged the configuration's problems; the doctor lists them in its report.
-    _, problems = load_config(args.config)
-    return run_doctor(config, args.config, problems)
+    return run_doctor(config, args.config, read_config(args.config).problems)
 
 
-def _run(args: argparse.Namespace, config: Config) -> int:
+def _run(args: argparse.Namespace, config: Config, problems: list[ConfigProblem]) -> int:
     if not _has_display():
         sys.stderr.write(
             "kiosk: no display found; start it from the desktop session "
@@ -191,12 +276,18 @@ def _run(args: argparse.Namespace, config: Config) -> int:
         )
         return 1
     from kiosk.app import run
+    from kiosk.logs import setup_logging
 
+    logs = setup_logging(config.log_folder)
+    log.info(
+        "kiosk %s starting; configuration: %s", __version__, args.config or "built-in defaults"
+    )
+    for problem in problems:
+        log.warning("%s", problem)
     try:
-        return run(config, windowed=args.windowed)
-    except ContentError as error:
-        sys.stderr.write(f"kiosk: cannot show the leaflet: {error}\n")
-        return 1
+        return run(config, args.windowed, problems, args.config, logs.recent.lines)
+    finally:
+        logs.close()
 
 
 def _check_content(path: Path) -> int:

@@ -12,6 +12,8 @@ from typing import Any
 
 from kiosk.content import SUPPORTED_LANGUAGES
 from kiosk.content.errors import toml_error_position
+from kiosk.paths import config_file, log_dir
+from kiosk.staff.pin import PinHashError, parse_pin_hash
 
 TEXT_SIZE_STEPS_PERCENT = (100, 125, 150, 175, 200)
 SPEECH_RATES_WPM = (110, 135, 160, 185)  # slower and faster step through these
@@ -85,6 +87,14 @@ class Config:
     print_timeout_s: int = 60
     printed_message: str = ""  # empty: "Your questions have printed. Please collect them ..."
     pdf_folder: Path = field(default_factory=default_handout_folder)
+    idle_timeout_s: float = 120  # no touch for this long: "Are you still here?"
+    idle_warning_s: float = 30  # then this long to answer before the visit ends
+    staff_pin_hash: str = ""  # made by ``kiosk set-pin``; empty: staff mode stays locked
+    log_folder: Path = field(default_factory=log_dir)
+
+
+# Where each value came from, for ``kiosk config show``.
+BUILT_IN = "built-in default"
 
 
 @dataclass(frozen=True)
@@ -95,10 +105,23 @@ class ConfigProblem:
     line: int | None
     key: str
     problem: str
+    consequence: str = "using the built-in default"
 
     def __str__(self) -> str:
         where = f"{self.path}, line {self.line}" if self.line else self.path
-        return f"{where}: {self.key}: {self.problem}; using the built-in default"
+        return f"{where}: {self.key}: {self.problem}; {self.consequence}"
+
+
+@dataclass(frozen=True)
+class LoadedConfig:
+    """A configuration as read, with its problems and where each key's value came from."""
+
+    config: Config
+    problems: list[ConfigProblem]
+    sources: dict[str, str]  # key ("theme", "screen.width_px") -> "FILE, line N"; absent: default
+
+    def source_of(self, key: str) -> str:
+        return self.sources.get(key, BUILT_IN)
 
 
 _SCREEN_KEYS = {
@@ -128,36 +151,63 @@ _TOP_KEYS = (
     "print_timeout_s",
     "printed_message",
     "pdf_folder",
+    "idle_timeout_s",
+    "idle_warning_s",
+    "staff_pin_hash",
+    "log_folder",
     "screen",
 )
+# Whole-number keys and their allowed ranges. The warning lasts at least 20 s: WCAG 2.2.1
+# asks for that long to answer "Are you still here?".
+_RANGES = {
+    "print_timeout_s": (5, 600),
+    "idle_timeout_s": (30, 3600),
+    "idle_warning_s": (20, 300),
+}
+
+
+def default_config_path() -> Path | None:
+    """The configuration file in the platform's configuration folder, if there is one."""
+    path = config_file()
+    return path if path.is_file() else None
 
 
 def load_config(path: Path | None) -> tuple[Config, list[ConfigProblem]]:
-    """Read ``path`` (or nothing) into a ``Config``; bad values fall back to their defaults.
+    """Read ``path`` (or nothing) into a ``Config``; bad values fall back to their defaults."""
+    loaded = read_config(path)
+    return loaded.config, loaded.problems
+
+
+def read_config(path: Path | None) -> LoadedConfig:
+    """Read ``path`` (or nothing), noting problems and where each value came from.
 
     A file that cannot be read or parsed at all is one problem and gives the built-in defaults.
     """
     defaults = Config()
     if path is None:
-        return defaults, []
+        return LoadedConfig(defaults, [], {})
+
+    def unreadable(line: int | None, problem: str) -> LoadedConfig:
+        return LoadedConfig(defaults, [ConfigProblem(str(path), line, "(file)", problem)], {})
+
     try:
-        source = path.read_text(encoding="utf-8")
+        source = path.read_text(encoding="utf-8-sig")  # Notepad may save a byte-order mark
         raw = tomllib.loads(source)
     except OSError as error:
-        return defaults, [ConfigProblem(str(path), None, "(file)", f"cannot read ({error})")]
+        return unreadable(None, f"cannot read ({error.strerror or error})")
     except UnicodeDecodeError as error:
-        byte_line = error.object.count(b"\n", 0, error.start) + 1
-        return defaults, [ConfigProblem(str(path), byte_line, "(file)", "not UTF-8 text")]
+        return unreadable(error.object.count(b"\n", 0, error.start) + 1, "not UTF-8 text")
     except tomllib.TOMLDecodeError as error:
         line, message = toml_error_position(error)
-        return defaults, [ConfigProblem(str(path), line, "(file)", f"not valid TOML ({message})")]
+        return unreadable(line, f"not valid TOML ({message})")
     reader = _Reader(str(path), source)
     values: dict[str, Any] = {}
     for key, value in raw.items():
         checked = reader.read(key, value, path.parent, defaults)
         if checked is not _INVALID:
             values[key] = checked
-    return replace(defaults, **values), reader.problems
+            reader.note_source(key)
+    return LoadedConfig(replace(defaults, **values), reader.problems, reader.sources)
 
 
 _INVALID = object()  # a value that was reported and falls back to its default
@@ -168,6 +218,11 @@ class _Reader:
         self.path = path
         self.lines = source.split("\n")
         self.problems: list[ConfigProblem] = []
+        self.sources: dict[str, str] = {}
+
+    def note_source(self, key: str) -> None:
+        line = self.line_of(key)
+        self.sources[key] = f"{self.path}, line {line}" if line else self.path
 
     def line_of(self, key: str) -> int | None:
         """The line that sets ``key``: ``theme``, or ``screen.width_px`` in its ``[screen]``."""
@@ -195,14 +250,16 @@ class _Reader:
         if key in _CHOICES:
             return value if self.check_choice(key, value, list(_CHOICES[key])) else _INVALID
         read_value: Callable[[], Any] | None = {
-            "content_pack": lambda: self._folder(key, value, base),
+            "content_pack": lambda: self._content_pack(key, value, base),
             "pdf_folder": lambda: self._folder(key, value, base),
+            "log_folder": lambda: self._folder(key, value, base),
+            "staff_pin_hash": lambda: self._pin_hash(key, value),
             "screen": lambda: (
                 self.screen(value, defaults.screen)
                 if self.check_type(key, value, dict)
                 else _INVALID
             ),
-            "print_timeout_s": lambda: self._whole_number(key, value, 5, 600),
+            **dict.fromkeys(_RANGES, lambda: self._whole_number(key, value, *_RANGES[key])),
             **dict.fromkeys(
                 ("voice", "clinic_name", "printer", "printed_message"),
                 lambda: value.strip() if self.check_type(key, value, str) else _INVALID,
@@ -219,6 +276,29 @@ class _Reader:
         folder = Path(value).expanduser()
         return folder if folder.is_absolute() else base / folder
 
+    def _content_pack(self, key: str, value: Any, base: Path) -> Any:
+        folder = self._folder(key, value, base)
+        if folder is not _INVALID and not folder.exists():
+            self.problem(
+                key, f"{folder} does not exist; give a content pack folder or leaflet file"
+            )
+            return _INVALID
+        return folder
+
+    def _pin_hash(self, key: str, value: Any) -> Any:
+        """A broken PIN hash is kept (so staff mode knows why it is locked), never dropped:
+        dropping it must not fall back to anything that opens staff mode."""
+        locked = "staff mode stays locked until it is set again with kiosk set-pin"
+        if not isinstance(value, str):
+            self.problem(key, f"must be text in quotes, not {value!r}", locked)
+            return ""
+        if value.strip():
+            try:
+                parse_pin_hash(value.strip())
+            except PinHashError as error:
+                self.problem(key, str(error), locked)
+        return value.strip()
+
     def _whole_number(self, key: str, value: Any, low: int, high: int) -> Any:
         if not self.check_type(key, value, int):
             return _INVALID
@@ -227,8 +307,12 @@ class _Reader:
             return _INVALID
         return value
 
-    def problem(self, key: str, text: str) -> None:
-        self.problems.append(ConfigProblem(self.path, self.line_of(key), key, text))
+    def problem(self, key: str, text: str, consequence: str = "") -> None:
+        where = self.line_of(key)
+        if consequence:
+            self.problems.append(ConfigProblem(self.path, where, key, text, consequence))
+        else:
+            self.problems.append(ConfigProblem(self.path, where, key, text))
 
     def check_type(self, key: str, value: object, kind: type) -> bool:
         ok = isinstance(value, kind) and not isinstance(value, bool)
@@ -260,4 +344,35 @@ class _Reader:
                 self.problem(full, f"{value} is out of range; allowed {low} to {high}")
                 continue
             values[key] = kind(value)
+            self.note_source(full)
         return replace(default, **values)
+
+
+def describe(loaded: LoadedConfig) -> list[tuple[str, str, str]]:
+    """Each key of the effective configuration: its name, its value as TOML, where it came from."""
+    rows = []
+    config = loaded.config
+    for key in _TOP_KEYS:
+        if key == "screen":
+            for name in _SCREEN_KEYS:
+                full = f"screen.{name}"
+                rows.append((full, _as_toml(getattr(config.screen, name)), loaded.source_of(full)))
+            continue
+        value = getattr(config, key)
+        if key == "staff_pin_hash":
+            broken = any(problem.key == key for problem in loaded.problems)
+            shown = "(broken: staff mode locked)" if broken else "(set)" if value else "(not set)"
+            rows.append((key, shown, loaded.source_of(key)))
+            continue
+        rows.append((key, _as_toml(value), loaded.source_of(key)))
+    return rows
+
+
+def _as_toml(value: object) -> str:
+    if isinstance(value, Path):
+        value = str(value)
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

@@ -172,6 +172,11 @@ def _screen(config: Config) -> list[Finding]:
     return findings
 
 
+def printer_finding(config: Config) -> Finding:
+    """The printer's state, in the words staff read in the report and on the staff panel."""
+    return _printer(config)[0]
+
+
 def _printer(config: Config) -> list[Finding]:
     if not cups.AVAILABLE:
         return [

@@ -17,6 +17,15 @@ from tests.cups import missing_commands as missing_cups_commands
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_folders(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The kiosk's configuration and log folders (kiosk/paths.py) point into the test's own
+    temporary folder: no test reads the machine's configuration or writes its logs."""
+    base = tmp_path_factory.mktemp("xdg")
+    os.environ["XDG_CONFIG_HOME"] = str(base / "config")
+    os.environ["XDG_STATE_HOME"] = str(base / "state")
+
+
 @pytest.fixture(scope="session")
 def pulse(
     tmp_path_factory: pytest.TempPathFactory,

@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.app import build, install_crash_guard
 from kiosk.config import Config
 from kiosk.session import HOME, Page
+from kiosk.ui.window import Screen
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -26,8 +27,9 @@ def test_an_error_inside_a_slot_is_logged_and_the_visit_starts_over(
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
     kiosk = build(Config(), narration=False)
     qtbot.addWidget(kiosk.window)
-    install_crash_guard(kiosk)
+    install_crash_guard(lambda: kiosk)
     kiosk.window.show()
+    kiosk.visit.begin()
     kiosk.visit.set_ticked(2, True)
     kiosk.visit.go_to(Page(3))
 
@@ -37,7 +39,8 @@ def test_an_error_inside_a_slot_is_logged_and_the_visit_starts_over(
     kiosk.window.listen_button.clicked.connect(broken_slot)
     with caplog.at_level(logging.ERROR, logger="kiosk"):
         kiosk.window.listen_button.click()
-    assert kiosk.visit.page == HOME, "back to the first page"
+    assert kiosk.window.showing() is Screen.WELCOME, "back to the welcome screen"
+    assert kiosk.visit.page == HOME
     assert kiosk.visit.ticked == frozenset(), "nothing of the visit stays"
     assert kiosk.window.isVisible(), "no crash, no error box: the kiosk goes on"
     errors = [r for r in caplog.records if r.levelno == logging.ERROR]
@@ -48,9 +51,17 @@ def test_an_error_inside_a_slot_is_logged_and_the_visit_starts_over(
 
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
-def test_the_locked_kiosk_quits_cleanly_on_a_stop_signal(stop: signal.Signals) -> None:
+def test_the_locked_kiosk_quits_cleanly_on_a_stop_signal(
+    stop: signal.Signals, tmp_path: Path
+) -> None:
     """How a service manager (SIGTERM) or a developer (Ctrl+C) ends the full-screen kiosk."""
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(REPO)}
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHONPATH": str(REPO),
+        "XDG_STATE_HOME": str(tmp_path),  # its log, not in the home folder
+        "XDG_CONFIG_HOME": str(tmp_path),
+    }
     env.pop("PULSE_SERVER", None)
     with subprocess.Popen(
         [sys.executable, "-m", "kiosk"], env=env, stderr=subprocess.PIPE, text=True

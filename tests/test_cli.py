@@ -6,12 +6,14 @@ import os
 import re
 import subprocess
 import sys
+import tomllib
 import wave
 from array import array
 from pathlib import Path
 
 import pytest
 
+from kiosk.staff.pin import parse_pin_hash
 from tests.cups import Q_PDF, CupsServer, pdf_text
 
 REPO = Path(__file__).resolve().parents[1]
@@ -55,7 +57,7 @@ def test_content_check_of_a_broken_pack_prints_file_line_and_problem(tmp_path: P
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        f"{broken}, line 43: the question list mixes questions (- [ ] ...) with plain items "
+        f"{broken}, line 45: the question list mixes questions (- [ ] ...) with plain items "
         "(- ...); start every question with - [ ]"
     ]
 
@@ -107,7 +109,10 @@ def test_screenshot_of_an_unknown_page_exits_1_with_one_line(tmp_path: Path) -> 
     assert "Traceback" not in result.stderr
     messages = [line for line in result.stderr.splitlines() if not LOG_RECORD.match(line)]
     assert len(messages) == 1, result.stderr
-    assert messages[0].startswith("kiosk: unknown page 'nosuch'; use home, intro, questions")
+    assert messages[0].startswith(
+        "kiosk: unknown page 'nosuch'; use welcome, still-here, staff-pin, staff, home, intro, "
+        "questions"
+    )
     assert not out.exists()
 
 
@@ -139,7 +144,8 @@ def test_speak_of_an_unknown_page_exits_1_with_one_line(tmp_path: Path) -> None:
     result = _kiosk("speak", "--page", "nosuch", "--out", str(tmp_path / "x.wav"))
     assert result.returncode == 1
     assert [line for line in result.stderr.splitlines() if not LOG_RECORD.match(line)] == [
-        "kiosk: unknown page 'nosuch'; use home, intro, questions or section:1 to section:7"
+        "kiosk: unknown page 'nosuch'; use welcome, still-here, staff-pin, staff, home, intro, "
+        "questions or section:1 to section:7"
     ]
 
 
@@ -169,3 +175,81 @@ def test_print_of_a_question_that_does_not_exist_exits_1_with_one_line(tmp_path:
     result = _kiosk("print", "--questions", "9", "--pdf", str(tmp_path / "x.pdf"))
     assert result.returncode == 1
     assert result.stderr.strip() == "kiosk: no question 9; the leaflet has questions 1 to 5"
+
+
+def test_config_show_prints_every_value_and_where_it_came_from(tmp_path: Path) -> None:
+    config = tmp_path / "kiosk.toml"
+    config.write_text('clinic_name = "Riverside Clinic"\nidle_timeout_s = 10\n', encoding="utf-8")
+    result = _kiosk("--config", str(config), "config", "show")
+    assert result.returncode == 1, "a problem in the file makes it exit 1"
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"# Configuration file: {config}"
+    shown = {line.split(" = ")[0]: line for line in lines if " = " in line}
+    assert shown["clinic_name"].startswith('clinic_name = "Riverside Clinic"')
+    assert shown["clinic_name"].endswith(f"# {config}, line 1")
+    assert shown["idle_timeout_s"].startswith("idle_timeout_s = 120")
+    assert shown["idle_timeout_s"].endswith("# built-in default")
+    assert shown["screen.diagonal_in"].endswith("# built-in default")
+    assert f"# Problem: {config}, line 2: idle_timeout_s: 10 is out of range" in result.stdout
+
+
+def test_config_show_without_a_file_says_where_it_looked(tmp_path: Path) -> None:
+    result = _kiosk("config", "show", env={"XDG_CONFIG_HOME": str(tmp_path)})
+    assert result.returncode == 0
+    first = result.stdout.splitlines()[0]
+    assert first == (
+        f"# No configuration file ({tmp_path / 'clinic-kiosk' / 'kiosk.toml'} does not exist): "
+        "built-in defaults."
+    )
+
+
+def test_the_configuration_folder_is_read_without_config(tmp_path: Path) -> None:
+    folder = tmp_path / "clinic-kiosk"
+    folder.mkdir()
+    (folder / "kiosk.toml").write_text('theme = "high_contrast"\n', encoding="utf-8")
+    result = _kiosk("config", "show", env={"XDG_CONFIG_HOME": str(tmp_path)})
+    [theme] = [line for line in result.stdout.splitlines() if line.startswith("theme = ")]
+    assert theme.startswith('theme = "high_contrast" ')
+    assert theme.endswith(f"  # {folder / 'kiosk.toml'}, line 1")
+
+
+def test_set_pin_stores_only_a_salted_hash_and_keeps_the_rest(tmp_path: Path) -> None:
+    config = tmp_path / "kiosk.toml"
+    config.write_text('# our kiosk\nclinic_name = "Riverside"\n\n[screen]\nwidth_px = 1080\n')
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk", "--config", str(config), "set-pin", "--pin-stdin"],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        input="97531\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"Staff PIN set in {config}. Restart the kiosk to use it.\n"
+    text = config.read_text(encoding="utf-8")
+    assert "97531" not in text
+    assert text.startswith('# our kiosk\nclinic_name = "Riverside"\n')
+    loaded = tomllib.loads(text)
+    assert loaded["screen"] == {"width_px": 1080}
+    assert parse_pin_hash(loaded["staff_pin_hash"]).matches("97531")
+
+
+@pytest.mark.parametrize("pin", ["12", "12a4", "1234567890123"])
+def test_set_pin_refuses_a_pin_that_is_not_4_to_12_digits(tmp_path: Path, pin: str) -> None:
+    config = tmp_path / "kiosk.toml"
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk", "--config", str(config), "set-pin", "--pin-stdin"],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        input=f"{pin}\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "4 to 12 digits" in result.stderr
+    assert "nothing was changed" in result.stderr
+    assert not config.exists()

@@ -7,7 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import Config, ConfigProblem, ScreenSpec, load_config, resources_dir
+from kiosk.config import (
+    BUILT_IN,
+    Config,
+    ConfigProblem,
+    ScreenSpec,
+    describe,
+    load_config,
+    read_config,
+    resources_dir,
+)
+from kiosk.staff.pin import hash_pin
 
 # Every key set to something other than its default, so that each one visibly applies.
 # Lines: 1 content_pack, 2 language, 3 text_size_percent, 4 theme, 6 [screen], 7-9 its keys.
@@ -25,6 +35,7 @@ diagonal_in = 10.1
 
 
 def _write(tmp_path: Path, text: str) -> Path:
+    (tmp_path / "leaflets" / "knee").mkdir(parents=True, exist_ok=True)  # VALID's content pack
     file = tmp_path / "kiosk.toml"
     file.write_text(text, encoding="utf-8")
     return file
@@ -76,6 +87,7 @@ def test_valid_file_overrides_every_key(tmp_path: Path) -> None:
 
 def test_absolute_content_pack_is_kept(tmp_path: Path) -> None:
     pack = tmp_path / "elsewhere"
+    pack.mkdir()
     config, problems = load_config(_write(tmp_path, f'content_pack = "{pack}"\n'))
     assert problems == []
     assert config.content_pack == pack
@@ -186,3 +198,68 @@ def test_the_example_configuration_is_valid() -> None:
     config, problems = load_config(resources_dir() / "kiosk.example.toml")
     assert problems == []
     assert config == replace(Config(), content_pack=config.content_pack)
+
+
+def test_a_content_pack_that_does_not_exist_keeps_the_built_in_leaflet(tmp_path: Path) -> None:
+    file = _write(tmp_path, 'theme = "high_contrast"\ncontent_pack = "leaflets/hip"\n')
+    config, problems = load_config(file)
+    assert [(p.line, p.key) for p in problems] == [(2, "content_pack")]
+    assert f"{tmp_path / 'leaflets' / 'hip'} does not exist" in str(problems[0])
+    assert str(problems[0]).endswith("; using the built-in default")
+    assert config == replace(Config(), theme="high_contrast")
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("idle_timeout_s = 10", "10 is out of range; allowed 30 to 3600"),
+        ("idle_timeout_s = 90.5", "must be a whole number"),
+        ("idle_warning_s = 5", "5 is out of range; allowed 20 to 300"),
+        ('idle_warning_s = "30"', "must be a whole number"),
+        ("log_folder = 3", "must be text in quotes"),
+    ],
+)
+def test_idle_times_and_folders_are_checked(tmp_path: Path, line: str, problem: str) -> None:
+    key = line.split(" ", maxsplit=1)[0]
+    config, problems = load_config(_write(tmp_path, line + "\n"))
+    assert [(p.line, p.key) for p in problems] == [(1, key)]
+    assert problem in problems[0].problem
+    assert getattr(config, key) == getattr(Config(), key)
+
+
+def test_idle_times_and_log_folder_apply(tmp_path: Path) -> None:
+    file = _write(tmp_path, 'idle_timeout_s = 300\nidle_warning_s = 20\nlog_folder = "logs"\n')
+    config, problems = load_config(file)
+    assert problems == []
+    assert (config.idle_timeout_s, config.idle_warning_s) == (300, 20)
+    assert config.log_folder == tmp_path / "logs"
+
+
+def test_a_broken_pin_hash_keeps_staff_mode_locked_not_open(tmp_path: Path) -> None:
+    file = _write(tmp_path, 'staff_pin_hash = "1234"\n')
+    config, problems = load_config(file)
+    [problem] = problems
+    assert (problem.line, problem.key) == (1, "staff_pin_hash")
+    assert str(problem).endswith(
+        "; staff mode stays locked until it is set again with kiosk set-pin"
+    )
+    assert "1234" not in str(problem), "the message does not repeat the setting"
+    assert config.staff_pin_hash == "1234", "kept, so that nothing falls back to an open default"
+
+
+def test_a_good_pin_hash_is_accepted(tmp_path: Path) -> None:
+    pin_hash = hash_pin("4321")
+    config, problems = load_config(_write(tmp_path, f'staff_pin_hash = "{pin_hash}"\n'))
+    assert problems == []
+    assert config.staff_pin_hash == pin_hash
+
+
+def test_each_value_says_where_it_came_from(tmp_path: Path) -> None:
+    file = _write(tmp_path, VALID)
+    loaded = read_config(file)
+    rows = {key: (value, source) for key, value, source in describe(loaded)}
+    assert rows["theme"] == ('"high_contrast"', f"{file}, line 4")
+    assert rows["screen.diagonal_in"] == ("10.1", f"{file}, line 9")
+    assert rows["idle_timeout_s"] == ("120", BUILT_IN)
+    assert rows["staff_pin_hash"] == ("(not set)", BUILT_IN)
+    assert set(rows) >= {"printer", "paper", "log_folder", "pdf_folder", "screen.width_px"}

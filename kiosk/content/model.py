@@ -96,6 +96,7 @@ class Leaflet:
     url: str | None
     sections: tuple[Section, ...]
     path: str
+    welcome: str | None = None  # the welcome screen's invitation to touch it
 
     @property
     def questions_section(self) -> Section:

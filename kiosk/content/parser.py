@@ -16,7 +16,7 @@ from kiosk.content.sentences import split_sentences
 
 HEADER_FENCE = "+++"
 REQUIRED_KEYS = ("title", "language", "source")
-OPTIONAL_KEYS = ("url",)
+OPTIONAL_KEYS = ("url", "welcome")
 
 # Block types a leaflet may use; anything else is refused with a plain message rather than
 # silently dropped, so that staff see at once why their text does not appear.
@@ -65,6 +65,7 @@ def parse_leaflet(
         language=meta["language"],
         source=meta["source"],
         url=meta.get("url"),
+        welcome=meta.get("welcome"),
         sections=sections,
         path=str(path),
     )

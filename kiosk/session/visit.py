@@ -50,7 +50,8 @@ class Visit(QObject):
         theme_changed(str): the colour theme changed.
         rate_changed(int): the speech rate changed (words per minute).
         volume_changed(float): the speech volume changed (0 to 1).
-        was_reset: the visit was reset to the clinic's defaults.
+        began: a patient touched the welcome screen; the visit is under way.
+        was_reset: the visit was reset to the clinic's defaults; the welcome screen shows.
     """
 
     ticked_changed = Signal()
@@ -59,6 +60,7 @@ class Visit(QObject):
     theme_changed = Signal(str)  # theme name
     rate_changed = Signal(int)  # speech rate in words per minute
     volume_changed = Signal(float)  # speech volume, 0 to 1
+    began = Signal()
     was_reset = Signal()
 
     def __init__(self, question_count: int, defaults: VisitDefaults, parent: QObject | None = None):
@@ -71,6 +73,20 @@ class Visit(QObject):
         self._theme = defaults.theme
         self._rate_step = defaults.rate_step
         self._volume_step = defaults.volume_step
+        self._under_way = False
+
+    # Beginning ---------------------------------------------------------------------------------
+
+    @property
+    def under_way(self) -> bool:
+        """Whether a patient is using the kiosk (``False``: the welcome screen shows)."""
+        return self._under_way
+
+    def begin(self) -> None:
+        """A patient has touched the welcome screen."""
+        if not self._under_way:
+            self._under_way = True
+            self.began.emit()
 
     # Questions -------------------------------------------------------------------------------
 
@@ -178,11 +194,14 @@ class Visit(QObject):
     # The end of a visit ----------------------------------------------------------------------
 
     def reset(self) -> None:
-        """Forget the visit: clear the questions, restore the clinic's defaults, go home."""
+        """Forget the visit: clear the questions, restore the clinic's defaults, go home, and
+        show the welcome screen. Everything else that holds visit state listens to
+        ``was_reset``."""
         self.clear_ticked()
         self.set_text_step(self._defaults.text_step)
         self.set_theme(self._defaults.theme)
         self.change_rate(self._defaults.rate_step - self._rate_step)
         self.change_volume(self._defaults.volume_step - self._volume_step)
         self.go_to(HOME)
+        self._under_way = False
         self.was_reset.emit()

@@ -13,15 +13,20 @@ from kiosk.app import build
 from kiosk.config import Config
 from kiosk.content import Leaflet, SectionKind
 from kiosk.session import HOME, Page
+from kiosk.ui.window import Screen
 
 
 class ScreenshotError(Exception):
     """The screenshot request cannot be met (unknown page, bad question number, write failed)."""
 
 
+# Screens that are not pages of the leaflet.
+OTHER_SCREENS = ("welcome", "still-here", "staff-pin", "staff")
+
+
 def parse_page(name: str, leaflet: Leaflet) -> Page:
     """``home``, ``intro``, ``questions`` or ``section:N`` (N from 1, not counting the intro)."""
-    if name == "home":
+    if name == "home" or name in OTHER_SCREENS:
         return HOME
     sections = list(leaflet.sections)
     if name == "questions":
@@ -36,7 +41,8 @@ def parse_page(name: str, leaflet: Leaflet) -> Page:
     if kind == "section" and number.isdigit() and 1 <= int(number) <= len(numbered):
         return Page(numbered[int(number) - 1])
     raise ScreenshotError(
-        f"unknown page {name!r}; use home, intro, questions or section:1 to section:{len(numbered)}"
+        f"unknown page {name!r}; use {', '.join(OTHER_SCREENS)}, home, intro, questions "
+        f"or section:1 to section:{len(numbered)}"
     )
 
 
@@ -70,9 +76,17 @@ def take_screenshot(
     if theme is not None:
         visit.set_theme(theme)
     visit.go_to(target)
+    if page != "welcome":
+        visit.begin()
+    if page == "staff-pin":
+        window.show_screen(Screen.STAFF_PIN)
+    elif page == "staff":
+        kiosk.staff.open_panel()
     window.resize(screen.width_px, screen.height_px)
     window.show()
     QTest.qWaitForWindowExposed(window)
+    if page == "still-here":
+        window.show_idle_warning(round(config.idle_warning_s))
     pixmap = _grab(window)
     out.parent.mkdir(parents=True, exist_ok=True)
     if not pixmap.save(str(out), "PNG"):

@@ -2,22 +2,42 @@
 
 from __future__ import annotations
 
+import enum
 import logging
+import time
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QPainter, QPaintEvent, QPalette, QResizeEvent
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import (
+    QCloseEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QStackedLayout,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.config import TEXT_SIZE_STEPS_PERCENT
 from kiosk.content import Leaflet, SectionKind
 from kiosk.narration.narrator import NarrationState, Narrator
 from kiosk.narration.script import Utterance
 from kiosk.session import HOME, Page, Visit
+from kiosk.staff.gesture import CORNER_MM, CornerTaps
 from kiosk.ui.buttons import BigButton, ButtonStyle, QuestionRow
 from kiosk.ui.flow import FlowLayout
 from kiosk.ui.metrics import Metrics
 from kiosk.ui.pages import HomePage, QuestionsPage, SectionPage
+from kiosk.ui.screens import IdlePanel, WelcomeScreen
 from kiosk.ui.scrolling import ScrollPage
+from kiosk.ui.staff import PinPad, StaffPanel
 from kiosk.ui.text import TextView
 from kiosk.ui.theme import THEMES
 
@@ -60,13 +80,28 @@ class _Bar(QWidget):
         painter.fillRect(0, y, self.width(), rule, palette.color(QPalette.ColorRole.Mid))
 
 
+class Screen(enum.Enum):
+    """What fills the window."""
+
+    WELCOME = enum.auto()  # between visits
+    LEAFLET = enum.auto()  # a visit: the leaflet's pages with their bars
+    STAFF_PIN = enum.auto()
+    STAFF = enum.auto()
+
+
 class KioskWindow(QWidget):
     """The whole patient-facing screen.
 
-    A bar at the top (my questions, text size, contrast) and one at the bottom (back, home,
-    next) stay in the same place on every page. The window shows what the visit
-    says and turns the patient's taps into changes of the visit; it keeps no state of its own.
+    Between visits it shows the welcome screen. During a visit, a bar at the top (my
+    questions, text size, contrast) and one at the bottom (back, home, next) stay in the same
+    place on every page. The window shows what the visit says and turns the patient's taps
+    into changes of the visit; it keeps no state of its own.
+
+    Signals:
+        staff_gesture_made: five quick taps in the top right-hand corner (see ``CornerTaps``).
     """
+
+    staff_gesture_made = Signal()
 
     def __init__(
         self,
@@ -83,8 +118,13 @@ class KioskWindow(QWidget):
         self._script: list[Utterance] = []  # what the narrator is reading now
         self._reading: Readable | None = None  # the text highlighted as being read
         self._locked = False
+        self._corner_taps = CornerTaps(metrics.screen.px(CORNER_MM))
+        self._last_press_ms = -1
         self.setWindowTitle(leaflet.title)
         self.setAutoFillBackground(True)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)  # for the staff gesture and the lock-down
 
         self.home_button = BigButton(self.tr("⌂ Home"), metrics)
         self.questions_button = BigButton("", metrics)
@@ -115,7 +155,11 @@ class KioskWindow(QWidget):
         self._stack.addWidget(self.home_page)
         for page in self._pages:
             self._stack.addWidget(page)
+        self.welcome_screen = WelcomeScreen(leaflet.title, leaflet.welcome, metrics)
+        self.pin_pad = PinPad(metrics)
+        self.staff_panel = StaffPanel(metrics)
         self._build_layout()
+        self.idle_panel = IdlePanel(metrics, self)
         self._connect()
         self._on_theme_changed(visit.theme)
         self._on_text_step_changed(visit.text_step)
@@ -164,7 +208,8 @@ class KioskWindow(QWidget):
         ):
             speech_flow.addWidget(button)
         speech_bar.hide()
-        self._column = column = QVBoxLayout(self)
+        self._leaflet_area = QWidget()
+        self._column = column = QVBoxLayout(self._leaflet_area)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(top)
@@ -172,6 +217,18 @@ class KioskWindow(QWidget):
         column.addWidget(speech_bar)
         column.addWidget(bottom_bar)
         self._top_bar_page: ScrollPage | None = None  # the page the top bar scrolls with
+        self._screens = QStackedLayout(self)
+        self._screen_widgets = {
+            Screen.WELCOME: self.welcome_screen,
+            Screen.LEAFLET: self._leaflet_area,
+            Screen.STAFF_PIN: self.pin_pad,
+            Screen.STAFF: self.staff_panel,
+        }
+        for widget in self._screen_widgets.values():
+            self._screens.addWidget(widget)
+        self._screens.setCurrentWidget(
+            self._leaflet_area if self._visit.under_way else self.welcome_screen
+        )
 
     def _connect(self) -> None:
         visit = self._visit
@@ -179,6 +236,9 @@ class KioskWindow(QWidget):
         visit.ticked_changed.connect(self._on_ticked_changed)
         visit.text_step_changed.connect(self._on_text_step_changed)
         visit.theme_changed.connect(self._on_theme_changed)
+        visit.began.connect(lambda: self.show_screen(Screen.LEAFLET))
+        visit.was_reset.connect(self._on_visit_reset)
+        self.welcome_screen.touched.connect(visit.begin)
         self.home_button.clicked.connect(lambda: visit.go_to(HOME))
         questions = Page(self._leaflet.section_index(self._leaflet.questions_section))
         self.questions_button.clicked.connect(lambda: visit.go_to(questions))
@@ -210,6 +270,38 @@ class KioskWindow(QWidget):
         self.questions_page.clear_requested.connect(visit.clear_ticked)
 
     # What the patient sees -------------------------------------------------------------------
+
+    def showing(self) -> Screen:
+        widget = self._screens.currentWidget()
+        return next(screen for screen, w in self._screen_widgets.items() if w is widget)
+
+    def show_screen(self, screen: Screen) -> None:
+        self._screens.setCurrentWidget(self._screen_widgets[screen])
+        if screen is not Screen.LEAFLET:
+            self.hide_idle_warning()  # it belongs to the visit's pages
+        self._screen_widgets[screen].setFocus()
+
+    def show_idle_warning(self, seconds_left: int) -> None:
+        """ "Are you still here?" over whatever is on screen."""
+        self.idle_panel.show_seconds_left(seconds_left)
+        self.idle_panel.setGeometry(self.rect())
+        self.idle_panel.raise_()
+        self.idle_panel.show()
+        self.idle_panel.stay_button.setFocus()
+
+    def hide_idle_warning(self) -> None:
+        self.idle_panel.hide()
+
+    def _on_visit_reset(self) -> None:
+        """Nothing of the last visit stays on screen: every page back at its top, no
+        highlight, no warning; then the welcome screen."""
+        for page in (self.home_page, *self._pages):
+            page.to_top()
+        self._set_reading(None)
+        self.hide_idle_warning()
+        self.pin_pad.clear()
+        self.staff_panel.show_result("")
+        self.show_screen(Screen.WELCOME)
 
     def current_page(self) -> ScrollPage:
         page = self._stack.currentWidget()
@@ -264,12 +356,17 @@ class KioskWindow(QWidget):
         """While locked, patients cannot close the window or open a context menu; the window
         manager's close (Alt+F4) is refused like any other close request."""
         self._locked = locked
-        app = QApplication.instance()
-        if locked and app is not None:
-            # On the application, so widgets made later (home's rows) are covered too.
-            app.installEventFilter(self)
+        # The filter is on the application (set up in __init__), so widgets made later
+        # (home's rows) are covered too.
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.MouseButtonPress
+            and isinstance(event, QMouseEvent)
+            and isinstance(watched, QWidget)
+            and watched.window() is self
+        ):
+            self._note_press(event)
         if (
             self._locked
             and event.type() == QEvent.Type.ContextMenu
@@ -278,6 +375,20 @@ class KioskWindow(QWidget):
         ):
             return True  # a long press or right click opens nothing
         return super().eventFilter(watched, event)
+
+    def _note_press(self, event: QMouseEvent) -> None:
+        """Count taps in the staff corner. A press the first widget ignores is offered to
+        its parents as a copy of the same event; the timestamp tells the copies apart from
+        a new tap."""
+        if event.timestamp() == self._last_press_ms:
+            return
+        self._last_press_ms = event.timestamp()
+        where = self.mapFromGlobal(event.globalPosition().toPoint())
+        if not self.rect().contains(where):
+            return
+        if self._corner_taps.tap(where.x(), where.y(), self.width(), time.monotonic()):
+            log.info("staff gesture made: asking for the staff PIN")
+            self.staff_gesture_made.emit()
 
     def close_for_good(self) -> None:
         """Close the window even while locked (staff quitting, or the end of a test)."""
@@ -301,6 +412,7 @@ class KioskWindow(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._place_top_bar()
+        self.idle_panel.setGeometry(self.rect())
 
     def _step(self, direction: int) -> None:
         section = self._visit.page.section
@@ -329,7 +441,7 @@ class KioskWindow(QWidget):
     def _on_text_step_changed(self, step: int) -> None:
         self.setFont(self._metrics.body_font(step))
         controls = self._metrics.control_font(step)
-        for widget in (self._top_bar, self._bottom_bar, self._speech_bar):
+        for widget in (self._top_bar, self._bottom_bar, self._speech_bar, self.idle_panel):
             widget.setFont(controls)
         for page in (self.home_page, *self._pages):
             page.set_cue_font(controls)

@@ -25,7 +25,8 @@ KioskFactory = Callable[..., Kiosk]
 
 @pytest.fixture
 def make_kiosk(qtbot: QtBot) -> Iterator[KioskFactory]:
-    """Build a kiosk on the built-in defaults, shown on a screen of the given size."""
+    """Build a kiosk on the built-in defaults, shown on a screen of the given size, with a
+    visit under way (the welcome screen has been touched)."""
     built: list[Kiosk] = []
 
     def make(
@@ -33,6 +34,7 @@ def make_kiosk(qtbot: QtBot) -> Iterator[KioskFactory]:
     ) -> Kiosk:
         # Narration needs the private audio server (the ``pulse`` fixture) set up first.
         kiosk = build(config or Config(), screen=screen, narration=narration)
+        kiosk.visit.begin()  # past the welcome screen, as if a patient had touched it
         qtbot.addWidget(kiosk.window)
         kiosk.window.resize(screen.width_px, screen.height_px)
         kiosk.window.show()

@@ -17,8 +17,10 @@ from kiosk.narration.narrator import NarrationState
 from kiosk.session import HOME, Page
 from kiosk.ui.buttons import BigButton, QuestionRow
 from kiosk.ui.metrics import MIN_CAP_HEIGHT_MM, MIN_GAP_MM, MIN_TARGET_MM, TextRole
+from kiosk.ui.screens import IdlePanel
 from kiosk.ui.scrolling import ScrollPage
 from kiosk.ui.text import TextView
+from kiosk.ui.window import Screen
 from tests.audio import PulseServer
 
 from .conftest import SCREENS, KioskFactory
@@ -99,9 +101,9 @@ def _button_problems(kiosk: Kiosk, screen: ScreenSpec) -> list[str]:
     gap = screen.px(MIN_GAP_MM)
     surfaces: dict[QWidget | None, list[QAbstractButton]] = {}
     for button in buttons:
-        if button is page.more_button:
-            continue
-        owner = next((p for p in _ancestors(button) if isinstance(p, ScrollPage)), None)
+        if button is page.more_button or isinstance(button.parentWidget(), ScrollPage):
+            continue  # a "More below" floats over its page's text fade
+        owner = next((p for p in _ancestors(button) if isinstance(p, ScrollPage | IdlePanel)), None)
         surfaces.setdefault(owner, []).append(button)
     for group in surfaces.values():
         for a, b in itertools.combinations(group, 2):
@@ -139,6 +141,41 @@ def test_every_page_fits_at_every_text_size(
         _settle(kiosk, page)
         where = f"{screen_name} {TEXT_SIZE_STEPS_PERCENT[step]} % page {page.section}"
         problems += [f"{where}: {problem}" for problem in _problems(kiosk, screen)]
+    assert not problems, "\n".join(problems[:40])
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("screen_name", list(SCREENS))
+def test_the_welcome_warning_and_staff_screens_fit_at_every_text_size(
+    make_kiosk: KioskFactory, screen_name: str, theme: str
+) -> None:
+    screen = SCREENS[screen_name]
+    kiosk = make_kiosk(screen)
+    kiosk.visit.set_theme(theme)
+    window = kiosk.window
+    window.staff_panel.show_status("'office' is ready to print", "working", [])
+    window.staff_panel.show_log(["2026-11-26 10:00:00 INFO kiosk.init: kiosk running"] * 3)
+    window.staff_panel.show_result("Saying a test sentence.")
+    window.pin_pad.set_message("That PIN is not right. 4 tries left.")
+    problems: list[str] = []
+    for step in range(len(TEXT_SIZE_STEPS_PERCENT)):
+        kiosk.visit.set_text_step(step)
+        for shown in (Screen.WELCOME, Screen.STAFF_PIN, Screen.STAFF, "warning"):
+            if shown == "warning":
+                window.show_screen(Screen.LEAFLET)
+                window.show_idle_warning(30)
+            else:
+                assert isinstance(shown, Screen)
+                window.show_screen(shown)
+            QApplication.processEvents()
+            if window.height() > screen.height_px:
+                problems.append(f"{shown}: makes the window {window.height()} px tall")
+            where = f"{screen_name} {TEXT_SIZE_STEPS_PERCENT[step]} % {shown}"
+            found = _text_problems(kiosk, screen) + _button_problems(kiosk, screen)
+            if shown == "warning" and window.idle_panel.card.verticalScrollBar().maximum() > 0:
+                found.append("the warning does not fit without scrolling")
+            problems += [f"{where}: {problem}" for problem in found]
+            window.hide_idle_warning()
     assert not problems, "\n".join(problems[:40])
 
 

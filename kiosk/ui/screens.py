@@ -1,0 +1,200 @@
+"""Screens between visits: the welcome screen, "Are you still here?", and "out of order"."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import (
+    QCloseEvent,
+    QColor,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+    QShowEvent,
+)
+from PySide6.QtWidgets import QWidget
+
+from kiosk.ui.buttons import BigButton
+from kiosk.ui.metrics import Metrics, TextRole
+from kiosk.ui.scrolling import ScrollPage
+from kiosk.ui.text import TextView
+
+# Lines of the welcome and warning text stop at this many "em" wide, like the pages' text.
+_READING_WIDTH_EM = 30
+
+
+def _centred(text: str, role: TextRole) -> TextView:
+    return TextView(text, role, alignment=Qt.AlignmentFlag.AlignHCenter)
+
+
+class _Screen(ScrollPage):
+    """A whole-window screen, its column centred on it; it scrolls when it does not fit (a
+    small screen at a large text size) rather than make the window taller than the screen."""
+
+    def __init__(self, metrics: Metrics, parent: QWidget | None = None) -> None:
+        super().__init__(metrics, parent)
+        self.setAutoFillBackground(True)
+        self.column.setSpacing(metrics.gap_px * 4)
+        self.column.addStretch(1)
+        self.content.installEventFilter(self)
+
+    def finish(self) -> None:
+        self.column.addStretch(1)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.content and event.type() in (
+            QEvent.Type.FontChange,
+            QEvent.Type.Resize,
+        ):
+            em = self.font().pixelSize()
+            side = max(self.metrics.margin_px, (self.width() - _READING_WIDTH_EM * em) // 2)
+            margin = self.metrics.margin_px
+            if self.column.contentsMargins().left() != side:
+                self.column.setContentsMargins(side, margin, side, margin)
+        return super().eventFilter(watched, event)
+
+
+class WelcomeScreen(_Screen):
+    """What the kiosk shows between visits: the leaflet's title and an invitation to touch.
+
+    It is still and silent: no animation runs while nobody is there.
+
+    Signals:
+        touched: a patient touched the screen (or pressed a key); a visit begins.
+    """
+
+    touched = Signal()
+
+    def __init__(
+        self, title: str, invitation: str | None, metrics: Metrics, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(metrics, parent)
+        self.title_view = _centred(title, TextRole.TITLE)
+        self.invitation_view = _centred(
+            invitation or self.tr("Touch the screen to start"), TextRole.TITLE
+        )
+        self.hand_view = _centred("☝", TextRole.TITLE)
+        self.hand_view.setAccessibleName("")
+        self.column.addWidget(self.title_view)
+        self.column.addWidget(self.hand_view)
+        self.column.addWidget(self.invitation_view)
+        self.finish()
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName(self.invitation_view.text())
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        event.accept()
+        self.touched.emit()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            event.accept()
+            self.touched.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class IdlePanel(QWidget):
+    """ "Are you still here?" over the dimmed page, with the seconds left to answer.
+
+    A touch anywhere answers it (the idle watch sees every touch); the panel only takes the
+    touch so that it does not also press whatever lies beneath.
+    """
+
+    def __init__(self, metrics: Metrics, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.metrics = metrics
+        # It scrolls if it must (a small screen at the largest text size), but its text
+        # takes the controls' size, which grows at half the rate, so that it rarely must.
+        self.card = ScrollPage(metrics, self)
+        self.card.setAutoFillBackground(True)
+        column = self.card.column
+        pad = metrics.gap_px * 2
+        column.setContentsMargins(pad, pad, pad, pad)
+        column.setSpacing(metrics.gap_px * 2)
+        self.question_view = _centred(self.tr("Are you still here?"), TextRole.HEADING)
+        self.countdown_view = _centred("", TextRole.LABEL)
+        self.explanation_view = _centred(
+            self.tr("If not, the screen will clear your choices for the next patient."),
+            TextRole.BODY,
+        )
+        self.stay_button = BigButton(self.tr("Yes, I'm still here"), metrics)
+        for widget in (self.question_view, self.countdown_view, self.explanation_view):
+            column.addWidget(widget)
+        column.addWidget(self.stay_button)
+        self.hide()
+
+    def show_seconds_left(self, seconds: int) -> None:
+        self.countdown_view.setText(
+            self.tr("Touch the screen within 1 second to keep reading.")
+            if seconds == 1
+            else self.tr("Touch the screen within {0} seconds to keep reading.").format(seconds)
+        )
+        self._place_card()
+
+    def spoken_text(self) -> str:
+        return " ".join(
+            view.text() for view in (self.question_view, self.countdown_view, self.explanation_view)
+        )
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._place_card()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_card()
+
+    def _place_card(self) -> None:
+        em = self.font().pixelSize()
+        width = min(self.width() - 2 * self.metrics.gap_px, _READING_WIDTH_EM * em)
+        height = self.card.column.totalHeightForWidth(width)
+        height = min(height, self.height() - 2 * self.metrics.gap_px)
+        self.card.setGeometry(
+            (self.width() - width) // 2, (self.height() - height) // 2, width, height
+        )
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor(0, 0, 0, 170))  # the page stays faintly in view
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        event.accept()  # answered by the idle watch; nothing beneath is pressed
+
+
+class OutOfOrderScreen(_Screen):
+    """Shown when the kiosk cannot start: a plain notice for patients, the reason for staff."""
+
+    def __init__(self, reason: str, metrics: Metrics, parent: QWidget | None = None) -> None:
+        super().__init__(metrics, parent)
+        self.notice_view = _centred(self.tr("Sorry, this screen is out of order."), TextRole.TITLE)
+        self.ask_view = _centred(self.tr("Please ask at the front desk."), TextRole.HEADING)
+        self.reason_view = TextView("", TextRole.BODY)
+        for widget in (self.notice_view, self.ask_view, self.reason_view):
+            self.column.addWidget(widget)
+        self.finish()
+        self.show_reason(reason)
+        self._locked = False
+
+    def show_reason(self, reason: str) -> None:
+        self.reason_view.setText(
+            self.tr(
+                "For staff: {0}. The kiosk tries again every minute; "
+                "kiosk doctor on this computer checks everything it needs."
+            ).format(reason.rstrip("."))
+        )
+
+    def lock(self, locked: bool) -> None:
+        """While locked (full screen), closing the window is refused, as for the kiosk."""
+        self._locked = locked
+
+    def close_for_good(self) -> None:
+        self._locked = False
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._locked:
+            event.ignore()
+            return
+        super().closeEvent(event)
