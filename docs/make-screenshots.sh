@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 kiosk=(.venv/bin/python -m kiosk screenshot)
 out=docs/screenshots
 mkdir -p "$out"
-for page in home intro section:1 section:2 section:3 section:4 section:5 section:6 questions; do
+for page in welcome still-here staff-pin staff home intro section:1 section:2 section:3 section:4 section:5 section:6 questions; do
   name=${page/:/-}
   "${kiosk[@]}" --page "$page" --size 1920x1080 --tick 2,4 --out "$out/landscape-$name.png"
   "${kiosk[@]}" --page "$page" --size 1080x1920 --tick 2,4 --out "$out/portrait-$name.png"

@@ -279,6 +279,14 @@ def _run(args: argparse.Namespace, config: Config, problems: list[ConfigProblem]
     from kiosk.logs import setup_logging
 
     logs = setup_logging(config.log_folder)
+    if logs.file_problem is not None:  # staff see it on the staff panel too
+        where = str(args.config) if args.config else "(built-in default)"
+        problems = [
+            *problems,
+            ConfigProblem(
+                where, None, "log_folder", logs.file_problem, "the log goes to standard error only"
+            ),
+        ]
     log.info(
         "kiosk %s starting; configuration: %s", __version__, args.config or "built-in defaults"
     )

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import Kiosk, Runner
+from kiosk.app import Kiosk, Runner, configured_printer_problem
 from kiosk.config import Config, read_config, resources_dir
 from kiosk.narration.narrator import NarrationState
 from kiosk.session import Page
@@ -182,7 +182,11 @@ def _runner(qtbot: QtBot, config: Config) -> Runner:
     return runner
 
 
-def test_staff_reload_the_leaflet_and_a_broken_one_is_refused(qtbot: QtBot, tmp_path: Path) -> None:
+def test_staff_reload_the_leaflet_and_a_broken_one_is_refused(
+    qtbot: QtBot,
+    tmp_path: Path,
+    pulse: PulseServer,  # noqa: ARG001 - the runner's kiosk reads aloud
+) -> None:
     pack = tmp_path / "pack"
     shutil.copytree(resources_dir() / "leaflets/vertebroplasty", pack)
     leaflet_file = pack / "en.md"
@@ -214,7 +218,9 @@ def test_staff_reload_the_leaflet_and_a_broken_one_is_refused(qtbot: QtBot, tmp_
 
 
 def test_a_kiosk_that_cannot_start_says_out_of_order_and_starts_once_fixed(
-    qtbot: QtBot, tmp_path: Path
+    qtbot: QtBot,
+    tmp_path: Path,
+    pulse: PulseServer,  # noqa: ARG001 - the runner's kiosk reads aloud
 ) -> None:
     pack = tmp_path / "pack"
     shutil.copytree(resources_dir() / "leaflets/vertebroplasty", pack)
@@ -234,5 +240,30 @@ def test_a_kiosk_that_cannot_start_says_out_of_order_and_starts_once_fixed(
         qtbot.addWidget(runner.kiosk.window)
         assert runner.kiosk.window.isVisible()
         assert runner.out_of_order is None
+    finally:
+        runner.close()
+
+
+def test_a_printer_the_configuration_names_but_cups_lacks_is_reported_to_staff(
+    qtbot: QtBot,
+    printers: CupsServer,  # noqa: ARG001
+    pulse: PulseServer,  # noqa: ARG001 - the runner's kiosk reads aloud
+) -> None:
+    assert configured_printer_problem(replace(WITH_PIN, printer=Q_PDF), None) is None
+    problem = configured_printer_problem(replace(WITH_PIN, printer="front_desk"), None)
+    assert problem is not None
+    assert str(problem) == (
+        "(configuration): printer: there is no printer called 'front_desk' "
+        "(lpstat -p lists the printers); using the system's default printer"
+    )
+    runner = Runner(replace(WITH_PIN, screen=LANDSCAPE), windowed=True, problems=[problem])
+    runner.start()
+    try:
+        kiosk = runner.kiosk
+        assert kiosk is not None
+        qtbot.addWidget(kiosk.window)
+        kiosk.staff.open_panel()
+        shown = kiosk.window.staff_panel.config_view.text()
+        assert shown == f"Configuration problems:\n{problem}"
     finally:
         runner.close()
