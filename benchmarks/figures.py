@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/figures.py [--runs 5]
 
 Start-up is measured from launching ``python -m kiosk --windowed`` to the first frame of the
-home screen painted on a private Xvfb (the benchmark starts and stops it).
+welcome screen painted on a private Xvfb (the benchmark starts and stops it).
 """
 
 from __future__ import annotations
@@ -25,12 +25,18 @@ sys.path.insert(0, str(REPO))
 _CHILD = """
 import sys, time
 from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QWidget
 from kiosk.app import application
 from kiosk.ui.window import KioskWindow
 
 class FirstFrame(QObject):
+    # Any widget of the kiosk window: the welcome screen covers the window itself.
     def eventFilter(self, watched, event):
-        if event.type() == QEvent.Type.Paint and isinstance(watched, KioskWindow):
+        if (
+            event.type() == QEvent.Type.Paint
+            and isinstance(watched, QWidget)
+            and isinstance(watched.window(), KioskWindow)
+        ):
             print(f"painted {time.time():.6f}", flush=True)
             application().exit(0)
         return False
@@ -112,6 +118,7 @@ def layout_figures() -> dict[str, float]:
     figures: dict[str, float] = {}
     default = ScreenSpec()
     kiosk = build(Config(), screen=default)
+    kiosk.visit.begin()  # past the welcome screen
     kiosk.window.resize(default.width_px, default.height_px)
     kiosk.window.show()
     QApplication.processEvents()
@@ -134,6 +141,7 @@ def layout_figures() -> dict[str, float]:
     ]
     for screen in screens:
         kiosk = build(Config(), screen=screen)
+        kiosk.visit.begin()  # past the welcome screen
         kiosk.window.resize(screen.width_px, screen.height_px)
         kiosk.window.show()
         pages = [HOME, *(Page(i) for i in range(len(kiosk.leaflet.sections)))]
@@ -161,10 +169,10 @@ def main() -> None:
     for name, value in layout_figures().items():
         print(f"{name:55} {value:8.2f}")
     times = startup_seconds(args.runs)
-    print(f"{'start-up to home screen painted, first run (s)':55} {times[0]:8.3f}")
+    print(f"{'start-up to welcome screen painted, first run (s)':55} {times[0]:8.3f}")
     if len(times) > 1:
         print(
-            f"{'start-up to home screen painted, median of the rest (s)':55} "
+            f"{'start-up to welcome screen painted, median of the rest (s)':55} "
             f"{statistics.median(times[1:]):8.3f}"
         )
 

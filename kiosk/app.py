@@ -14,15 +14,17 @@ from types import TracebackType
 from PySide6.QtCore import (
     QMessageLogContext,
     QSocketNotifier,
+    Qt,
     QTimer,
     QtMsgType,
     qInstallMessageHandler,
 )
 from PySide6.QtWidgets import QApplication, QWidget
 
-from kiosk.config import Config, ConfigProblem, ScreenSpec
+from kiosk.config import TEXT_SIZE_STEPS_PERCENT, Config, ConfigProblem, ScreenSpec
 from kiosk.content import ContentError, Leaflet, load_leaflet
 from kiosk.fonts import load_fonts
+from kiosk.keys import SPOKEN_KEY_NAMES, KeyAction
 from kiosk.narration.narrator import NarrationState, Narrator
 from kiosk.narration.pronounce import LexiconError, load_lexicon
 from kiosk.narration.script import Utterance
@@ -32,6 +34,7 @@ from kiosk.printing.service import PrintService, PrintState
 from kiosk.session import Visit, VisitDefaults
 from kiosk.session.idle import IdleWatch
 from kiosk.staff.pin import PinHashError, StaffLock, parse_pin_hash
+from kiosk.ui.keyboard import KeyControl, Talk
 from kiosk.ui.metrics import Metrics
 from kiosk.ui.screens import OutOfOrderScreen
 from kiosk.ui.staff_mode import StaffActions, StaffMode
@@ -53,6 +56,8 @@ class Kiosk:
     printing: PrintService
     idle: IdleWatch
     staff: StaffMode
+    keys: KeyControl
+    talk: Talk
 
     def close(self) -> None:
         """Stop speaking and end the speech worker; the window closes."""
@@ -149,7 +154,10 @@ def build(
     printing = _printing(config, leaflet, visit, window)
     if narrator is not None:
         window.questions_page.print_requested.connect(narrator.stop)  # any other tap stops it
-    idle = _idle(config, visit, window, narrator)
+    # Before the idle watch: the application's event filters run newest first, so the idle
+    # watch sees every key before the key control takes it.
+    keys, talk = _keys(config, visit, window, narrator, printing)
+    idle = _idle(config, visit, window, narrator, talk)
     staff = _staff_mode(
         config,
         visit,
@@ -166,13 +174,49 @@ def build(
         metrics.body_px,
         len(leaflet.sections),
     )
-    return Kiosk(app, leaflet, visit, window, narrator, printing, idle, staff)
+    return Kiosk(app, leaflet, visit, window, narrator, printing, idle, staff, keys, talk)
+
+
+def _keys(
+    config: Config,
+    visit: Visit,
+    window: KioskWindow,
+    narrator: Narrator | None,
+    printing: PrintService,
+) -> tuple[KeyControl, Talk]:
+    """Keys for every function, and talking mode, which says what changes on screen."""
+    talk = Talk(narrator, window)
+    bindings = {
+        getattr(Qt.Key, f"Key_{name}").value: action
+        for action, names in config.keys.items()
+        for name in names
+    }
+
+    def help_keys(action: KeyAction) -> str:
+        names = [SPOKEN_KEY_NAMES.get(name, name) for name in config.keys.get(action, ())]
+        return " or ".join(names[:2])
+
+    keys = KeyControl(window, visit, talk, bindings=bindings, help_keys=help_keys, parent=window)
+    visit.text_step_changed.connect(
+        lambda step: talk.say(f"Text size {TEXT_SIZE_STEPS_PERCENT[step]} percent.")
+    )
+    visit.rate_changed.connect(lambda wpm: talk.say(f"Speech rate {wpm} words a minute."))
+    printing.state_changed.connect(lambda _state, message: talk.say(message))
+    return keys, talk
 
 
 def _idle(
-    config: Config, visit: Visit, window: KioskWindow, narrator: Narrator | None
+    config: Config,
+    visit: Visit,
+    window: KioskWindow,
+    narrator: Narrator | None,
+    talk: Talk,
 ) -> IdleWatch:
-    """The end of a forgotten visit: the warning (spoken when reading aloud works), then a reset."""
+    """The end of a forgotten visit: the warning (spoken when reading aloud works), then a reset.
+
+    What is said on its own, with no key or touch just before, lasts under three seconds
+    (EN 301 549 5.1.3.10): the question, then in talking mode the seconds left every ten.
+    """
     idle = IdleWatch(config.idle_timeout_s, config.idle_warning_s, window)
     visit.began.connect(idle.start)
     visit.was_reset.connect(idle.stop)
@@ -182,10 +226,17 @@ def _idle(
 
     def on_warning_started(seconds_left: int) -> None:
         window.show_idle_warning(seconds_left)
-        if narrator is not None:
-            narrator.speak([Utterance(window.idle_panel.spoken_text())])
+        if talk.on:
+            talk.say("Are you still here? Press any key.")
+        elif narrator is not None:
+            narrator.speak([Utterance("Are you still here? Touch the screen.")])
+
+    def on_countdown_changed(seconds_left: int) -> None:
+        if seconds_left % 10 == 0:
+            talk.say(f"{seconds_left} seconds.")
 
     idle.warning_started.connect(on_warning_started)
+    idle.countdown_changed.connect(on_countdown_changed)
     if narrator is not None:
         idle.warning_ended.connect(narrator.stop)
     return idle

@@ -12,6 +12,7 @@ from typing import Any
 
 from kiosk.content import SUPPORTED_LANGUAGES
 from kiosk.content.errors import toml_error_position
+from kiosk.keys import DEFAULT_KEYS, KeyAction, key_problems
 from kiosk.paths import config_file, log_dir
 from kiosk.staff.pin import PinHashError, parse_pin_hash
 
@@ -91,6 +92,7 @@ class Config:
     idle_warning_s: float = 30  # then this long to answer before the visit ends
     staff_pin_hash: str = ""  # made by ``kiosk set-pin``; empty: staff mode stays locked
     log_folder: Path = field(default_factory=log_dir)
+    keys: dict[KeyAction, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_KEYS))
 
 
 # Where each value came from, for ``kiosk config show``.
@@ -156,6 +158,7 @@ _TOP_KEYS = (
     "staff_pin_hash",
     "log_folder",
     "screen",
+    "keys",
 )
 # Whole-number keys and their allowed ranges. The warning lasts at least 20 s: WCAG 2.2.1
 # asks for that long to answer "Are you still here?".
@@ -259,6 +262,9 @@ class _Reader:
                 if self.check_type(key, value, dict)
                 else _INVALID
             ),
+            "keys": lambda: (
+                self.keys(value, defaults.keys) if self.check_type(key, value, dict) else _INVALID
+            ),
             **dict.fromkeys(_RANGES, lambda: self._whole_number(key, value, *_RANGES[key])),
             **dict.fromkeys(
                 ("voice", "clinic_name", "printer", "printed_message"),
@@ -330,6 +336,39 @@ class _Reader:
         self.problem(key, f"{value!r} is not allowed; use one of {', '.join(map(str, allowed))}")
         return False
 
+    def keys(
+        self, table: dict[str, Any], default: dict[KeyAction, tuple[str, ...]]
+    ) -> dict[KeyAction, tuple[str, ...]]:
+        """The ``[keys]`` table: each action's keys replace its default ones."""
+        actions = {action.value: action for action in KeyAction}
+        merged = dict(default)
+        for name, value in table.items():
+            full = f"keys.{name}"
+            if name not in actions:
+                self.problem(full, f"unknown action; allowed: {', '.join(actions)}")
+                continue
+            names = [value] if isinstance(value, str) else value
+            if not (isinstance(names, list) and names and all(isinstance(n, str) for n in names)):
+                self.problem(
+                    full, f'must be a key name or a list of them, like ["Down"], not {value!r}'
+                )
+                continue
+            action = actions[name]
+            others = {a: keys for a, keys in merged.items() if a is not action}
+            problems = key_problems({action: tuple(names)}) + [
+                (action, f"{key} is already the {other.value} key")
+                for key in names
+                for other, keys in others.items()
+                if key in keys
+            ]
+            if problems:
+                self.problem(full, problems[0][1])
+                continue
+            trial = {**merged, action: tuple(names)}
+            merged = trial
+            self.note_source(full)
+        return merged
+
     def screen(self, table: dict[str, Any], default: ScreenSpec) -> ScreenSpec:
         values: dict[str, Any] = {}
         for key, value in table.items():
@@ -353,6 +392,12 @@ def describe(loaded: LoadedConfig) -> list[tuple[str, str, str]]:
     rows = []
     config = loaded.config
     for key in _TOP_KEYS:
+        if key == "keys":
+            for action, names in config.keys.items():
+                full = f"keys.{action.value}"
+                shown = "[" + ", ".join(f'"{name}"' for name in names) + "]"
+                rows.append((full, shown, loaded.source_of(full)))
+            continue
         if key == "screen":
             for name in _SCREEN_KEYS:
                 full = f"screen.{name}"

@@ -17,6 +17,7 @@ from kiosk.config import (
     read_config,
     resources_dir,
 )
+from kiosk.keys import DEFAULT_KEYS, KEY_NAMES, KeyAction
 from kiosk.staff.pin import hash_pin
 
 # Every key set to something other than its default, so that each one visibly applies.
@@ -263,3 +264,41 @@ def test_each_value_says_where_it_came_from(tmp_path: Path) -> None:
     assert rows["idle_timeout_s"] == ("120", BUILT_IN)
     assert rows["staff_pin_hash"] == ("(not set)", BUILT_IN)
     assert set(rows) >= {"printer", "paper", "log_folder", "pdf_folder", "screen.width_px"}
+
+
+def test_keys_can_be_rebound_per_action(tmp_path: Path) -> None:
+    file = _write(tmp_path, '[keys]\nnext = ["J", "Down"]\nhelp = "H"\n')
+    config, problems = load_config(file)
+    assert problems == []
+    assert config.keys[KeyAction.NEXT] == ("J", "Down")
+    assert config.keys[KeyAction.HELP] == ("H",)
+    assert config.keys[KeyAction.ACTIVATE] == DEFAULT_KEYS[KeyAction.ACTIVATE]
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ('jump = ["J"]', "unknown action; allowed: next, previous"),
+        ('next = ["Escape"]', "Escape cannot be used: it would leave the kiosk"),
+        ('next = ["Dwon"]', "unknown key 'Dwon'"),
+        ('next = ["Right"]', "Right is already the line_down key"),
+        ("next = []", "must be a key name or a list of them"),
+        ("next = 3", "must be a key name or a list of them"),
+    ],
+)
+def test_a_bad_key_binding_keeps_that_actions_default(
+    tmp_path: Path, line: str, problem: str
+) -> None:
+    file = _write(tmp_path, f"[keys]\n{line}\n")
+    config, problems = load_config(file)
+    [found] = problems
+    assert found.line == 2
+    assert problem in found.problem
+    assert config.keys == DEFAULT_KEYS
+
+
+def test_every_key_name_the_configuration_allows_is_a_qt_key() -> None:
+    from PySide6.QtCore import Qt  # here: kiosk.config itself has no Qt
+
+    missing = [name for name in KEY_NAMES if not hasattr(Qt.Key, f"Key_{name}")]
+    assert missing == []

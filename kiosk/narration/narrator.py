@@ -185,6 +185,12 @@ class Narrator(QObject):
             return
         self._check_requested.emit()
 
+    def utterance(self, index: int) -> Utterance | None:
+        """Sentence ``index`` of what is being read now (as ``sentence_started`` numbers it)."""
+        if 0 <= index < len(self._sentences):
+            return self._sentences[index].utterance
+        return None
+
     def speak(self, script: list[Utterance]) -> None:
         """Read ``script`` from its first sentence, instead of whatever is being read."""
         if self._state is NarrationState.UNAVAILABLE or not script:

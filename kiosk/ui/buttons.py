@@ -19,6 +19,15 @@ _KEYBOARD_REASONS = (
 )
 
 
+# Symbols that help the eye find a control but mean nothing read aloud ("▼ More below").
+_SYMBOLS = "♪☑⌂◐▼‹›↺■❚▶ "
+
+
+def spoken_label(text: str) -> str:
+    """A control's label as a screen reader or talking mode should say it."""
+    return text.strip(_SYMBOLS)
+
+
 class ButtonStyle(Enum):
     PRIMARY = "primary"  # filled: moving around the leaflet
     SECONDARY = "secondary"  # outlined: settings and less frequent actions
@@ -45,6 +54,7 @@ class _TouchControl(QAbstractButton):
         self._reading = False
         self._label = WrappedText(text, alignment)
         self.setText(text)
+        self.setAccessibleName(spoken_label(text))
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # touch leaves no focus ring behind
         # Not Fixed vertically: a layout caps a Fixed widget at its one-line size hint, which
         # would cut off a label that wraps.
@@ -56,6 +66,7 @@ class _TouchControl(QAbstractButton):
     def set_label(self, text: str) -> None:
         """Change the visible and accessible label."""
         self.setText(text)
+        self.setAccessibleName(spoken_label(text))
         self._label.set_text(text)
         self.updateGeometry()
         self.update()

@@ -17,7 +17,7 @@ from PySide6.QtGui import (
     QTextDocument,
     QTextOption,
 )
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from kiosk.ui.metrics import TextRole
 
@@ -118,11 +118,13 @@ class WrappedText:
         painter.restore()
 
 
-class TextView(QWidget):
+class TextView(QLabel):
     """A block of plain text in one of the kiosk's text roles, wrapped to the widget's width.
 
     Its font follows the inherited font (the body size the patient chose) scaled by its role, so
-    changing the window's font resizes every text at once.
+    changing the window's font resizes every text at once. It paints and sizes itself; it is a
+    ``QLabel`` only so that screen readers meet it as text (Qt's accessibility gives a label
+    the static-text role, and a plain widget a nameless "client" area).
     """
 
     def __init__(
@@ -133,6 +135,8 @@ class TextView(QWidget):
         alignment: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft,
     ) -> None:
         super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        QLabel.setText(self, text)
         self._role = role
         self._text = WrappedText(text, alignment)
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
@@ -147,6 +151,7 @@ class TextView(QWidget):
         return self._text.text
 
     def setText(self, text: str) -> None:
+        QLabel.setText(self, text)
         self._text.set_text(text)
         self.setAccessibleName(text)
         self.updateGeometry()

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 from kiosk.config import TEXT_SIZE_STEPS_PERCENT
 from kiosk.content import Leaflet, SectionKind
 from kiosk.narration.narrator import NarrationState, Narrator
-from kiosk.narration.script import Utterance
 from kiosk.session import HOME, Page, Visit
 from kiosk.staff.gesture import CORNER_MM, CornerTaps
 from kiosk.ui.buttons import BigButton, ButtonStyle, QuestionRow
@@ -115,7 +114,6 @@ class KioskWindow(QWidget):
         self._visit = visit
         self._metrics = metrics
         self._narrator = narrator
-        self._script: list[Utterance] = []  # what the narrator is reading now
         self._reading: Readable | None = None  # the text highlighted as being read
         self._locked = False
         self._corner_taps = CornerTaps(metrics.screen.px(CORNER_MM))
@@ -142,6 +140,23 @@ class KioskWindow(QWidget):
         self.louder_button = BigButton(self.tr("+ Louder"), metrics, ButtonStyle.SECONDARY)
         self.back_button = BigButton(self.tr("‹ Back"), metrics)
         self.next_button = BigButton(self.tr("Next ›"), metrics)
+        # What screen readers and talking mode say: the words without the symbols.
+        for button, name in (
+            (self.home_button, self.tr("Home")),
+            (self.smaller_button, self.tr("Smaller text")),
+            (self.larger_button, self.tr("Larger text")),
+            (self.contrast_button, self.tr("High contrast")),
+            (self.listen_button, self.tr("Listen to this page")),
+            (self.pause_button, self.tr("Pause")),
+            (self.stop_button, self.tr("Stop")),
+            (self.repeat_button, self.tr("Repeat the sentence")),
+            (self.slower_button, self.tr("Slower")),
+            (self.faster_button, self.tr("Faster")),
+            (self.quieter_button, self.tr("Quieter")),
+            (self.louder_button, self.tr("Louder")),
+            (self.back_button, self.tr("Back")),
+        ):
+            button.setAccessibleName(name)
 
         self.home_page = HomePage(leaflet, metrics)
         self.questions_page = QuestionsPage(leaflet, metrics)
@@ -171,13 +186,14 @@ class KioskWindow(QWidget):
         self._top_bar = top = _Bar(rule_at_top=False)
         top_flow = FlowLayout(top, spacing=gap * 2)
         top_flow.setContentsMargins(gap * 2, gap * 2, gap * 2, gap * 2)
-        for button in (
+        self._top_buttons = (
             self.listen_button,
             self.questions_button,
             self.smaller_button,
             self.larger_button,
             self.contrast_button,
-        ):
+        )
+        for button in self._top_buttons:
             top_flow.addWidget(button)
         self._bottom_bar = bottom_bar = _Bar(rule_at_top=True)
         bottom = QHBoxLayout(bottom_bar)
@@ -197,7 +213,7 @@ class KioskWindow(QWidget):
         self._speech_bar = speech_bar = _Bar(rule_at_top=True)
         speech_flow = FlowLayout(speech_bar, spacing=gap * 2)
         speech_flow.setContentsMargins(gap * 2, gap * 2, gap * 2, gap)
-        for button in (
+        self._speech_buttons = (
             self.pause_button,
             self.stop_button,
             self.repeat_button,
@@ -205,7 +221,8 @@ class KioskWindow(QWidget):
             self.faster_button,
             self.quieter_button,
             self.louder_button,
-        ):
+        )
+        for button in self._speech_buttons:
             speech_flow.addWidget(button)
         speech_bar.hide()
         self._leaflet_area = QWidget()
@@ -270,6 +287,22 @@ class KioskWindow(QWidget):
         self.questions_page.clear_requested.connect(visit.clear_ticked)
 
     # What the patient sees -------------------------------------------------------------------
+
+    @property
+    def metrics(self) -> Metrics:
+        return self._metrics
+
+    def screen_widget(self, screen: Screen) -> QWidget:
+        return self._screen_widgets[screen]
+
+    def top_bar_items(self) -> list[QWidget]:
+        """The top bar's controls on screen, in order (for moving through them by keys)."""
+        return [b for b in self._top_buttons if b.isVisibleTo(self)]
+
+    def bottom_items(self) -> list[QWidget]:
+        """The speech bar's and the bottom bar's controls on screen, in order."""
+        buttons = [*self._speech_buttons, self.back_button, self.home_button, self.next_button]
+        return [b for b in buttons if b.isVisibleTo(self)]
 
     def showing(self) -> Screen:
         widget = self._screens.currentWidget()
@@ -431,11 +464,17 @@ class KioskWindow(QWidget):
         self.next_button.set_label(
             self.tr("Start reading ›") if page.section is None else self.tr("Next ›")
         )
+        self.next_button.setAccessibleName(
+            self.tr("Start reading") if page.section is None else self.tr("Next page")
+        )
 
     def _on_ticked_changed(self) -> None:
         ticked = self._visit.ticked
         label = self.tr("☑ My questions ({0})").format(len(ticked))
         self.questions_button.set_label(label)
+        self.questions_button.setAccessibleName(
+            self.tr("My questions: {0} ticked").format(len(ticked))
+        )
         self.questions_page.show_ticked(ticked)
 
     def _on_text_step_changed(self, step: int) -> None:
@@ -460,8 +499,7 @@ class KioskWindow(QWidget):
         """Read the current page aloud from its top."""
         if self._narrator is None:
             return
-        self._script = self.current_page().script()
-        self._narrator.speak(self._script)
+        self._narrator.speak(self.current_page().script())
 
     def reading_widget(self) -> Readable | None:
         """The text or control highlighted as being read aloud, if any."""
@@ -476,16 +514,18 @@ class KioskWindow(QWidget):
         self.listen_button.set_label(
             self.tr("♪ Listen") if available else self.tr("♪ Listen: sound is off")
         )
+        self.listen_button.setAccessibleName(
+            self.tr("Listen to this page") if available else self.tr("Listen: sound is off")
+        )
         self._speech_bar.setVisible(narrator.active)
         for page in (self.home_page, *self._pages):
             page.set_cue_allowed(not narrator.active)
-        self.pause_button.set_label(
-            self.tr("▶ Resume") if state is NarrationState.PAUSED else self.tr("❚❚ Pause")
-        )
+        paused = state is NarrationState.PAUSED
+        self.pause_button.set_label(self.tr("▶ Resume") if paused else self.tr("❚❚ Pause"))
+        self.pause_button.setAccessibleName(self.tr("Resume") if paused else self.tr("Pause"))
         self.pause_button.setEnabled(state is not NarrationState.PREPARING)
         if not narrator.active:
             self._set_reading(None)
-            self._script = []
         self._place_top_bar()
 
     def _on_speech_settings_changed(self) -> None:
@@ -496,9 +536,10 @@ class KioskWindow(QWidget):
         self.louder_button.setEnabled(visit.can_change_volume(+1))
 
     def _on_sentence_started(self, index: int) -> None:
-        if not 0 <= index < len(self._script):
+        # The narrator's own script: Listen's, or what talking mode is saying.
+        utterance = self._narrator.utterance(index) if self._narrator is not None else None
+        if utterance is None:
             return
-        utterance = self._script[index]
         target = utterance.target
         if not isinstance(target, _READABLE) or not target.isVisibleTo(self):
             self._set_reading(None)
@@ -509,7 +550,8 @@ class KioskWindow(QWidget):
 
     def _on_word_started(self, index: int, start: int, end: int) -> None:
         reading = self._reading
-        current = self._script[index].target if 0 <= index < len(self._script) else None
+        utterance = self._narrator.utterance(index) if self._narrator is not None else None
+        current = utterance.target if utterance is not None else None
         if reading is not None and current is reading:
             reading.show_word(start, end)
 

@@ -52,3 +52,12 @@ def test_controls_paint_only_with_the_themes_text_pairs(kiosk: Kiosk, theme_name
         control.setDown(False)
         control.setEnabled(True)
     assert len(seen) >= 4, "normal, pressed, ticked and disabled states were all drawn"
+
+
+@pytest.mark.parametrize("theme", THEMES.values(), ids=list(THEMES))
+def test_the_focus_ring_stands_out_from_everything_it_is_drawn_on(theme: Theme) -> None:
+    """WCAG 1.4.11 and 2.4.13 ask 3:1; the ring is drawn on the page and on the bars."""
+    for ground in (theme.background, theme.card):
+        assert contrast_ratio(theme.focus, ground) >= 4.5, (theme.name, ground)
+    # Its inner edge is drawn in the page colour, so it shows on a focus-coloured control too.
+    assert contrast_ratio(theme.focus, theme.background) >= 4.5

@@ -1,0 +1,522 @@
+"""Using the kiosk with keys alone: moving through each screen's items, and talking mode."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, Signal
+from PySide6.QtGui import (
+    QAccessible,
+    QAccessibleAnnouncementEvent,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+)
+from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
+
+from kiosk.config import VOLUMES_PERCENT
+from kiosk.keys import KeyAction
+from kiosk.narration.narrator import Narrator
+from kiosk.narration.script import Utterance
+from kiosk.session import Page, Visit
+from kiosk.ui.buttons import BigButton, QuestionRow
+from kiosk.ui.metrics import Metrics, TextRole
+from kiosk.ui.scrolling import ScrollPage
+from kiosk.ui.text import TextView
+from kiosk.ui.window import KioskWindow, Screen
+
+log = logging.getLogger("kiosk.ui")
+
+# A key a patient may press before any other: a visit starts and talking mode comes on.
+_ITEM_TYPES = (TextView, QAbstractButton)
+
+
+class FocusFrame(QWidget):
+    """The focus indicator: a thick ring around the item the keys are on, outside it, so that
+    it never covers the item's words. Two colours (the theme's focus colour, and the page
+    colour inside it) keep it visible on any background."""
+
+    def __init__(self, metrics: Metrics) -> None:
+        super().__init__()
+        self._metrics = metrics
+        self._target: QWidget | None = None
+        self._scrolling: ScrollPage | None = None
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.hide()
+
+    @property
+    def ring_px(self) -> int:
+        return max(4, self._metrics.screen.px(1.0))  # 1 mm: far past WCAG 2.4.13's 2 px
+
+    @property
+    def outset_px(self) -> int:
+        """How far the ring reaches outside its item."""
+        return self.ring_px + max(1, self.ring_px // 2)
+
+    def follow(self, target: QWidget | None) -> None:
+        """Ring ``target`` (``None``: no ring). The ring lives in the scrolling page's viewport
+        (or the bar) around it, so that no narrow container between them clips it, and it
+        moves when the page scrolls."""
+        if self._target is not None:
+            self._target.removeEventFilter(self)
+        if self._scrolling is not None:
+            self._scrolling.verticalScrollBar().valueChanged.disconnect(self._place)
+            self._scrolling = None
+        self._target = target
+        if target is None or target.parentWidget() is None:
+            self.hide()
+            return
+        self._scrolling = _scroll_page_of(target)
+        container = (
+            self._scrolling.viewport() if self._scrolling is not None else target.parentWidget()
+        )
+        self.setParent(container)
+        target.installEventFilter(self)
+        if self._scrolling is not None:
+            self._scrolling.verticalScrollBar().valueChanged.connect(self._place)
+        self._place()
+        self.raise_()
+
+    def target(self) -> QWidget | None:
+        return self._target
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._target and event.type() in (
+            QEvent.Type.Move,
+            QEvent.Type.Resize,
+            QEvent.Type.Show,
+            QEvent.Type.Hide,
+        ):
+            self._place()
+        return False
+
+    def _place(self) -> None:
+        target, container = self._target, self.parentWidget()
+        if target is None or container is None:
+            return
+        out = self.outset_px
+        corner = target.mapTo(container, QPoint(0, 0))
+        self.setGeometry(QRect(corner, target.size()).adjusted(-out, -out, out, out))
+        self.setVisible(target.isVisible())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette = self.palette()
+        ring = self.ring_px
+        inner = max(1, ring // 2)
+        painter.setPen(QPen(palette.color(QPalette.ColorRole.Accent), ring))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        half = ring / 2
+        radius = self._metrics.screen.px(2) + ring
+        painter.drawRoundedRect(
+            self.rect().toRectF().adjusted(half, half, -half, -half), radius, radius
+        )
+        painter.setPen(QPen(palette.color(QPalette.ColorRole.Window), inner))
+        edge = ring + inner / 2
+        painter.drawRoundedRect(
+            self.rect().toRectF().adjusted(edge, edge, -edge, -edge), radius, radius
+        )
+
+
+class Talk(QObject):
+    """Talking mode: once a patient uses the keys, the kiosk says what they move to, what
+    their key did, and every change they need to know about, through the narrator's voice.
+    New speech replaces older speech. It ends with the visit.
+
+    Signals:
+        said(str): a sentence was handed to the voice (the spoken-text log).
+    """
+
+    said = Signal(str)  # the sentence
+
+    def __init__(self, narrator: Narrator | None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._narrator = narrator
+        self.on = False
+
+    def turn_on(self) -> None:
+        if not self.on:
+            self.on = True
+            log.info("talking mode on")
+
+    def turn_off(self) -> None:
+        self.on = False
+
+    def say(self, *sentences: str, target: QWidget | None = None) -> None:
+        """Say ``sentences`` now, instead of anything being said (only in talking mode).
+        The first is about ``target``, which is highlighted while it is said."""
+        if not self.on:
+            return
+        script = [
+            _utterance(text, target if index == 0 else None)
+            for index, text in enumerate(sentences)
+            if text
+        ]
+        for text in sentences:
+            if text:
+                self.said.emit(text)
+        if self._narrator is not None and script:
+            self._narrator.speak(script)
+
+
+def _utterance(text: str, target: QWidget | None) -> Utterance:
+    """A sentence about ``target``: a text is highlighted whole, word by word when the voice
+    reads its own words; a control is highlighted whole."""
+    if isinstance(target, TextView):
+        shown = target.text()
+        return Utterance(shown, target, 0, len(shown), spoken=None if text == shown else text)
+    if isinstance(target, QAbstractButton):
+        shown = target.text()
+        return Utterance(shown, target, 0, len(shown), spoken=text)
+    return Utterance(text)
+
+
+def describe(widget: QWidget, question_count: int) -> str:
+    """What talking mode says for an item: its role and its label."""
+    tr = QApplication.translate
+    if isinstance(widget, QuestionRow):
+        state = tr("Talk", "ticked") if widget.isChecked() else tr("Talk", "not ticked")
+        return tr("Talk", "Question {0} of {1}, {2}: {3}").format(
+            widget.number, question_count, state, widget.text()
+        )
+    if isinstance(widget, QAbstractButton):
+        label = widget.accessibleName() or widget.text()
+        if widget.isCheckable():
+            state = tr("Talk", "on") if widget.isChecked() else tr("Talk", "off")
+            text = tr("Talk", "Switch: {0}, {1}").format(label, state)
+        else:
+            text = tr("Talk", "Button: {0}").format(label)
+        if not widget.isEnabled():
+            text += tr("Talk", ", not available now")
+        return text
+    if isinstance(widget, TextView):
+        if widget.role() in (TextRole.HEADING, TextRole.TITLE):
+            return tr("Talk", "Heading: {0}").format(widget.text())
+        return widget.text()
+    return widget.accessibleName()
+
+
+class KeyControl(QObject):
+    """Every function of the kiosk by keys: the next and previous item in reading order,
+    activate, back, help, louder and quieter, and scrolling long text by line and by page.
+
+    It filters the application's key presses for the kiosk window, so the same keys work
+    whatever has focus, and turns on talking mode at the first key.
+    """
+
+    def __init__(
+        self,
+        window: KioskWindow,
+        visit: Visit,
+        talk: Talk,
+        *,
+        bindings: dict[int, KeyAction],
+        help_keys: Callable[[KeyAction], str],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._window = window
+        self._visit = visit
+        self._talk = talk
+        self._bindings = bindings
+        self._help_keys = help_keys
+        self._question_count = len(window.questions_page.rows)
+        self.frame = FocusFrame(window.metrics)
+        self._current: QWidget | None = None
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._on_focus_changed)
+        visit.page_changed.connect(self._on_page_changed)
+        visit.was_reset.connect(self._on_visit_reset)
+
+    # Items --------------------------------------------------------------------------------
+
+    def items(self) -> list[QWidget]:
+        """The items of the screen shown now, in reading order."""
+        window = self._window
+        shown = window.showing()
+        if shown is Screen.LEAFLET:
+            page = window.current_page()
+            bars_top = [] if window.top_bar_scrolls() else window.top_bar_items()
+            bars = [*bars_top, *_items_in(page.content), *window.bottom_items()]
+            return [item for item in bars if item.isEnabled()]
+        return _items_in(window.screen_widget(shown))
+
+    def focused_item(self) -> QWidget | None:
+        """The item the keys are on: the focus widget, or the item last moved to (an inactive
+        window has no focus widget, but its keys still arrive)."""
+        items = self.items()
+        focus = QApplication.focusWidget()
+        if focus is not None and focus in items:
+            return focus
+        return self._current if self._current in items else None
+
+    def move(self, step: int) -> None:
+        items = self.items()
+        if not items:
+            return
+        current = self.focused_item()
+        if current is None:
+            index = 0 if step > 0 else len(items) - 1
+        else:
+            index = items.index(current) + step
+            if not 0 <= index < len(items):
+                self._talk.say(
+                    QApplication.translate("Talk", "End of the page.")
+                    if step > 0
+                    else QApplication.translate("Talk", "Top of the page.")
+                )
+                return
+        self.focus(items[index])
+
+    def focus(self, item: QWidget) -> None:
+        self._set_current(item)
+        page = _scroll_page_of(item)
+        if page is not None:
+            out = self.frame.outset_px  # the ring shows in full too
+            page.reveal(item, item.rect().adjusted(-out, -out, out, out))
+        self._talk.say(describe(item, self._question_count), target=item)
+
+    def _set_current(self, item: QWidget) -> None:
+        self._current = item
+        item.setFocus(Qt.FocusReason.TabFocusReason)
+        if self._talk.on:
+            self.frame.setPalette(self._window.palette())
+            self.frame.follow(item)
+
+    # Keys ---------------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return False
+        if not isinstance(watched, QWidget) or watched.window() is not self._window:
+            return False
+        repeats = (KeyAction.NEXT, KeyAction.PREVIOUS, KeyAction.LINE_DOWN, KeyAction.LINE_UP)
+        if event.isAutoRepeat() and self._bindings.get(event.key()) not in repeats:
+            # A key held down does its action once (WCAG 2.1.1, 508 407.4); only moving and
+            # scrolling repeat. Taken here, so Qt does not move the focus its own way either.
+            return self._bindings.get(event.key()) is not None
+        return self._on_key(event)
+
+    def _on_key(self, event: QKeyEvent) -> bool:
+        window = self._window
+        if window.idle_panel.isVisible():
+            return True  # the idle watch has seen it: the visit goes on, and nothing else
+        action = self._bindings.get(event.key())
+        shown = window.showing()
+        if shown is Screen.STAFF_PIN:
+            return self._on_pin_key(event, action)
+        if shown is Screen.WELCOME:
+            if action is None and not event.text().strip():
+                return False
+            self._talk.turn_on()
+            self._visit.begin()
+            self.focus_first_on_page()
+            return True
+        if action is None:
+            return False
+        self._talk.turn_on()
+        handler: Callable[[], None] = {
+            KeyAction.NEXT: lambda: self.move(+1),
+            KeyAction.PREVIOUS: lambda: self.move(-1),
+            KeyAction.ACTIVATE: self._activate,
+            KeyAction.BACK: self._back,
+            KeyAction.HELP: self._help,
+            KeyAction.LOUDER: lambda: self._volume(+1),
+            KeyAction.QUIETER: lambda: self._volume(-1),
+            KeyAction.LINE_DOWN: lambda: self._scroll(lines=+1),
+            KeyAction.LINE_UP: lambda: self._scroll(lines=-1),
+            KeyAction.PAGE_DOWN: lambda: self._scroll(pages=+1),
+            KeyAction.PAGE_UP: lambda: self._scroll(pages=-1),
+        }[action]
+        handler()
+        return True
+
+    def _on_pin_key(self, event: QKeyEvent, action: KeyAction | None) -> bool:
+        """On the PIN pad digits are typed, never spoken; Back leaves it."""
+        if event.text().isdigit() or event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            return False  # the pad takes them
+        if action in (KeyAction.NEXT, KeyAction.PREVIOUS):
+            items = self.items()
+            current = self.focused_item()
+            index = (
+                0
+                if current is None
+                else items.index(current) + (1 if action is KeyAction.NEXT else -1)
+            )
+            items[index % len(items)].setFocus(Qt.FocusReason.TabFocusReason)
+            return True
+        if action is KeyAction.ACTIVATE:
+            current = self.focused_item()
+            if isinstance(current, QAbstractButton):
+                current.click()
+            return True
+        if action is KeyAction.BACK:
+            self._window.pin_pad.cancel_button.click()
+            return True
+        return action is not None
+
+    def _activate(self) -> None:
+        item = self.focused_item()
+        if item is None:
+            self.move(+1)
+        elif isinstance(item, QAbstractButton):
+            if not item.isEnabled():
+                self._talk.say(describe(item, self._question_count), target=item)
+                return
+            item.click()
+            if isinstance(item, QuestionRow) or item.isCheckable():
+                self._talk.say(describe(item, self._question_count), target=item)
+        else:
+            self._talk.say(describe(item, self._question_count), target=item)
+
+    def _back(self) -> None:
+        window = self._window
+        if window.showing() is Screen.STAFF:
+            window.staff_panel.close_button.click()
+            return
+        if self._visit.page.section is None:
+            self._talk.say(QApplication.translate("Talk", "This is the first page."))
+            return
+        window.back_button.click()
+
+    def _help(self) -> None:
+        tr = QApplication.translate
+        self._talk.say(
+            tr("Talk", "You are on {0}.").format(self._where()),
+            tr("Talk", "Press {0} for the next item and {1} for the one before.").format(
+                self._help_keys(KeyAction.NEXT), self._help_keys(KeyAction.PREVIOUS)
+            ),
+            tr("Talk", "Press {0} to choose it, and {1} to go back a page.").format(
+                self._help_keys(KeyAction.ACTIVATE), self._help_keys(KeyAction.BACK)
+            ),
+            tr(
+                "Talk", "Press {0} and {1} to scroll long text, {2} and {3} for louder and quieter."
+            ).format(
+                self._help_keys(KeyAction.LINE_DOWN),
+                self._help_keys(KeyAction.LINE_UP),
+                self._help_keys(KeyAction.LOUDER),
+                self._help_keys(KeyAction.QUIETER),
+            ),
+            tr("Talk", "Press {0} to hear this again.").format(self._help_keys(KeyAction.HELP)),
+        )
+
+    def _volume(self, direction: int) -> None:
+        self._visit.change_volume(direction)
+        percent = VOLUMES_PERCENT[VOLUMES_PERCENT.index(round(self._visit.volume * 100))]
+        self._talk.say(QApplication.translate("Talk", "Volume {0} percent.").format(percent))
+
+    def _scroll(self, *, lines: int = 0, pages: int = 0) -> None:
+        window = self._window
+        if window.showing() is Screen.LEAFLET:
+            page: ScrollPage = window.current_page()
+        else:
+            widget = window.screen_widget(window.showing())
+            if not isinstance(widget, ScrollPage):
+                return
+            page = widget
+        bar = page.verticalScrollBar()
+        line = page.fontMetrics().lineSpacing()
+        bar.setValue(bar.value() + lines * line + pages * round(page.viewport().height() * 0.9))
+
+    # Announcements ----------------------------------------------------------------------------
+
+    def focus_first_on_page(self) -> None:
+        """After a page change by keys: focus the page's first text and say where we are."""
+        window = self._window
+        if window.showing() is not Screen.LEAFLET:
+            items = self.items()
+            if items:
+                self.focus(items[0])
+            return
+        content = _items_in(window.current_page().content)
+        first = next((item for item in content if isinstance(item, TextView)), None)
+        if first is None:
+            return
+        self._set_current(first)
+        window.current_page().to_top()
+        tr = QApplication.translate
+        self._talk.say(
+            tr("Talk", "Page: {0}.").format(self._where()),
+            tr("Talk", "Press {0} to read on, or {1} for help.").format(
+                self._help_keys(KeyAction.NEXT), self._help_keys(KeyAction.HELP)
+            ),
+            target=first,
+        )
+
+    def _where(self) -> str:
+        window = self._window
+        shown = window.showing()
+        if shown is Screen.STAFF:
+            return QApplication.translate("Talk", "the staff panel")
+        page = self._visit.page
+        widget = window.page_widget(page)
+        texts = [item for item in _items_in(widget.content) if isinstance(item, TextView)]
+        return next(
+            (t.text() for t in texts if t.role() in (TextRole.HEADING, TextRole.TITLE)),
+            texts[0].text() if texts else "",
+        )
+
+    def _on_page_changed(self, page: Page) -> None:
+        del page
+        if self._talk.on:
+            self.focus_first_on_page()
+        elif QAccessible.isActive():
+            # A screen reader follows the focus, which a touch does not move: tell it.
+            where = QApplication.translate("Talk", "Page: {0}.").format(self._where())
+            QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(self._window, where))
+
+    def _on_visit_reset(self) -> None:
+        self._talk.turn_off()
+        self._current = None
+        self.frame.follow(None)
+
+    def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """A touch or Qt moved the focus: the ring follows it, or goes."""
+        if new is None or new.window() is not self._window or new is self._current:
+            return
+        if self._talk.on and isinstance(new, _ITEM_TYPES):
+            self._current = new
+            self.frame.setPalette(self._window.palette())
+            self.frame.follow(new)
+        else:
+            self.frame.follow(None)
+
+
+def _items_in(root: QWidget) -> list[QWidget]:
+    """The text and controls inside ``root`` that are on screen, top to bottom, left to right."""
+    found = [
+        widget
+        for widget in root.findChildren(QWidget)
+        if isinstance(widget, _ITEM_TYPES)
+        and widget.isVisibleTo(root)
+        and widget.isEnabled()  # a control that cannot be used cannot take the focus either
+        and (widget.accessibleName() or isinstance(widget, QAbstractButton))
+        and not (isinstance(widget, TextView) and not widget.text().strip())
+        and not _is_more_below(widget)
+    ]
+
+    def position(widget: QWidget) -> tuple[int, int]:
+        point = widget.mapTo(root, widget.rect().topLeft())
+        return point.y(), point.x()
+
+    return sorted(found, key=position)
+
+
+def _is_more_below(widget: QWidget) -> bool:
+    return isinstance(widget, BigButton) and isinstance(widget.parentWidget(), ScrollPage)
+
+
+def _scroll_page_of(widget: QWidget) -> ScrollPage | None:
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, ScrollPage):
+            return parent
+        parent = parent.parentWidget()
+    return None

@@ -1,0 +1,270 @@
+"""The kiosk by keys alone, with talking mode saying what happens, through the real voice."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from kiosk.app import Kiosk
+from kiosk.config import Config
+from kiosk.keys import KeyAction
+from kiosk.narration.narrator import NarrationState
+from kiosk.session import HOME, Page
+from kiosk.ui.buttons import QuestionRow
+from kiosk.ui.keyboard import describe
+from kiosk.ui.text import TextView
+from kiosk.ui.window import Screen
+from tests.audio import PulseServer
+from tests.cups import Q_PDF, CupsServer, pdf_text
+from tests.ui.conftest import LANDSCAPE, KioskFactory
+
+
+class Patient:
+    """A patient at a keypad: presses keys, and hears what the kiosk says (the sentences it
+    hands to the voice, and for the voice, the sentences whose sound started)."""
+
+    def __init__(self, qtbot: QtBot, kiosk: Kiosk) -> None:
+        self.qtbot = qtbot
+        self.kiosk = kiosk
+        self.said: list[str] = []
+        kiosk.talk.said.connect(self.said.append)
+
+    def press(self, key: Qt.Key, times: int = 1) -> list[str]:
+        """Press ``key``; what the kiosk said in answer."""
+        start = len(self.said)
+        for _ in range(times):
+            target = QApplication.focusWidget() or self.kiosk.window
+            self.qtbot.keyClick(target, key)
+        return self.said[start:]
+
+    def focused(self) -> QWidget | None:
+        return QApplication.focusWidget()
+
+    def move_to(self, label: str, limit: int = 60) -> list[str]:
+        """Press Down (to the end of the page, then Up) until the item whose spoken
+        description contains ``label``."""
+        key = Qt.Key.Key_Down
+        for _ in range(limit):
+            heard = self.press(key)
+            if heard and label in heard[0]:
+                return heard
+            if heard in (["End of the page."], ["Top of the page."]):
+                key = Qt.Key.Key_Up if key == Qt.Key.Key_Down else Qt.Key.Key_Down
+        raise AssertionError(f"never reached {label!r}; last heard {self.said[-3:]}")
+
+
+@pytest.fixture
+def welcome(make_kiosk: KioskFactory) -> Kiosk:
+    kiosk = make_kiosk(LANDSCAPE)
+    kiosk.visit.reset()  # back to the welcome screen, as a patient finds it
+    return kiosk
+
+
+def test_a_key_on_the_welcome_screen_starts_a_visit_and_talking_mode(
+    qtbot: QtBot, welcome: Kiosk
+) -> None:
+    patient = Patient(qtbot, welcome)
+    assert welcome.window.showing() is Screen.WELCOME
+    heard = patient.press(Qt.Key.Key_Down)
+    assert welcome.window.showing() is Screen.LEAFLET
+    assert welcome.talk.on
+    assert heard[0] == f"Page: {welcome.leaflet.title}."
+    assert heard[1] == "Press the down arrow or Tab to read on, or F 1 or Help for help."
+    focused = patient.focused()
+    assert isinstance(focused, TextView)
+    assert focused.text() == welcome.leaflet.title
+    assert welcome.keys.frame.isVisible(), "the focus ring shows where the keys are"
+
+
+def test_up_and_down_follow_the_reading_order_and_say_each_item(
+    qtbot: QtBot, welcome: Kiosk
+) -> None:
+    patient = Patient(qtbot, welcome)
+    patient.press(Qt.Key.Key_Space)
+    heard = patient.press(Qt.Key.Key_Down)
+    assert heard == [
+        "Touch a topic to read about it. Tick the questions you want to ask your doctor."
+    ]
+    assert patient.press(Qt.Key.Key_Down) == ["Button: Introduction"]
+    names = [patient.press(Qt.Key.Key_Down)[0] for _ in range(3)]
+    assert names[0].startswith("Button: What is a compression spine fracture")
+    assert patient.press(Qt.Key.Key_Up)[0] == names[1]
+    # Tab and Shift+Tab are the same as Down and Up.
+    assert patient.press(Qt.Key.Key_Tab)[0] == names[2]
+    assert patient.press(Qt.Key.Key_Backtab)[0] == names[1]
+    # The order is the order on screen: top bar, page top to bottom, bottom bar.
+    items = welcome.keys.items()
+    window = welcome.window
+    top_bar = [item for item in window.top_bar_items() if item.isEnabled()]
+    assert window.smaller_button not in top_bar, "a control that cannot be used is skipped"
+    assert items[: len(top_bar)] == top_bar
+    assert items[-2:] == [window.home_button, window.next_button]
+    tops = [item.mapTo(window, item.rect().topLeft()).y() for item in items]
+    assert tops == sorted(tops)
+
+
+def test_a_whole_visit_by_keys_alone_read_two_sections_tick_three_questions_print(
+    qtbot: QtBot,
+    make_kiosk: KioskFactory,
+    pulse: PulseServer,  # noqa: ARG001
+    printers: CupsServer,
+) -> None:
+    kiosk = make_kiosk(LANDSCAPE, replace(Config(), printer=Q_PDF), narration=True)
+    narrator = kiosk.narrator
+    assert narrator is not None
+    qtbot.waitUntil(lambda: narrator.state is NarrationState.IDLE, timeout=10000)
+    kiosk.visit.reset()
+    voiced: list[int] = []
+    narrator.sentence_started.connect(voiced.append)
+    patient = Patient(qtbot, kiosk)
+    Down, Enter, Back = Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Backspace  # noqa: N806
+
+    patient.press(Down)  # the welcome screen: the visit begins
+    # Section one: the introduction, read item by item.
+    patient.move_to("Button: Introduction")
+    heard = patient.press(Enter)
+    assert kiosk.visit.page == Page(0)
+    assert heard[0] == f"Page: {kiosk.leaflet.title}."
+    paragraph = patient.press(Down)
+    assert paragraph == [kiosk.leaflet.sections[0].blocks[1].text]
+    with qtbot.waitSignal(narrator.sentence_started, timeout=10000):
+        pass  # the real voice speaks it, and the text it reads is highlighted
+    assert kiosk.window.reading_widget() is patient.focused()
+    # Section two, by Next.
+    patient.move_to("Button: Next page")
+    heard = patient.press(Enter)
+    assert kiosk.visit.page == Page(1)
+    assert heard[0] == f"Page: {kiosk.leaflet.sections[1].heading}."
+    assert patient.press(Down)[0] == kiosk.leaflet.sections[1].blocks[1].text
+    # Back, then to the questions through the top bar's My questions.
+    patient.press(Back)
+    assert kiosk.visit.page == Page(0)
+    for _ in range(12):
+        if patient.press(Qt.Key.Key_Up) and patient.focused() is kiosk.window.questions_button:
+            break
+    assert patient.said[-1] == "Button: My questions: 0 ticked"
+    heard = patient.press(Enter)
+    assert heard[0] == "Page: Questions to ask your doctor."
+    for number in (1, 3, 5):
+        heard = patient.move_to(f"Question {number} of 5")
+        assert heard[0].startswith(f"Question {number} of 5, not ticked: ")
+        heard = patient.press(Enter)
+        assert heard[0].startswith(f"Question {number} of 5, ticked: ")
+    assert kiosk.visit.ticked == frozenset({1, 3, 5})
+    patient.move_to("Button: Print my questions")
+    patient.press(Enter)
+    qtbot.waitUntil(lambda: "Your questions have printed." in " ".join(patient.said), timeout=20000)
+    printed = " ".join(pdf_text(printers.output_of(Q_PDF)).split())
+    for question in kiosk.leaflet.questions:
+        assert (question.text in printed) == (question.number in (1, 3, 5))
+    assert voiced, "what was said went through the real voice"
+
+
+def test_help_says_the_keys_and_back_on_the_first_page_says_so(
+    qtbot: QtBot, welcome: Kiosk
+) -> None:
+    patient = Patient(qtbot, welcome)
+    patient.press(Qt.Key.Key_Return)
+    heard = patient.press(Qt.Key.Key_F1)
+    assert heard[0] == f"You are on {welcome.leaflet.title}."
+    assert "Press the down arrow or Tab for the next item" in heard[1]
+    assert "Enter" in heard[2]
+    assert patient.press(Qt.Key.Key_Backspace) == ["This is the first page."]
+
+
+def test_louder_quieter_and_scrolling_by_line_and_page(qtbot: QtBot, welcome: Kiosk) -> None:
+    patient = Patient(qtbot, welcome)
+    patient.press(Qt.Key.Key_Return)
+    assert patient.press(Qt.Key.Key_Plus) == ["Volume 100 percent."]
+    assert welcome.visit.volume == 1.0
+    assert patient.press(Qt.Key.Key_Minus, times=2)[-1] == "Volume 50 percent."
+    welcome.visit.set_text_step(4)
+    welcome.visit.go_to(Page(2))
+    bar = welcome.window.current_page().verticalScrollBar()
+    assert bar.maximum() > 0, "this page scrolls at 200 %"
+    patient.press(Qt.Key.Key_Right)
+    line = bar.value()
+    assert 0 < line < welcome.window.current_page().viewport().height() / 2
+    patient.press(Qt.Key.Key_PageDown)
+    screenful = round(welcome.window.current_page().viewport().height() * 0.9)
+    assert bar.value() == min(bar.maximum(), line + screenful)
+    patient.press(Qt.Key.Key_PageUp)
+    patient.press(Qt.Key.Key_Left)
+    assert bar.value() == 0
+
+
+def test_a_question_row_reads_its_number_state_and_text(qtbot: QtBot, welcome: Kiosk) -> None:
+    patient = Patient(qtbot, welcome)
+    patient.press(Qt.Key.Key_Return)
+    welcome.visit.go_to(Page(welcome.leaflet.section_index(welcome.leaflet.questions_section)))
+    heard = patient.move_to("Question 2 of 5")
+    row = patient.focused()
+    assert isinstance(row, QuestionRow)
+    assert heard == [f"Question 2 of 5, not ticked: {row.text()}"]
+
+
+def test_talking_mode_and_the_focus_ring_end_with_the_visit(qtbot: QtBot, welcome: Kiosk) -> None:
+    patient = Patient(qtbot, welcome)
+    patient.press(Qt.Key.Key_Return)
+    assert welcome.talk.on
+    welcome.visit.reset()
+    assert not welcome.talk.on
+    assert not welcome.keys.frame.isVisible()
+    assert welcome.visit.page == HOME
+
+
+def test_keys_can_be_changed_in_the_configuration(qtbot: QtBot, make_kiosk: KioskFactory) -> None:
+    keys = {**Config().keys, KeyAction.NEXT: ("J",), KeyAction.PREVIOUS: ("K",)}
+    kiosk = make_kiosk(LANDSCAPE, replace(Config(), keys=keys))
+    kiosk.visit.reset()
+    patient = Patient(qtbot, kiosk)
+    patient.press(Qt.Key.Key_J)
+    assert kiosk.window.showing() is Screen.LEAFLET
+    heard = patient.press(Qt.Key.Key_J)
+    assert heard[0].startswith("Touch a topic")
+    assert patient.press(Qt.Key.Key_Down) == [], "Down is not a key any more"
+
+
+def test_in_talking_mode_the_idle_warning_is_short_and_any_key_answers_it(
+    qtbot: QtBot, make_kiosk: KioskFactory
+) -> None:
+    kiosk = make_kiosk(LANDSCAPE, replace(Config(), idle_timeout_s=0.3, idle_warning_s=60))
+    patient = Patient(qtbot, kiosk)
+    kiosk.visit.reset()
+    patient.press(Qt.Key.Key_Return)
+    page = kiosk.visit.page
+    with qtbot.waitSignal(kiosk.idle.warning_started, timeout=5000):
+        pass
+    assert patient.said[-1] == "Are you still here? Press any key."
+    assert len(patient.said[-1].split()) <= 7, "under three seconds of speech on its own"
+    patient.press(Qt.Key.Key_Backspace)
+    assert not kiosk.window.idle_panel.isVisible()
+    assert kiosk.visit.page == page, "the key answered the warning and did nothing else"
+    assert kiosk.visit.under_way
+
+
+def test_the_focus_ring_surrounds_the_item_and_nothing_clips_it(
+    qtbot: QtBot, welcome: Kiosk
+) -> None:
+    patient = Patient(qtbot, welcome)
+    patient.press(Qt.Key.Key_Return)
+    frame = welcome.keys.frame
+    window = welcome.window
+    for _ in range(len(welcome.keys.items())):
+        patient.press(Qt.Key.Key_Down)
+        page = window.current_page()
+        qtbot.waitUntil(lambda: not page.scroller_active())  # it glides the item into view
+        item = welcome.keys.focused_item()
+        assert item is not None
+        assert frame.isVisible()
+        ring = frame.ring_px
+        item_rect = item.rect().translated(item.mapTo(window, item.rect().topLeft()))
+        frame_rect = frame.rect().translated(frame.mapTo(window, frame.rect().topLeft()))
+        assert frame_rect.contains(item_rect.adjusted(-ring, -ring, ring, ring))
+        if item.isVisibleTo(window) and item.visibleRegion().boundingRect() == item.rect():
+            shown = frame.visibleRegion().boundingRect()
+            assert shown == frame.rect(), f"the ring around {describe(item, 5)!r} is cut off"
