@@ -257,7 +257,7 @@ def test_the_focus_ring_surrounds_the_item_and_nothing_clips_it(
     for _ in range(len(welcome.keys.items())):
         patient.press(Qt.Key.Key_Down)
         page = window.current_page()
-        qtbot.waitUntil(lambda: not page.scroller_active())  # it glides the item into view
+        qtbot.waitUntil(lambda p=page: not p.scroller_active())  # it glides the item into view
         item = welcome.keys.focused_item()
         assert item is not None
         assert frame.isVisible()
