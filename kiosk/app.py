@@ -227,9 +227,9 @@ def _idle(
     def on_warning_started(seconds_left: int) -> None:
         window.show_idle_warning(seconds_left)
         if talk.on:
-            talk.say("Are you still here? Press any key.")
+            talk.say("Still here? Press any key.")
         elif narrator is not None:
-            narrator.speak([Utterance("Are you still here? Touch the screen.")])
+            narrator.speak([Utterance("Still here? Touch the screen.")])
 
     def on_countdown_changed(seconds_left: int) -> None:
         if seconds_left % 10 == 0:

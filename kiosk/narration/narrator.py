@@ -191,6 +191,13 @@ class Narrator(QObject):
             return self._sentences[index].utterance
         return None
 
+    def duration_ms(self, index: int) -> int | None:
+        """How long sentence ``index`` sounds, once it has been synthesized."""
+        if 0 <= index < len(self._sentences):
+            audio = self._sentences[index].audio
+            return audio.duration_ms if audio is not None else None
+        return None
+
     def speak(self, script: list[Utterance]) -> None:
         """Read ``script`` from its first sentence, instead of whatever is being read."""
         if self._state is NarrationState.UNAVAILABLE or not script:

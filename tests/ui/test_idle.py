@@ -158,10 +158,17 @@ def test_the_warning_is_spoken_and_a_touch_silences_it(
     narrator = kiosk.narrator
     assert narrator is not None
     qtbot.waitUntil(lambda: narrator.state is NarrationState.IDLE, timeout=10000)
-    with qtbot.waitSignal(narrator.sentence_started, timeout=10000):
+    with qtbot.waitSignal(narrator.sentence_started, timeout=10000) as started:
         pass  # the warning comes, and is read aloud
     assert kiosk.window.idle_panel.isVisible()
+    said = narrator.utterance(started.args[0])
+    assert said is not None
+    assert said.text == "Still here? Touch the screen."
+    # Said with no touch just before it: under three seconds (EN 301 549 5.1.3.10).
     qtbot.waitUntil(lambda: narrator.state is NarrationState.SPEAKING, timeout=5000)
+    duration_ms = narrator.duration_ms(started.args[0])
+    assert duration_ms is not None
+    assert duration_ms < 3000
     _touch(qtbot, kiosk)
     assert not narrator.active, "the touch that answers the warning silences it"
 

@@ -239,7 +239,7 @@ def test_in_talking_mode_the_idle_warning_is_short_and_any_key_answers_it(
     page = kiosk.visit.page
     with qtbot.waitSignal(kiosk.idle.warning_started, timeout=5000):
         pass
-    assert patient.said[-1] == "Are you still here? Press any key."
+    assert patient.said[-1] == "Still here? Press any key."
     assert len(patient.said[-1].split()) <= 7, "under three seconds of speech on its own"
     patient.press(Qt.Key.Key_Backspace)
     assert not kiosk.window.idle_panel.isVisible()
