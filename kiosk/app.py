@@ -284,6 +284,7 @@ def _staff_mode(
     printing.state_changed.connect(lambda _state, message: staff.show_print_result(message))
     staff.closed.connect(printing.reset)  # patients never see a test page's "printed"
     if narrator is not None:
+        window.staff_gesture_made.connect(narrator.stop)  # the page is gone from view
         staff.opened.connect(narrator.stop)
     return staff
 

@@ -80,9 +80,8 @@ class StaffMode(QObject):
         pad = self._window.pin_pad
         pad.clear()
         pad.set_message(self._pin_prompt())
-        if self._idle.state is IdleState.OFF:
-            self._idle.start()  # an abandoned PIN pad goes back to the welcome screen
         self._window.show_screen(Screen.STAFF_PIN)
+        self._idle.start()  # an abandoned PIN pad goes back to the welcome screen
 
     def open_panel(self, result: str = "") -> None:
         """Show the staff panel with fresh status (after the PIN, or after a reload)."""

@@ -546,7 +546,9 @@ class KioskWindow(QWidget):
             return
         self._set_reading(target)
         target.show_reading(utterance.start, utterance.end)
-        self.current_page().reveal(target, target.reading_rect())
+        page = self.current_page()
+        if page.content.isAncestorOf(target):  # a bar's button is in view already
+            page.reveal(target, target.reading_rect())
 
     def _on_word_started(self, index: int, start: int, end: int) -> None:
         reading = self._reading

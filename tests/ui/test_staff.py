@@ -14,6 +14,7 @@ from kiosk.app import Kiosk, Runner, configured_printer_problem
 from kiosk.config import Config, read_config, resources_dir
 from kiosk.narration.narrator import NarrationState
 from kiosk.session import Page
+from kiosk.session.idle import IdleState
 from kiosk.staff.pin import hash_pin
 from kiosk.ui.window import Screen
 from tests.audio import PulseServer
@@ -128,9 +129,12 @@ def test_an_abandoned_pin_pad_ends_like_a_visit(qtbot: QtBot, make_kiosk: KioskF
     kiosk = make_kiosk(LANDSCAPE, replace(WITH_PIN, idle_timeout_s=0.3, idle_warning_s=0.5))
     _corner_taps(qtbot, kiosk)
     assert kiosk.window.showing() is Screen.STAFF_PIN
-    with qtbot.waitSignal(kiosk.visit.was_reset, timeout=5000):
-        pass
-    assert kiosk.window.showing() is Screen.WELCOME
+    assert kiosk.idle.state is IdleState.WATCHING
+    qtbot.waitUntil(
+        lambda: kiosk.window.showing() is Screen.WELCOME,
+        timeout=10000,
+    )
+    assert not kiosk.visit.under_way
 
 
 def test_staff_print_a_test_page_on_the_kiosks_printer(
