@@ -242,6 +242,13 @@ def _idle(
     return idle
 
 
+def _printer_status(config: Config) -> str:
+    """The printer's state in the doctor's words (imported when staff first look)."""
+    from kiosk.doctor import printer_finding  # noqa: PLC0415
+
+    return printer_finding(config).text
+
+
 def _staff_mode(
     config: Config,
     visit: Visit,
@@ -253,8 +260,6 @@ def _staff_mode(
     support: StaffSupport,
 ) -> StaffMode:
     """Staff mode, with what it shows and does."""
-    from kiosk.doctor import printer_finding  # noqa: PLC0415 (only staff need it)
-
     questions = frozenset(range(1, len(window.questions_page.rows) + 1))
 
     def speech_status() -> str:
@@ -271,7 +276,7 @@ def _staff_mode(
         return "Saying a test sentence."
 
     actions = StaffActions(
-        printer_status=lambda: printer_finding(config).text,
+        printer_status=lambda: _printer_status(config),
         speech_status=speech_status,
         problems=lambda: [str(problem) for problem in support.problems],
         recent_log=support.recent_log,

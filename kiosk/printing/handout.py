@@ -10,7 +10,6 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 
-import segno
 from PySide6.QtCore import (
     QBuffer,
     QCoreApplication,
@@ -694,6 +693,8 @@ class _Builder:
         """
         # Error correction M: a quarter of the symbol can smudge on a receipt printer. No
         # boost, so that every handout uses the same level whatever the address's length.
+        import segno  # noqa: PLC0415 - here, not at start-up: it pulls in xml and urllib
+
         code = segno.make(url, error="m", boost_error=False, micro=False)
         matrix = tuple(bytes(row) for row in code.matrix)
         modules = len(matrix)

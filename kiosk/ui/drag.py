@@ -47,9 +47,7 @@ class DragScroller(QObject):
         self._glide = QPropertyAnimation(bar, b"value", self)
         self._glide.setEasingCurve(QEasingCurve.Type.OutCubic)
         self._glide.finished.connect(self._on_glide_finished)
-        app = QApplication.instance()
-        assert app is not None
-        app.installEventFilter(self)
+        _router().add(self)
 
     @property
     def state(self) -> DragState:
@@ -68,18 +66,12 @@ class DragScroller(QObject):
         self._glide.stop()
         self._state = DragState.IDLE
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        kind = event.type()
-        if kind not in (
-            QEvent.Type.MouseButtonPress,
-            QEvent.Type.MouseMove,
-            QEvent.Type.MouseButtonRelease,
-        ):
-            return False
-        if not isinstance(watched, QWidget) or not isinstance(event, QMouseEvent):
-            return False
+    def handle(self, watched: QWidget, event: QMouseEvent) -> bool:
+        """A mouse press, move or release somewhere in the application (see ``_MouseRouter``);
+        ``True`` when the drag takes it from the control under the finger."""
         if watched is not self._area and not self._area.isAncestorOf(watched):
             return False
+        kind = event.type()
         y = event.globalPosition().y()
         if kind == QEvent.Type.MouseButtonPress and event.button() == Qt.MouseButton.LeftButton:
             self._on_press(watched, y)
@@ -125,3 +117,49 @@ class DragScroller(QObject):
 
     def _on_glide_finished(self) -> None:
         self._state = DragState.IDLE
+
+
+_MOUSE_EVENTS = frozenset(
+    {QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.MouseButtonRelease}
+)
+
+
+class _MouseRouter(QObject):
+    """One application event filter for every page's scroller.
+
+    Each of the kiosk's dozen pages has a scroller; with a filter each, every event of the
+    application (paints and layouts included) would pass through Python a dozen times, which
+    measurably slowed page turns. This filter looks at the event type once and hands only
+    mouse presses, moves and releases on.
+    """
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        self._scrollers: list[DragScroller] = []
+        app.installEventFilter(self)
+
+    def add(self, scroller: DragScroller) -> None:
+        self._scrollers.append(scroller)
+        scroller.destroyed.connect(lambda: self._forget(scroller))
+
+    def _forget(self, scroller: DragScroller) -> None:
+        self._scrollers = [s for s in self._scrollers if s is not scroller]
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() not in _MOUSE_EVENTS:
+            return False
+        if not isinstance(watched, QWidget) or not isinstance(event, QMouseEvent):
+            return False
+        return any(scroller.handle(watched, event) for scroller in list(self._scrollers))
+
+
+_ROUTERS: dict[int, _MouseRouter] = {}  # by the application's id, for tests that make a new one
+
+
+def _router() -> _MouseRouter:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    router = _ROUTERS.get(id(app))
+    if router is None:
+        router = _ROUTERS[id(app)] = _MouseRouter(app)
+    return router
