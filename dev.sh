@@ -3,6 +3,8 @@
 #
 #   ./dev.sh start [kiosk options]   install what the kiosk needs, then start it
 #   ./dev.sh test  [pytest options]  install what the checks need, then run ruff, mypy and pytest
+#   ./dev.sh bench [--quick]         install what the benchmarks need, then run them against
+#                                    Chromium and write docs/benchmarks.md (about 5 minutes)
 #
 # System packages are installed with apt-get when run as root (or with sudo); Python packages
 # always go into .venv, pinned by constraints.txt.
@@ -30,6 +32,13 @@ RUN_PACKAGES=(
 TEST_PACKAGES=(
   xvfb xauth pulseaudio pulseaudio-utils cups cups-filters poppler-utils
   binutils libpython3-dev
+)
+
+# The benchmarks (benchmarks/run.py) start their own X server, audio server and CUPS, as the
+# tests do, and measure the kiosk against Debian's Chromium in kiosk mode showing the same
+# leaflet; fincore (util-linux) tells how cold a cold start was.
+BENCH_PACKAGES=(
+  xvfb pulseaudio pulseaudio-utils cups cups-filters poppler-utils chromium util-linux
 )
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
@@ -95,8 +104,14 @@ case "${1:-}" in
     say "pytest"
     exec .venv/bin/pytest "$@"
     ;;
+  bench)
+    shift
+    install_system_packages "${RUN_PACKAGES[@]}" "${BENCH_PACKAGES[@]}"
+    setup_python
+    exec .venv/bin/python -m benchmarks "$@"
+    ;;
   *)
-    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

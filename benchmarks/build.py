@@ -5,46 +5,30 @@
 Without ``--dist`` it builds the kiosk with PyInstaller into a temporary folder first; with
 it, it measures the one-folder build already in ``DIR`` (the folder that holds ``kiosk``).
 
-Start-up is measured from launching the program, full screen as on a kiosk, to the first
-frame of its first screen on a private Xvfb (started and stopped here). The built program
-cannot be given the event filter benchmarks/figures.py installs, so this watches the screen
-instead: Xvfb keeps its screen in a memory-mapped file (-fbdir), and a few thousand of its
-pixels are read every 5 ms until they show a painted page: its background, its type and the
-smoothed edges of the type make three colours or more, where the empty screen has one and a
-window filled but not yet painted would add one more. That costs the X server nothing and
-this process little, so the watching hardly slows the start it measures (reading 20,000
-pixels every millisecond added 0.1 s on two cores). The first frame reaches the screen about
-20 ms after the paint event figures.py stops at. The same is measured for ``python -m kiosk``
-from this checkout, for comparison.
+Start-up is measured from launching the program, full screen as on a kiosk, to its first
+screen shown on a private Xvfb (started and stopped here). The built program cannot be given
+the event filter benchmarks/figures.py installs, so this watches the screen instead, through
+Xvfb's memory-mapped screen file (benchmarks.common.start_up_runs): the first frame is the
+first moment a few thousand pixels spread over the screen hold three colours or more, and the
+screen is shown from the first moment they hold what they keep once nothing has changed for a
+second. The same is measured for ``python -m kiosk`` from this checkout, for comparison.
 """
 
 from __future__ import annotations
 
 import argparse
-import mmap
 import os
-import signal
 import statistics
-import struct
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.figures import read_display_number  # noqa: E402 - after the path above
-
-# A screen counts as painted when this many of its pixels, spread over it, hold more colours
-# than an empty screen and an unpainted window could.
-_SAMPLES = 4_000
-_UNPAINTED_MAX_COLOURS = 2
-_LOOK_EVERY_S = 0.005
-_START_TIMEOUT_S = 60.0
+from benchmarks.common import private_xvfb, start_up_runs  # noqa: E402 - after the path above
 
 
 def build(work: Path) -> tuple[Path, float]:
@@ -80,72 +64,6 @@ def folder_size(folder: Path) -> tuple[int, int]:
     return total, count
 
 
-@contextmanager
-def xvfb_with_screen_file(folder: Path) -> Iterator[tuple[str, memoryview]]:
-    """A private 1920x1080 Xvfb; its display and its screen's pixels (32 bits each)."""
-    read_end, write_end = os.pipe()
-    server = subprocess.Popen(
-        [
-            *("Xvfb", "-displayfd", str(write_end), "-screen", "0", "1920x1080x24"),
-            *("-fbdir", str(folder), "-nocursor", "-nolisten", "tcp"),
-        ],
-        pass_fds=(write_end,),
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    try:
-        display = ":" + read_display_number(read_end)
-        with (folder / "Xvfb_screen0").open("rb") as file:
-            screen = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
-        # An XWD file: a header of big-endian 32-bit fields, a colour map, then the pixels.
-        fields = struct.unpack_from(">25I", screen)
-        header_size, bits_per_pixel, colour_count = fields[0], fields[11], fields[19]
-        if bits_per_pixel != 32:
-            raise SystemExit(f"Xvfb keeps {bits_per_pixel} bits a pixel; expected 32")
-        pixels = memoryview(screen)[header_size + 12 * colour_count :].cast("I")
-        try:
-            yield display, pixels
-        finally:
-            pixels.release()
-            screen.close()
-    finally:
-        server.terminate()
-        server.wait()
-
-
-def startup_seconds(
-    command: list[str], env: dict[str, str], pixels: memoryview, runs: int
-) -> list[float]:
-    """Seconds from starting ``command`` to its first painted frame, for each run."""
-    step = max(1, len(pixels) // _SAMPLES) | 1  # odd, so samples do not line up in columns
-    times: list[float] = []
-    with tempfile.TemporaryDirectory() as away:
-        for _ in range(runs):
-            if len(set(pixels[::step])) > _UNPAINTED_MAX_COLOURS:
-                raise SystemExit("the screen is not empty before the kiosk starts")
-            started = time.perf_counter()
-            kiosk = subprocess.Popen(
-                command, env=env, cwd=away, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-            )
-            try:
-                while len(set(pixels[::step])) <= _UNPAINTED_MAX_COLOURS:
-                    if kiosk.poll() is not None:
-                        error = kiosk.communicate()[1].decode(errors="replace")
-                        raise SystemExit(f"{command[0]} ended without showing a page:\n{error}")
-                    if time.perf_counter() - started > _START_TIMEOUT_S:
-                        raise SystemExit(f"{command[0]} showed no page in {_START_TIMEOUT_S} s")
-                    time.sleep(_LOOK_EVERY_S)
-                times.append(time.perf_counter() - started)
-            finally:
-                kiosk.send_signal(signal.SIGTERM)  # the kiosk quits cleanly on SIGTERM
-                try:
-                    kiosk.communicate(timeout=10)
-                except subprocess.TimeoutExpired:
-                    kiosk.kill()
-                    kiosk.communicate()
-    return times
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dist", type=Path, help="an existing one-folder build (holds kiosk)")
@@ -168,10 +86,11 @@ def main() -> None:
 
         screen_folder = Path(work) / "screen"
         screen_folder.mkdir()
-        with xvfb_with_screen_file(screen_folder) as (display, pixels):
+        with private_xvfb(screen_folder) as display:
+            assert display.pixels is not None
             hidden = {"WAYLAND_DISPLAY", "PYTHONPATH", "QT_QPA_PLATFORM"}
             env = {name: value for name, value in os.environ.items() if name not in hidden}
-            env["DISPLAY"] = display
+            env["DISPLAY"] = display.name
             for name, command, command_env in (
                 ("built program", [str(program)], env),
                 (
@@ -180,7 +99,8 @@ def main() -> None:
                     env | {"PYTHONPATH": str(REPO)},
                 ),
             ):
-                times = startup_seconds(command, command_env, pixels, args.runs)
+                runs = start_up_runs(command, command_env, display.pixels, args.runs)
+                times = [run.shown_s for run in runs]
                 rows.append((f"start-up to first screen, {name}, first run (s)", f"{times[0]:.3f}"))
                 if len(times) > 1:
                     rest = statistics.median(times[1:])

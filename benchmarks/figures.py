@@ -11,15 +11,17 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
-import select
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+from benchmarks.common import compile_kiosk, kiosk_env, private_xvfb  # noqa: E402
 
 # Run by the child process: the real start path, plus a filter that reports the first frame.
 _CHILD = """
@@ -49,56 +51,32 @@ sys.exit(main(["--windowed"]))
 """
 
 
-def _start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
-    read_end, write_end = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
-        pass_fds=(write_end,),
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    display = ":" + read_display_number(read_end)
-    return server, display
+def startup_seconds(runs: int, display: str | None = None) -> list[float]:
+    """Seconds from launching the kiosk to the first Paint event of its window, each run, on
+    ``display`` or on a private Xvfb."""
+    if display is None:
+        with private_xvfb() as server:
+            return startup_seconds(runs, server.name)
+    with tempfile.TemporaryDirectory(prefix="kiosk-figures-") as folder:
+        env = kiosk_env(display, Path(folder))  # with a bytecode cache, as installed
+        compile_kiosk(env)
+        return _startup_runs(runs, env)
 
 
-def read_display_number(read_end: int, timeout_s: float = 30) -> str:
-    """Read the display number Xvfb writes to ``-displayfd``, up to its newline.
-
-    Xvfb writes the number and the newline separately and exits if the second write fails,
-    so the pipe must stay open until the newline has arrived.
-    """
-    data = b""
-    deadline = time.monotonic() + timeout_s
-    while not data.endswith(b"\n"):
-        ready, _, _ = select.select([read_end], [], [], max(0.0, deadline - time.monotonic()))
-        chunk = os.read(read_end, 32) if ready else b""
-        if not chunk:
-            raise RuntimeError("Xvfb did not report its display number")
-        data += chunk
-    os.close(read_end)
-    return data.decode().strip()
-
-
-def startup_seconds(runs: int) -> list[float]:
-    server, display = _start_xvfb()
-    env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb", "PYTHONPATH": str(REPO)}
+def _startup_runs(runs: int, env: dict[str, str]) -> list[float]:
     times = []
-    try:
-        for _ in range(runs):
-            started = time.time()
-            child = subprocess.run(
-                [sys.executable, "-c", _CHILD], env=env, capture_output=True, text=True, check=False
-            )
-            if child.returncode != 0:
-                raise SystemExit(f"the kiosk failed to start:\n{child.stderr}")
-            out = child.stdout
-            painted = float(
-                next(line for line in out.splitlines() if line.startswith("painted")).split()[1]
-            )
-            times.append(painted - started)
-    finally:
-        server.terminate()
-        server.wait()
+    for _ in range(runs):
+        started = time.time()
+        child = subprocess.run(
+            [sys.executable, "-c", _CHILD], env=env, capture_output=True, text=True, check=False
+        )
+        if child.returncode != 0:
+            raise SystemExit(f"the kiosk failed to start:\n{child.stderr}")
+        out = child.stdout
+        painted = float(
+            next(line for line in out.splitlines() if line.startswith("painted")).split()[1]
+        )
+        times.append(painted - started)
     return times
 
 
@@ -131,7 +109,7 @@ def layout_figures() -> dict[str, float]:
     figures["body text pixel size (px)"] = body.role_font().pixelSize()
     figures["body capital height (px)"] = cap_px
     figures["body capital height (mm)"] = default.mm(cap_px)
-    kiosk.window.close()
+    kiosk.close()  # the speech worker and its thread too
 
     smallest_mm = float("inf")
     screens = [
@@ -152,7 +130,7 @@ def layout_figures() -> dict[str, float]:
             for button in kiosk.window.findChildren(QAbstractButton):
                 if button.isVisibleTo(kiosk.window):
                     smallest_mm = min(smallest_mm, screen.mm(min(button.width(), button.height())))
-        kiosk.window.close()
+        kiosk.close()  # the speech worker and its thread too
     figures["smallest touch target, any screen/size/page (mm)"] = smallest_mm
     figures["lowest text contrast, both themes (:1)"] = min(
         contrast_ratio(fg, bg)

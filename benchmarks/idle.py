@@ -1,17 +1,17 @@
-"""Prints the CPU the kiosk uses while nobody touches it, over a minute on the welcome screen.
+"""Prints the CPU the kiosk uses while nobody touches it: a minute on the welcome screen, then a
+minute on a section page.
 
     .venv/bin/python benchmarks/idle.py [--seconds 60]
 
-It starts the real kiosk (``python -m kiosk --windowed``) on a private Xvfb with a private
-PulseAudio (so narration is available, as in a clinic), waits for it to settle, then reads the
-CPU time of the kiosk and its speech worker from /proc.
+It starts the real kiosk (``python -m kiosk --windowed``, see benchmarks/driven.py) on a
+private Xvfb with a private PulseAudio (so narration is available, as in a clinic), waits for
+it to settle, then reads the CPU time of the kiosk and all its processes (the speech worker,
+multiprocessing's resource tracker) from /proc while this process sleeps.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -20,27 +20,33 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.figures import _start_xvfb  # noqa: E402 - after the path above
+from benchmarks.common import (  # noqa: E402 - after the path above
+    IdleCpu,
+    compile_kiosk,
+    idle_cpu,
+    kiosk_env,
+    private_xvfb,
+)
+from benchmarks.driven import LiveKiosk  # noqa: E402
+
+SETTLE_S = 5.0  # after start: the speech check and the audio warm-up are done
+PAGE_SETTLE_S = 3.0
+IDLE_TIMEOUT_S = 120  # the kiosk's default: "Are you still here?" after this long untouched
 
 
-def _cpu_seconds(pids: list[int]) -> float:
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except FileNotFoundError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / ticks
+def idle_figures(kiosk: LiveKiosk, seconds: float) -> tuple[IdleCpu, IdleCpu]:
+    """Idle CPU on the welcome screen, then on the first section, ``seconds`` each.
 
-
-def _family(pid: int) -> list[int]:
-    """The kiosk and its children: the speech worker is started by a thread, so every task."""
-    children = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        children += [int(c) for c in (task / "children").read_text().split()]
-    return [pid, *children]
+    The kiosk must be on its welcome screen, settled. The section window must end before the
+    visit's idle timeout, or "Are you still here?" would be measured too.
+    """
+    if PAGE_SETTLE_S + seconds >= IDLE_TIMEOUT_S:
+        raise SystemExit(f"the section page window must end within {IDLE_TIMEOUT_S} s")
+    welcome = idle_cpu(kiosk.pid, seconds)
+    kiosk.open_first_section()
+    time.sleep(PAGE_SETTLE_S)
+    section = idle_cpu(kiosk.pid, seconds)
+    return welcome, section
 
 
 def main() -> None:
@@ -49,32 +55,24 @@ def main() -> None:
     seconds = parser.parse_args().seconds
     from tests.audio import private_pulse
 
-    server, display = _start_xvfb()
-    try:
-        with tempfile.TemporaryDirectory() as folder, private_pulse(Path(folder)):
-            env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
-            env["PYTHONPATH"] = str(REPO)
-            env["XDG_STATE_HOME"] = folder  # its log, not in the home folder
-            env["XDG_CONFIG_HOME"] = folder  # the built-in defaults
-            kiosk = subprocess.Popen(
-                [sys.executable, "-m", "kiosk", "--windowed"],
-                env=env,
-                stderr=subprocess.DEVNULL,
-            )
+    with tempfile.TemporaryDirectory(prefix="kiosk-idle-") as work:
+        folder = Path(work)
+        with private_xvfb() as display, private_pulse(folder / "pulse"):
+            env = kiosk_env(display.name, folder)
+            compile_kiosk(env)
+            kiosk = LiveKiosk(env, folder / "kiosk-stderr.txt")
             try:
-                time.sleep(5)  # start-up, the speech check and the audio warm-up settle
-                pids = _family(kiosk.pid)
-                before = _cpu_seconds(pids)
-                time.sleep(seconds)
-                used = _cpu_seconds(pids) - before
+                kiosk.answer("shown")
+                time.sleep(max(0.0, kiosk.started + SETTLE_S - time.time()))
+                welcome, section = idle_figures(kiosk, seconds)
             finally:
-                kiosk.terminate()
-                kiosk.wait(10)
-    finally:
-        server.terminate()
-        server.wait()
-    print(f"{'idle CPU on the welcome screen, % of one core':46} {100 * used / seconds:7.2f}")
-    print(f"{'processes measured (kiosk and its children)':46} {len(pids):7d}")
+                kiosk.close()
+    for name, figure in (("welcome screen", welcome), ("section page", section)):
+        print(
+            f"{'idle CPU on the ' + name + ', % of one core':46} {figure.percent_of_core:7.2f}"
+            f"   ({figure.processes} processes; the rest of the machine meanwhile: "
+            f"{figure.others_percent_of_core:.0f} %)"
+        )
 
 
 if __name__ == "__main__":

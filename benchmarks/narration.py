@@ -9,6 +9,7 @@ window offscreen, and times everything against a recording of what the sink play
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import sys
@@ -137,7 +138,16 @@ def _row(name: str, values: list[float]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10)
-    figures = measure(parser.parse_args().runs)
+    parser.add_argument("--display", help="run on this X display rather than offscreen")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args()
+    if args.display:
+        os.environ["DISPLAY"] = args.display
+        os.environ["QT_QPA_PLATFORM"] = "xcb"
+    figures = measure(args.runs)
+    if args.json:
+        print(json.dumps(figures))
+        return
     _row("tap Listen -> first sound at the sink (ms)", figures["listen"])
     _row("tap Stop -> silence at the sink (ms)", figures["stop"])
     if figures["word"]:

@@ -9,6 +9,7 @@ window offscreen and taps Print on the questions page.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import sys
@@ -70,7 +71,16 @@ def _row(name: str, values: list[float]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10)
-    accepted, completed = measure(parser.parse_args().runs)
+    parser.add_argument("--display", help="run on this X display rather than offscreen")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args()
+    if args.display:
+        os.environ["DISPLAY"] = args.display
+        os.environ["QT_QPA_PLATFORM"] = "xcb"
+    accepted, completed = measure(args.runs)
+    if args.json:
+        print(json.dumps({"accepted": accepted, "completed": completed}))
+        return
     _row("tap Print -> job accepted by CUPS (ms)", accepted)
     _row("tap Print -> job completed on the queue (ms)", completed)
 

@@ -1,0 +1,160 @@
+"""Prints how long a page turn takes: from a tap on Next or Back to the new page painted.
+
+    .venv/bin/python benchmarks/pageturn.py [--turns 200] [--display :N] [--json]
+
+It builds the real kiosk (with reading aloud, as in a clinic: a private PulseAudio unless one
+is given) in this process on a private Xvfb (or on ``--display``), full size, past the welcome
+screen, and turns pages with ``QTest.mouseClick`` on Next until the questions page, then on
+Back until home, and again, ``--turns`` times. An application event filter notes the first
+Paint event of any widget of the new page; the turn ends when the event-loop pass that painted
+it returns, by which time the whole window has been painted and its frame handed to the X
+server. Between turns the kiosk is left alone for 50 ms so that one turn's work does not spill
+into the next.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from benchmarks.common import SCREEN_SIZE, percentile, private_xvfb  # noqa: E402
+
+_PAUSE_S = 0.05
+_TIMEOUT_S = 10.0
+
+
+def measure(turns: int) -> dict[str, list[float]]:
+    """Milliseconds from each tap to the new page's first Paint event and to its frame done."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from kiosk.app import application, build
+    from kiosk.config import Config
+    from kiosk.session import HOME, Page
+
+    app = application()
+    kiosk = build(Config())
+    window, visit = kiosk.window, kiosk.visit
+    window.resize(*SCREEN_SIZE)
+    window.show()
+    if not QTest.qWaitForWindowExposed(window):
+        raise SystemExit("the kiosk window was never shown")
+    visit.begin()  # past the welcome screen, on the home page
+    _pause(app)
+    watch = _paint_watch()
+    app.installEventFilter(watch)
+    last = len(kiosk.leaflet.sections) - 1
+    figures: dict[str, list[float]] = {"paint": [], "frame": [], "first_visit": []}
+    seen: set[Page] = {HOME}
+    forward = True
+    for _ in range(turns):
+        section = visit.page.section
+        forward = section != last if forward else section is None
+        position = -1 if section is None else section
+        target = position + (1 if forward else -1)
+        page = HOME if target < 0 else Page(target)
+        watch.target, watch.painted_at = window.page_widget(page), None
+        tapped = time.perf_counter()
+        button = window.next_button if forward else window.back_button
+        QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+        while watch.painted_at is None:
+            app.processEvents()
+            if time.perf_counter() - tapped > _TIMEOUT_S:
+                raise SystemExit(f"the page {page} was never painted")
+            if watch.painted_at is None:
+                time.sleep(0.0002)
+        frame_done = time.perf_counter()
+        if visit.page != page:
+            raise SystemExit(f"tapped to {page} but the kiosk shows {visit.page}")
+        figures["paint"].append(1000 * (watch.painted_at - tapped))
+        figures["frame"].append(1000 * (frame_done - tapped))
+        if page not in seen:
+            seen.add(page)
+            figures["first_visit"].append(figures["frame"][-1])
+        watch.target = None
+        _pause(app)
+    app.removeEventFilter(watch)
+    kiosk.close()
+    return figures
+
+
+def _paint_watch() -> Any:
+    """An event filter that notes when a widget of its ``target`` is first painted."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QWidget
+
+    class PaintWatch(QObject):
+        def __init__(self) -> None:
+            super().__init__()
+            self.target: QWidget | None = None
+            self.painted_at: float | None = None
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            target = self.target
+            if (
+                target is not None
+                and self.painted_at is None
+                and event.type() == QEvent.Type.Paint
+                and isinstance(watched, QWidget)
+                and (watched is target or target.isAncestorOf(watched))
+            ):
+                self.painted_at = time.perf_counter()
+            return False
+
+    return PaintWatch()
+
+
+def _pause(app: object) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    assert isinstance(app, QApplication)
+    until = time.perf_counter() + _PAUSE_S
+    while time.perf_counter() < until:
+        app.processEvents()
+        time.sleep(0.002)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--turns", type=int, default=200)
+    parser.add_argument("--display", help="an X display to use instead of a private Xvfb")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="kiosk-turns-") as work, ExitStack() as servers:
+        if "PULSE_SERVER" not in os.environ:  # reading aloud available, as in a clinic
+            from tests.audio import private_pulse
+
+            servers.enter_context(private_pulse(Path(work) / "pulse"))
+        if not args.display:
+            args.display = servers.enter_context(private_xvfb()).name
+        os.environ["DISPLAY"] = args.display
+        os.environ["QT_QPA_PLATFORM"] = "xcb"
+        figures = measure(args.turns)
+    if args.json:
+        print(json.dumps(figures))
+        return
+    for name, key in (("tap -> new page painted", "frame"), ("tap -> first Paint event", "paint")):
+        values = figures[key]
+        print(
+            f"{name + ' (ms)':34} median {statistics.median(values):6.1f}  "
+            f"p99 {percentile(values, 0.99):6.1f}  max {max(values):6.1f}  (n={len(values)})"
+        )
+    print(
+        f"{'first visit of each page (ms)':34} "
+        + " ".join(f"{v:.0f}" for v in figures["first_visit"])
+    )
+
+
+if __name__ == "__main__":
+    main()
