@@ -303,7 +303,7 @@ def _printing(config: Config, leaflet: Leaflet, visit: Visit, window: KioskWindo
         lambda state, message: page.show_print_status(message, state is PrintState.PRINTING)
     )
     visit.ticked_changed.connect(printing.reset)  # "printed" no longer says what is ticked
-    visit.was_reset.connect(printing.reset)
+    visit.was_reset.connect(printing.end_visit)
     return printing
 
 

@@ -129,6 +129,7 @@ class Narrator(QObject):
         self._note = self.tr("Checking the sound…")
         self._generation = 0
         self._sentences: list[_Sentence] = []
+        self._shut_down = False
         self._offset = 0  # the sentence this narration (re)started from
         self._requested = 0  # sentences asked of the synthesizer so far
         self._queued = 0  # sentences handed to the player so far
@@ -200,7 +201,7 @@ class Narrator(QObject):
 
     def speak(self, script: list[Utterance]) -> None:
         """Read ``script`` from its first sentence, instead of whatever is being read."""
-        if self._state is NarrationState.UNAVAILABLE or not script:
+        if self._state is NarrationState.UNAVAILABLE or self._shut_down or not script:
             return
         self._sentences = [self._prepare(u) for u in script]
         self._start_from(0)
@@ -242,7 +243,9 @@ class Narrator(QObject):
         self._player.set_volume(volume)
 
     def shutdown(self) -> None:
-        """Stop speaking and end the synthesis worker (and its process)."""
+        """Stop speaking and end the synthesis worker (and its process). It never speaks
+        again: a late event (a print outcome in talking mode) must not open a sound output."""
+        self._shut_down = True
         self.stop()
         self._retry.stop()
         # Called directly, not queued: a queued close could be left behind when the thread's

@@ -180,9 +180,16 @@ class PrintService(QObject):
         )
 
     def reset(self) -> None:
-        """The visit ended: forget how its printing went (a job under way still finishes)."""
+        """The ticks changed: forget how the last print went (a job under way still shows)."""
         if self._state is not PrintState.PRINTING:
             self._set_state(PrintState.IDLE)
+
+    def end_visit(self) -> None:
+        """The visit ended: forget its printing. A job under way still prints, and the log
+        says how it ended, but the next patient is never told about it."""
+        if self._state is PrintState.PRINTING:
+            self._generation += 1
+        self._set_state(PrintState.IDLE)
 
     def shutdown(self) -> None:
         """Let a job under way reach its end (it is cancelled at its time limit), then stop."""
@@ -222,19 +229,19 @@ class PrintService(QObject):
         self._set_state(PrintState.PRINTED)
 
     def _on_accepted(self, generation: int, job: str) -> None:
+        log.info("print job %s accepted", job)
         if generation == self._generation:
-            log.info("print job %s accepted", job)
             self.job_accepted.emit(job)
 
     def _on_finished(self, generation: int, outcome: object) -> None:
-        if generation != self._generation or not isinstance(outcome, cups.PrintOutcome):
+        if not isinstance(outcome, cups.PrintOutcome):
             return
         if outcome.fault is None:
             log.info("print job %s completed", outcome.job_id)
-            self._set_state(PrintState.PRINTED)
         else:
             log.warning("print failed (%s): %s", outcome.fault.name, outcome.staff_message)
-            self._set_state(PrintState.FAILED)
+        if generation == self._generation:  # not a job of a visit that has ended
+            self._set_state(PrintState.PRINTED if outcome.fault is None else PrintState.FAILED)
 
     def _set_state(self, state: PrintState) -> None:
         self._state = state
