@@ -159,6 +159,7 @@ class PrintService(QObject):
             render_pdf(handout, self._paper(printer), pdf)
         except (OSError, HandoutTooLongError) as error:
             log.warning("cannot write the handout for %s: %s", printer, error)
+            shutil.rmtree(folder, ignore_errors=True)  # nothing of the visit stays behind
             self._set_state(PrintState.FAILED)
             return
         self._generation += 1
