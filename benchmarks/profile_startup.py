@@ -56,8 +56,8 @@ GROUPS: list[tuple[str, Callable[[str], bool]]] = [
         lambda s: "feature_imported (" in s,
     ),
     (
-        "DragScroller.eventFilter: one application-wide Python event filter per scroll page",
-        lambda s: "DragScroller.eventFilter" in s,
+        "_MouseRouter.eventFilter: the pages' scrollers' one application-wide event filter",
+        lambda s: "_MouseRouter.eventFilter" in s,
     ),
     ("the kiosk's other Python event filters", lambda s: ".eventFilter (kiosk/" in s),
     (

@@ -74,10 +74,7 @@ class WelcomeScreen(_Screen):
         self.invitation_view = _centred(
             invitation or self.tr("Touch the screen to start"), TextRole.TITLE
         )
-        self.hand_view = _centred("☝", TextRole.TITLE)
-        self.hand_view.setAccessibleName("")
         self.column.addWidget(self.title_view)
-        self.column.addWidget(self.hand_view)
         self.column.addWidget(self.invitation_view)
         self.finish()
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
