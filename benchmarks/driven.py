@@ -5,7 +5,7 @@ in its own process group, with a few lines added in its process (``_DRIVER``): t
 the window is first painted, read commands on standard input, and send each tap to the widget
 under the button's centre as a mouse press and release, as Qt delivers a touch. They import
 nothing the kiosk does not load itself, and nothing of theirs runs while no command comes.
-The speech worker is spawned from ``-c`` code, so it does not load them either.
+The speech worker is started from ``-c`` code, so it does not load them either.
 """
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ minute on a section page.
 
 It starts the real kiosk (``python -m kiosk --windowed``, see benchmarks/driven.py) on a
 private Xvfb with a private PulseAudio (so narration is available, as in a clinic), waits for
-it to settle, then reads the CPU time of the kiosk and all its processes (the speech worker,
-multiprocessing's resource tracker) from /proc while this process sleeps.
+it to settle, then reads the CPU time of the kiosk and its speech worker from /proc while this
+process sleeps.
 """
 
 from __future__ import annotations

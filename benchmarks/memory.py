@@ -4,8 +4,8 @@
 
 It starts a private Xvfb and a private PulseAudio with a null sink (as the tests do), then the
 kiosk as it runs in a clinic, ``python -m kiosk --windowed`` (see benchmarks/driven.py), and
-reads what it costs from /proc: the kiosk, the speech worker it spawns and multiprocessing's
-resource tracker, found by their parent ids. RSS counts a page shared by two of them twice;
+reads what it costs from /proc: the kiosk and the speech worker it starts, found by their
+parent ids. RSS counts a page shared by two of them twice;
 PSS shares it out, so the PSS sum is what the kiosk costs the machine.
 
 - settled: 5 s after start, on the welcome screen;
@@ -126,14 +126,17 @@ def _per_process(pid: int) -> list[tuple[str, float, float]]:
 
 def process_role(pid: int, kiosk: int) -> str:
     """What one of the kiosk's processes is, in words."""
-    command = command_name(pid)
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except FileNotFoundError:
+        return "(gone)"
     if pid == kiosk:
         return "the kiosk (python -m kiosk --windowed, see benchmarks/driven.py)"
-    if "spawn_main" in command:
-        return "the speech worker (kiosk.narration.worker, spawned)"
+    if "child_main" in command or "spawn_main" in command:
+        return "the speech worker (kiosk.narration.worker)"
     if "resource_tracker" in command:
         return "multiprocessing's resource tracker"
-    return command
+    return command_name(pid)
 
 
 def _screenshot(pixels: memoryview | None, name: str) -> None:

@@ -346,7 +346,7 @@ def rows_of(results: Results, settings: Settings) -> list[Row]:
             "(by parent id) 5 s after a cold start (how much of a library a process maps "
             "depends on what of it the page cache holds, so both programs start with their "
             "files out of it): ours `python -m kiosk --windowed` on the welcome "
-            "screen with its speech worker and multiprocessing's resource tracker; Chromium's "
+            "screen with its speech worker; Chromium's "
             "browser, zygotes, GPU, network, storage and renderer processes on the loaded page.",
         ),
         Row(

@@ -43,9 +43,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-# Qt is imported inside the functions that use it, after the platform is chosen above, and so
-# that the speech worker (a spawned process, which imports the main script again) does not
-# load it.
+# Qt is imported inside the functions that use it, after the platform is chosen above.
 if TYPE_CHECKING:
     from PySide6.QtCore import SignalInstance
     from PySide6.QtWidgets import QAbstractButton, QWidget

@@ -130,7 +130,7 @@ def _parser() -> _Parser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the process exit status."""
-    # The speech worker is a spawned process: in a PyInstaller bundle it re-enters here.
+    # On Windows the speech worker is a spawned process; built, it re-enters here.
     multiprocessing.freeze_support()
     parser = _parser()
     args = parser.parse_args(argv)

@@ -2,8 +2,17 @@
 
 # Not kiosk/__main__.py itself: PyInstaller puts an entry script's own folder on the import
 # path, which would make kiosk/'s modules importable a second time under top-level names.
-# In the built program, the spawned speech worker starts here too; kiosk.cli.main() hands it
-# over to multiprocessing (freeze_support) before it reads any arguments.
+import sys
+
+from kiosk.narration import worker
+
+# The built program starts its speech worker as itself (kiosk/narration/worker.py, _launch):
+# that start goes straight to the worker, without the kiosk's command line, Qt or anything else.
+if sys.argv[1:2] == [worker.WORKER_FLAG]:
+    raise SystemExit(worker.child_main(sys.argv[2:]))
+
+# On Windows the worker is a multiprocessing child instead; kiosk.cli.main() hands such a
+# start to multiprocessing (freeze_support) before it reads any arguments.
 from kiosk.cli import main
 
 raise SystemExit(main())

@@ -69,7 +69,8 @@ def test_the_built_kiosk_passes_its_doctor_prints_and_renders_a_page(
     config = elsewhere / "kiosk.toml"
     config.write_text(f'printer = "{Q_PDF}"\n', encoding="utf-8")
 
-    # Healthy content, font, printer, speech (the spawned worker) and sound, from the bundle.
+    # Healthy content, font, printer, speech (its worker is the built program started again)
+    # and sound, from the bundle.
     doctor = _run(program, "--config", str(config), "doctor", cwd=elsewhere)
     report = doctor.stdout.splitlines()
     assert "Traceback" not in doctor.stderr, doctor.stderr

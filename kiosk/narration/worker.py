@@ -10,13 +10,16 @@ import logging
 import multiprocessing
 import os
 import signal
+import socket
+import subprocess
 import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.connection import wait as wait_for
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
 log = logging.getLogger("kiosk.narration")
 
@@ -28,6 +31,9 @@ TERMINATE_GRACE_S = 0.5
 REAP_TIMEOUT_S = 5.0
 # eSpeak NG and pyttsx3 write 16-bit samples at this rate unless eSpeak reports another.
 DEFAULT_SAMPLE_RATE = 22050
+# The built (PyInstaller) program starts its speech worker as itself with this first argument;
+# packaging/launcher.py hands such a start to ``child_main`` before anything else is imported.
+WORKER_FLAG = "--speech-worker"
 
 _ESPEAK_EVENT_LIST_TERMINATED = 0
 _ESPEAK_EVENT_WORD = 1
@@ -120,7 +126,7 @@ class Worker:
     """
 
     def __init__(self) -> None:
-        self._process: multiprocessing.process.BaseProcess | None = None
+        self._process: _Process | None = None
         self._conn: Connection | None = None
         self._voices: tuple[VoiceInfo, ...] = ()
         self._request_ids = itertools.count(1)
@@ -139,16 +145,7 @@ class Worker:
             # It died between sentences; start afresh instead of failing the next one.
             code = self.stop(patient=False)
             log.warning("speech worker had ended while idle (%s)", _exit_status(code))
-        # Spawn, not fork: the kiosk is a Qt application with threads, and a forked copy of a
-        # threaded process can deadlock on a lock some other thread held at the fork.
-        context = multiprocessing.get_context("spawn")
-        parent_conn, child_conn = context.Pipe()
-        process = context.Process(
-            target=_serve, args=(child_conn,), name="kiosk-speech", daemon=True
-        )
-        process.start()
-        # Only the child may hold its end, so that the child's death reads as end-of-file here.
-        child_conn.close()
+        process, parent_conn = _launch()
         self._process, self._conn = process, parent_conn
         log.info("speech worker started (pid %s)", process.pid)
 
@@ -249,8 +246,112 @@ class Worker:
             log.error("speech worker %s did not end after SIGKILL", process.pid)
         else:
             log.info("speech worker %s stopped (%s)", process.pid, _exit_status(code))
-            process.close()
+        if code is not None or isinstance(process, _Child):
+            process.close()  # a multiprocessing.Process refuses while it still runs
         return code
+
+
+class _Process(Protocol):
+    """What the worker needs of its child process: ``multiprocessing.Process`` or ``_Child``."""
+
+    @property
+    def pid(self) -> int | None: ...
+    @property
+    def exitcode(self) -> int | None: ...
+    def is_alive(self) -> bool: ...
+    def join(self, timeout: float | None = None) -> None: ...
+    def terminate(self) -> None: ...
+    def kill(self) -> None: ...
+    def close(self) -> None: ...
+
+
+class _Child:
+    """A worker started as a plain program (see ``_launch``), with ``multiprocessing.Process``'s
+    ways; its exit code is negative when a signal ended it, as there."""
+
+    def __init__(self, popen: subprocess.Popen[bytes], lifeline: int) -> None:
+        self._popen = popen
+        self._lifeline = lifeline  # the write end of the pipe the child watches (see child_main)
+
+    @property
+    def pid(self) -> int | None:
+        return self._popen.pid
+
+    @property
+    def exitcode(self) -> int | None:
+        return self._popen.poll()
+
+    def is_alive(self) -> bool:
+        return self._popen.poll() is None
+
+    def join(self, timeout: float | None = None) -> None:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self._popen.wait(timeout)
+
+    def terminate(self) -> None:
+        self._popen.terminate()  # does nothing once the child is reaped
+
+    def kill(self) -> None:
+        self._popen.kill()
+
+    def close(self) -> None:
+        if self._lifeline >= 0:
+            os.close(self._lifeline)
+            self._lifeline = -1
+
+
+def _launch() -> tuple[_Process, Connection]:
+    """Start a worker process; return it and the kiosk's end of the connection to it.
+
+    Never a fork: the kiosk is a Qt application with threads, and a forked copy of a threaded
+    process can deadlock on a lock another thread held at the fork. On POSIX systems the worker
+    is a fresh interpreter (or, built, the kiosk program itself) handed one end of a socket
+    pair. ``multiprocessing``'s spawn would do the same but always starts its resource tracker
+    too, a third Python process of 13 MB that the worker has no use for. Windows has no such
+    tracker, and no way to hand a socket to a plain child, so there spawn it is.
+    """
+    if os.name != "posix":
+        context = multiprocessing.get_context("spawn")
+        parent_conn, child_conn = context.Pipe()
+        process = context.Process(
+            target=_serve_spawned, args=(child_conn,), name="kiosk-speech", daemon=True
+        )
+        process.start()
+        # Only the child may hold its end, so that the child's death reads as end-of-file.
+        child_conn.close()
+        return process, parent_conn
+    parent_sock, child_sock = socket.socketpair()
+    # The child watches this pipe's read end; the kiosk alone holds the write end (not
+    # inherited by anything it starts), so it reads end-of-file exactly when the kiosk is gone.
+    watch_end, lifeline = os.pipe()
+    try:
+        popen = subprocess.Popen(
+            [*_worker_command(), str(child_sock.fileno()), str(watch_end)],
+            pass_fds=(child_sock.fileno(), watch_end),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,  # pyttsx3 prints "Audio saved to ..." for every sentence
+        )
+    except OSError:
+        parent_sock.close()
+        os.close(lifeline)
+        raise
+    finally:
+        child_sock.close()
+        os.close(watch_end)
+    return _Child(popen, lifeline), Connection(parent_sock.detach())
+
+
+def _worker_command() -> list[str]:
+    if getattr(sys, "frozen", False):
+        return [sys.executable, WORKER_FLAG]
+    # This copy of the kiosk, wherever it was started from and whatever the current folder.
+    root = str(Path(__file__).resolve().parents[2])
+    code = (
+        f"import sys; sys.path.insert(0, {root!r}); "
+        "from kiosk.narration.worker import child_main; "
+        "raise SystemExit(child_main(sys.argv[1:]))"
+    )
+    return [sys.executable, "-c", code]
 
 
 def _exit_status(code: int | None) -> str:
@@ -265,13 +366,32 @@ def _exit_status(code: int | None) -> str:
 # Everything below runs in the child process only.
 
 
+def child_main(argv: list[str]) -> int:
+    """The worker started by ``_launch`` on POSIX: ``argv`` holds the file descriptors of its
+    end of the socket pair and of the pipe that ends when the kiosk does."""
+    conn_fd, watch_fd = (int(arg) for arg in argv)
+
+    def watch() -> None:
+        os.read(watch_fd, 1)  # end-of-file: the kiosk has closed its end, or is gone
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+    _serve(Connection(conn_fd))
+    return 0
+
+
+def _serve_spawned(conn: Connection) -> None:
+    """The worker started by ``multiprocessing`` (Windows)."""
+    _exit_with_parent()
+    _serve(conn)
+
+
 def _serve(conn: Connection) -> None:
     """The child's main loop: answer requests until the parent closes the pipe or dies."""
     # Ctrl-C in a terminal reaches the whole process group; the parent decides when we stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # pyttsx3 prints "Audio saved to ..." for every sentence; that is not the kiosk's output.
     sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (lives as long as we do)
-    _exit_with_parent()
     try:
         engine = _Engine()
     except _EngineUnavailableError as error:
