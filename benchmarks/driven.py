@@ -2,7 +2,8 @@
 
 ``LiveKiosk`` starts ``python -m kiosk --windowed`` as a clinic runs it (``kiosk.cli.main``),
 in its own process group, with a few lines added in its process (``_DRIVER``): they say when
-the window is first painted, read commands on standard input, and send each tap to the widget
+the kiosk window is first painted (after the welcome screen shown early, which is the same
+picture; see kiosk/ui/early.py), read commands on standard input, and send each tap to the widget
 under the button's centre as a mouse press and release, as Qt delivers a touch. They import
 nothing the kiosk does not load itself, and nothing of theirs runs while no command comes.
 The speech worker is started from ``-c`` code, so it does not load them either.
@@ -28,16 +29,20 @@ import os, sys, time
 from PySide6.QtCore import QEvent, QObject, QPointF, QSocketNotifier, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QWidget
-from kiosk.app import application
-from kiosk.ui.window import KioskWindow
+from kiosk.ui.qtapp import application
 
 app = application()
+
+# By name: importing kiosk.ui.window here would load, before the kiosk shows its welcome
+# screen, the modules it loads only after (see kiosk.ui.early).
+def is_kiosk_window(widget):
+    return type(widget).__name__ == "KioskWindow"
 
 def say(*words):
     print(*words, flush=True)
 
 def window():
-    return next(w for w in app.topLevelWidgets() if isinstance(w, KioskWindow) and w.isVisible())
+    return next(w for w in app.topLevelWidgets() if is_kiosk_window(w) and w.isVisible())
 
 def tap(widget):
     top = widget.window()
@@ -57,7 +62,7 @@ class FirstFrame(QObject):
         if (
             event.type() == QEvent.Type.Paint
             and isinstance(watched, QWidget)
-            and isinstance(watched.window(), KioskWindow)
+            and is_kiosk_window(watched.window())
         ):
             app.removeEventFilter(self)
             say("shown", time.time())

@@ -11,14 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import (
-    QMessageLogContext,
-    QSocketNotifier,
-    Qt,
-    QTimer,
-    QtMsgType,
-    qInstallMessageHandler,
-)
+from PySide6.QtCore import QSocketNotifier, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.config import TEXT_SIZE_STEPS_PERCENT, Config, ConfigProblem, ScreenSpec
@@ -34,14 +27,15 @@ from kiosk.printing.service import PrintService, PrintState
 from kiosk.session import Visit, VisitDefaults
 from kiosk.session.idle import IdleWatch
 from kiosk.staff.pin import PinHashError, StaffLock, parse_pin_hash
+from kiosk.ui.early import Answer, EarlyWelcome
 from kiosk.ui.keyboard import KeyControl, Talk
 from kiosk.ui.metrics import Metrics
+from kiosk.ui.qtapp import application, show_window, window_flags
 from kiosk.ui.screens import OutOfOrderScreen
 from kiosk.ui.staff_mode import StaffActions, StaffMode
-from kiosk.ui.window import KioskWindow, window_flags
+from kiosk.ui.window import KioskWindow
 
 log = logging.getLogger("kiosk.init")
-qt_log = logging.getLogger("kiosk.qt")
 
 
 @dataclass
@@ -89,36 +83,6 @@ def staff_lock(config: Config) -> StaffLock:
         return StaffLock(parse_pin_hash(config.staff_pin_hash))
     except PinHashError as error:
         return StaffLock(None, str(error))
-
-
-def application(argv: list[str] | None = None) -> QApplication:
-    """The one QApplication, created with the kiosk's style."""
-    existing = QApplication.instance()
-    if isinstance(existing, QApplication):
-        return existing
-    qInstallMessageHandler(_log_qt_message)
-    app = QApplication(argv if argv is not None else sys.argv[:1])
-    app.setApplicationName("clinic-kiosk")
-    app.setStyle("Fusion")  # the same look on every platform; colours come from our palette
-    return app
-
-
-_QT_LEVELS = {
-    QtMsgType.QtDebugMsg: logging.DEBUG,
-    QtMsgType.QtInfoMsg: logging.INFO,
-    QtMsgType.QtWarningMsg: logging.WARNING,
-    QtMsgType.QtCriticalMsg: logging.ERROR,
-    QtMsgType.QtFatalMsg: logging.CRITICAL,
-}
-# Said by Qt's offscreen platform for every window; it means nothing to staff.
-_QT_NOISE = ("This plugin does not support propagateSizeHints",)
-
-
-def _log_qt_message(kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
-    """Qt's own messages go to the kiosk's log, with everything else staff may read."""
-    if message.startswith(_QT_NOISE):
-        return
-    qt_log.log(_QT_LEVELS.get(kind, logging.WARNING), "%s", message)
 
 
 def build(
@@ -408,16 +372,24 @@ class Runner:
         self._retry.setInterval(RETRY_START_S * 1000)
         self._retry.timeout.connect(self.start)
 
-    def start(self) -> None:
-        """Build and show the kiosk; on failure, show why (and try again now and then)."""
+    def start(self, early: EarlyWelcome | None = None) -> None:
+        """Build and show the kiosk; on failure, show why (and try again now and then).
+
+        ``early`` is the welcome screen already showing (see ``kiosk.ui.early``): the kiosk
+        takes its place, and a touch or key it had is the visit's start.
+        """
         try:
             kiosk = build(self.config, windowed=self.windowed, support=self.support)
         except ContentError as error:
             self._show_out_of_order(f"the leaflet cannot be shown: {error}")
+            if early is not None:
+                early.hand_over(self.out_of_order)
             return
         except Exception as error:  # whatever it is, staff see it and patients see no crash
             log.exception("the kiosk could not start")
             self._show_out_of_order(f"the kiosk could not start ({type(error).__name__}: {error})")
+            if early is not None:
+                early.hand_over(self.out_of_order)
             return
         self._retry.stop()
         if self.out_of_order is not None:
@@ -426,6 +398,12 @@ class Runner:
             self.out_of_order = None
         self.kiosk = kiosk
         self._show(kiosk.window)
+        if early is not None:
+            answer = early.hand_over(kiosk.window)
+            if answer is Answer.TOUCH:
+                kiosk.visit.begin()
+            elif answer is Answer.KEY:
+                kiosk.keys.begin_by_key()
 
     def reload(self) -> str:
         """Read the leaflet again; if it is sound, swap in a kiosk built from it."""
@@ -473,16 +451,7 @@ class Runner:
         self._retry.start()
 
     def _show(self, window: QWidget) -> None:
-        if self.windowed:
-            window.resize(self.config.screen.width_px, self.config.screen.height_px)
-            window.show()
-            return
-        # Kiosks often run X with no window manager, which ignores a full-screen request:
-        # cover the screen ourselves as well.
-        screen = self.app.primaryScreen()
-        if screen is not None:
-            window.setGeometry(screen.geometry())
-        window.showFullScreen()
+        show_window(window, self.config.screen, self.windowed)
 
 
 def configured_printer_problem(config: Config, path: Path | None) -> ConfigProblem | None:
@@ -507,8 +476,11 @@ def run(
     problems: list[ConfigProblem] | None = None,
     config_path: Path | None = None,
     recent_log: Callable[[], list[str]] = list,
+    *,
+    early: EarlyWelcome | None = None,
 ) -> int:
-    """Start the kiosk and run until it is quit."""
+    """Start the kiosk and run until it is quit; ``early`` is the welcome screen shown before
+    the kiosk was built, if it was."""
     problems = list(problems or [])
     printer_problem = configured_printer_problem(config, config_path)
     if printer_problem is not None:
@@ -517,7 +489,7 @@ def run(
         config = replace(config, printer="")
     runner = Runner(config, windowed, problems, recent_log)
     install_crash_guard(lambda: runner.kiosk)
-    runner.start()
+    runner.start(early)
     runner.app.aboutToQuit.connect(runner.close)
     notifier = quit_on_signals(runner.app, runner.close)
     log.info(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import multiprocessing
 import os
 import sys
 from pathlib import Path
@@ -130,8 +129,12 @@ def _parser() -> _Parser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the process exit status."""
-    # On Windows the speech worker is a spawned process; built, it re-enters here.
-    multiprocessing.freeze_support()
+    if sys.platform == "win32":
+        # There the speech worker is a spawned process; built, it re-enters here. (Elsewhere
+        # freeze_support does nothing, and multiprocessing is not worth importing for it.)
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is not None:
@@ -275,8 +278,8 @@ def _run(args: argparse.Namespace, config: Config, problems: list[ConfigProblem]
             "(or set DISPLAY, or QT_QPA_PLATFORM=offscreen for a headless run)\n"
         )
         return 1
-    from kiosk.app import run
     from kiosk.logs import setup_logging
+    from kiosk.ui.early import show_welcome_early
 
     logs = setup_logging(config.log_folder)
     if logs.file_problem is not None:  # staff see it on the staff panel too
@@ -292,8 +295,13 @@ def _run(args: argparse.Namespace, config: Config, problems: list[ConfigProblem]
     )
     for problem in problems:
         log.warning("%s", problem)
+    # The welcome screen first, on its own; only then the modules of the rest of the kiosk,
+    # which take longer to import than the screen takes to show.
+    early = show_welcome_early(config, args.windowed)
+    from kiosk.app import run
+
     try:
-        return run(config, args.windowed, problems, args.config, logs.recent.lines)
+        return run(config, args.windowed, problems, args.config, logs.recent.lines, early=early)
     finally:
         logs.close()
 

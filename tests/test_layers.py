@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -90,3 +93,29 @@ def test_command_line_loads_qt_only_for_the_commands_that_need_it() -> None:
     cli = KIOSK / "cli.py"
     top_level = _imported(ast.parse(cli.read_text(encoding="utf-8")).body, cli)
     assert {m for m in top_level if _within(m, "PySide6", "kiosk.ui", "kiosk.app")} == set()
+
+
+def test_the_welcome_screen_shows_before_the_rest_of_the_kiosk_is_loaded() -> None:
+    """``kiosk.cli`` shows the welcome screen with ``kiosk.ui.early`` before it imports the
+    rest; that head start is lost if either pulls in the kiosk's larger parts."""
+    probe = "import sys, kiosk.cli, kiosk.ui.early\nprint('\\n'.join(sorted(sys.modules)))\n"
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=KIOSK.parent,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    ).stdout.split()
+    later = (
+        "kiosk.app",
+        "kiosk.ui.window",
+        "kiosk.narration.narrator",
+        "kiosk.printing",
+        "kiosk.session.idle",
+        "markdown_it",
+        "multiprocessing",
+        "PySide6.QtMultimedia",
+    )
+    assert [m for m in loaded if _within(m, *later)] == []
+    assert "PySide6.QtWidgets" in loaded, "the probe did load the early screen"

@@ -10,7 +10,8 @@ from kiosk.content.model import (
     SectionKind,
     Sentence,
 )
-from kiosk.content.pack import SUPPORTED_LANGUAGES, check_path, load_leaflet
+from kiosk.content.pack import SUPPORTED_LANGUAGES, check_path, leaflet_header, load_leaflet
+from kiosk.content.parser import LeafletHeader
 
 __all__ = [
     "SUPPORTED_LANGUAGES",
@@ -18,10 +19,12 @@ __all__ = [
     "BlockKind",
     "ContentError",
     "Leaflet",
+    "LeafletHeader",
     "Question",
     "Section",
     "SectionKind",
     "Sentence",
     "check_path",
+    "leaflet_header",
     "load_leaflet",
 ]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from kiosk.content.errors import ContentError
 from kiosk.content.model import Leaflet
-from kiosk.content.parser import parse_leaflet
+from kiosk.content.parser import LeafletHeader, parse_leaflet, read_header
 
 # Languages the kiosk has screens and voices for.
 SUPPORTED_LANGUAGES = frozenset({"en", "es"})
@@ -19,21 +19,39 @@ def load_leaflet(pack: Path, language: str) -> Leaflet:
     A single file must be in ``language`` too: the kiosk's own words and voice follow the
     configured language, and a leaflet in another one would not match them.
     """
-    if not pack.exists():
-        raise ContentError(pack, None, "the content pack does not exist")
-    leaflet = _load_file(pack / f"{language}{LEAFLET_SUFFIX}" if pack.is_dir() else pack)
-    if leaflet.language != language:
-        raise ContentError(
-            pack,
-            None,
-            f"the leaflet is in {leaflet.language!r} but the kiosk is set to {language!r}",
-        )
+    path = _leaflet_file(pack, language)
+    leaflet = parse_leaflet(path, SUPPORTED_LANGUAGES, _file_language(path))
+    _check_language(pack, leaflet.language, language)
     return leaflet
 
 
+def leaflet_header(pack: Path, language: str) -> LeafletHeader:
+    """The header of the leaflet ``load_leaflet`` would load, read and checked alone."""
+    path = _leaflet_file(pack, language)
+    header = read_header(path, SUPPORTED_LANGUAGES, _file_language(path))
+    _check_language(pack, header.language, language)
+    return header
+
+
+def _leaflet_file(pack: Path, language: str) -> Path:
+    if not pack.exists():
+        raise ContentError(pack, None, "the content pack does not exist")
+    return pack / f"{language}{LEAFLET_SUFFIX}" if pack.is_dir() else pack
+
+
+def _file_language(path: Path) -> str | None:
+    return path.stem if path.stem in SUPPORTED_LANGUAGES else None
+
+
+def _check_language(pack: Path, found: str, wanted: str) -> None:
+    if found != wanted:
+        raise ContentError(
+            pack, None, f"the leaflet is in {found!r} but the kiosk is set to {wanted!r}"
+        )
+
+
 def _load_file(path: Path) -> Leaflet:
-    file_language = path.stem if path.stem in SUPPORTED_LANGUAGES else None
-    return parse_leaflet(path, SUPPORTED_LANGUAGES, file_language)
+    return parse_leaflet(path, SUPPORTED_LANGUAGES, _file_language(path))
 
 
 def check_path(path: Path) -> list[Leaflet]:

@@ -5,14 +5,17 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.tasklists import tasklists_plugin
+from typing import TYPE_CHECKING
 
 from kiosk.content.errors import ContentError, toml_error_position
 from kiosk.content.model import Block, BlockKind, Leaflet, Section, SectionKind
 from kiosk.content.sentences import split_sentences
+
+# markdown-it is imported where the body is parsed: reading a leaflet's header alone (for the
+# welcome screen, shown before anything else) does not need it.
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 HEADER_FENCE = "+++"
 REQUIRED_KEYS = ("title", "language", "source")
@@ -32,6 +35,9 @@ _UNSUPPORTED = {
 
 
 def _markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt  # noqa: PLC0415 (see the imports above)
+    from mdit_py_plugins.tasklists import tasklists_plugin  # noqa: PLC0415
+
     # html=False: any HTML in a leaflet stays literal text; it is never markup.
     # Tables are not in CommonMark; enabling them lets a table be refused by line instead of
     # showing up as a paragraph of | characters.
@@ -50,13 +56,7 @@ def parse_leaflet(
     """
     text = _read_text(path)
     header, body, body_line = _split_header(path, text)
-    meta = _parse_header(path, header, supported_languages)
-    if file_language is not None and meta["language"] != file_language:
-        raise ContentError(
-            path,
-            _header_line(header, "language"),
-            f"the header says language {meta['language']!r} but the file is named {path.name}",
-        )
+    meta = _checked_header(path, header, supported_languages, file_language)
     builder = _SectionBuilder(path, title=meta["title"])
     builder.feed(_markdown().parse(body), line_offset=body_line - 1)
     sections = builder.finish()
@@ -69,6 +69,38 @@ def parse_leaflet(
         sections=sections,
         path=str(path),
     )
+
+
+@dataclass(frozen=True)
+class LeafletHeader:
+    """What a leaflet file's header says, read without its body."""
+
+    title: str
+    language: str
+    welcome: str | None
+
+
+def read_header(
+    path: Path, supported_languages: frozenset[str], file_language: str | None = None
+) -> LeafletHeader:
+    """Read and check only the header of the leaflet file at ``path``; raise ``ContentError``
+    on a problem in it. The body is not read: ``parse_leaflet`` checks that."""
+    header, _body, _line = _split_header(path, _read_text(path))
+    meta = _checked_header(path, header, supported_languages, file_language)
+    return LeafletHeader(meta["title"], meta["language"], meta.get("welcome"))
+
+
+def _checked_header(
+    path: Path, header: str, supported_languages: frozenset[str], file_language: str | None
+) -> dict[str, str]:
+    meta = _parse_header(path, header, supported_languages)
+    if file_language is not None and meta["language"] != file_language:
+        raise ContentError(
+            path,
+            _header_line(header, "language"),
+            f"the header says language {meta['language']!r} but the file is named {path.name}",
+        )
+    return meta
 
 
 def _read_text(path: Path) -> str:

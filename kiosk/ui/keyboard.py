@@ -275,6 +275,12 @@ class KeyControl(QObject):
                 return
         self.focus(items[index])
 
+    def begin_by_key(self) -> None:
+        """A key on the welcome screen: the visit begins in talking mode, on the first item."""
+        self._talk.turn_on()
+        self._visit.begin()
+        self.focus_first_on_page()
+
     def focus(self, item: QWidget) -> None:
         self._set_current(item)
         page = _scroll_page_of(item)
@@ -315,9 +321,7 @@ class KeyControl(QObject):
         if shown is Screen.WELCOME:
             if action is None and not event.text().strip():
                 return False
-            self._talk.turn_on()
-            self._visit.begin()
-            self.focus_first_on_page()
+            self.begin_by_key()
             return True
         if action is None:
             return False

@@ -120,9 +120,6 @@ class KioskWindow(QWidget):
         self._last_press_ms = -1
         self.setWindowTitle(leaflet.title)
         self.setAutoFillBackground(True)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)  # for the staff gesture and the lock-down
 
         self.home_button = BigButton(self.tr("⌂ Home"), metrics)
         self.questions_button = BigButton("", metrics)
@@ -160,16 +157,15 @@ class KioskWindow(QWidget):
 
         self.home_page = HomePage(leaflet, metrics)
         self.questions_page = QuestionsPage(leaflet, metrics)
-        self._pages: list[ScrollPage] = [
-            self.questions_page
-            if section.kind is SectionKind.QUESTIONS
-            else SectionPage(section, metrics)
+        # The other sections' pages are built when first shown (page_widget): the welcome
+        # screen, which comes first, needs none of them, and the kiosk shows it sooner.
+        self._pages: list[ScrollPage | None] = [
+            self.questions_page if section.kind is SectionKind.QUESTIONS else None
             for section in leaflet.sections
         ]
         self._stack = QStackedWidget()
         self._stack.addWidget(self.home_page)
-        for page in self._pages:
-            self._stack.addWidget(page)
+        self._stack.addWidget(self.questions_page)
         self.welcome_screen = WelcomeScreen(leaflet.title, leaflet.welcome, metrics)
         self.pin_pad = PinPad(metrics)
         self.staff_panel = StaffPanel(metrics)
@@ -180,6 +176,11 @@ class KioskWindow(QWidget):
         self._on_text_step_changed(visit.text_step)
         self._on_ticked_changed()
         self._on_page_changed(visit.page)
+        app = QApplication.instance()
+        if app is not None:
+            # For the staff gesture and the lock-down; installed last, so that the events of
+            # building the window do not pass through it.
+            app.installEventFilter(self)
 
     def _build_layout(self) -> None:
         gap = self._metrics.gap_px
@@ -328,7 +329,7 @@ class KioskWindow(QWidget):
     def _on_visit_reset(self) -> None:
         """Nothing of the last visit stays on screen: every page back at its top, no
         highlight, no warning; then the welcome screen."""
-        for page in (self.home_page, *self._pages):
+        for page in self._built_pages():
             page.to_top()
         self._set_reading(None)
         self.hide_idle_warning()
@@ -342,7 +343,21 @@ class KioskWindow(QWidget):
         return page
 
     def page_widget(self, page: Page) -> ScrollPage:
-        return self.home_page if page.section is None else self._pages[page.section]
+        """The page's widget, built now if it has not been shown before."""
+        if page.section is None:
+            return self.home_page
+        widget = self._pages[page.section]
+        if widget is None:
+            widget = SectionPage(self._leaflet.sections[page.section], self._metrics)
+            self._pages[page.section] = widget
+            self._stack.addWidget(widget)  # takes the window's font and colours from here
+            widget.set_cue_font(self._metrics.control_font(self._visit.text_step))
+            if self._narrator is not None:
+                widget.set_cue_allowed(not self._narrator.active)
+        return widget
+
+    def _built_pages(self) -> list[ScrollPage]:
+        return [self.home_page, *(page for page in self._pages if page is not None)]
 
     def top_bar_scrolls(self) -> bool:
         """Whether the top bar scrolls with the page instead of staying in place.
@@ -482,7 +497,7 @@ class KioskWindow(QWidget):
         controls = self._metrics.control_font(step)
         for widget in (self._top_bar, self._bottom_bar, self._speech_bar, self.idle_panel):
             widget.setFont(controls)
-        for page in (self.home_page, *self._pages):
+        for page in self._built_pages():
             page.set_cue_font(controls)
         self._place_top_bar()
         last = len(TEXT_SIZE_STEPS_PERCENT) - 1
@@ -518,7 +533,7 @@ class KioskWindow(QWidget):
             self.tr("Listen to this page") if available else self.tr("Listen: sound is off")
         )
         self._speech_bar.setVisible(narrator.active)
-        for page in (self.home_page, *self._pages):
+        for page in self._built_pages():
             page.set_cue_allowed(not narrator.active)
         paused = state is NarrationState.PAUSED
         self.pause_button.set_label(self.tr("▶ Resume") if paused else self.tr("❚❚ Pause"))
@@ -566,14 +581,3 @@ class KioskWindow(QWidget):
         self._visit.set_theme(
             "standard" if self._visit.theme == "high_contrast" else "high_contrast"
         )
-
-
-def window_flags(windowed: bool) -> Qt.WindowType:
-    """Full screen with no frame, on top, for patients; a normal window for development."""
-    if windowed:
-        return Qt.WindowType.Window
-    return (
-        Qt.WindowType.Window
-        | Qt.WindowType.FramelessWindowHint
-        | Qt.WindowType.WindowStaysOnTopHint
-    )

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.content import BlockKind, ContentError, Leaflet, check_path, load_leaflet
+from kiosk.content import (
+    BlockKind,
+    ContentError,
+    Leaflet,
+    check_path,
+    leaflet_header,
+    load_leaflet,
+)
 
 PackWriter = Callable[..., Path]  # the write_pack fixture: (content, name="en.md") -> file
 
@@ -279,3 +286,20 @@ def test_a_single_leaflet_file_must_match_the_configured_language(tmp_path: Path
     assert [leaflet.language for leaflet in check_path(path)] == ["es"]
     with pytest.raises(ContentError, match="in 'es' but the kiosk is set to 'en'"):
         load_leaflet(path, "en")
+
+
+def test_the_header_alone_is_read_for_the_welcome_screen(write_pack: PackWriter) -> None:
+    """The welcome screen is shown from the header before the body is parsed: a body error
+    is found later (by load_leaflet), a header error at once, with its line."""
+    broken_body = write_pack(_edit("Some text.", "```\ncode\n```"))
+    header = leaflet_header(broken_body.parent, "en")
+    assert (header.title, header.language, header.welcome) == ("Knee injections", "en", None)
+    with pytest.raises(ContentError, match="code blocks"):
+        load_leaflet(broken_body.parent, "en")
+    broken_header = write_pack(_edit('title = "Knee injections"\n', ""))
+    with pytest.raises(ContentError, match="title") as error:
+        leaflet_header(broken_header.parent, "en")
+    assert str(broken_header) in str(error.value)
+    sound = write_pack(VALID)
+    with pytest.raises(ContentError, match="is in 'en' but the kiosk is set to 'es'"):
+        leaflet_header(sound, "es")

@@ -41,3 +41,28 @@ def test_contrast_switches_the_whole_screen_and_back(qtbot: QtBot, kiosk: Kiosk)
     tap(qtbot, window.contrast_button)
     assert not window.contrast_button.isChecked()
     assert window.palette().color(role.Window).name() == STANDARD.background
+
+
+def test_a_page_first_opened_after_a_change_shows_the_patients_size_and_contrast(
+    qtbot: QtBot, kiosk: Kiosk
+) -> None:
+    """Section pages are built when first shown: one the patient has not opened yet must
+    still come up in the text size and colours chosen on another page."""
+    window = kiosk.window
+    kiosk.visit.go_to(Page(0))
+    default_size = window.current_page().font().pixelSize()
+    tap(qtbot, window.larger_button)
+    tap(qtbot, window.larger_button)
+    tap(qtbot, window.contrast_button)
+    larger = window.current_page().font().pixelSize()
+    assert larger > default_size
+    tap(qtbot, window.next_button)
+    page = window.current_page()
+    assert window.page_widget(Page(1)) is page
+    assert page.font().pixelSize() == larger
+    assert page.more_button.font() == window.page_widget(Page(0)).more_button.font()
+    role = QPalette.ColorRole
+    assert page.content.palette().color(role.Window).name() == HIGH_CONTRAST.background
+    assert page.content.palette().color(role.WindowText).name() == HIGH_CONTRAST.text
+    tap(qtbot, window.smaller_button)
+    assert page.font().pixelSize() < larger, "and it follows later changes like the others"

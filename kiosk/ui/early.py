@@ -1,0 +1,121 @@
+"""The welcome screen shown on its own as the program starts, while the kiosk is built.
+
+Building the whole kiosk (its modules, pages, speech and printing) takes a few tenths of a
+second; the welcome screen alone needs only Qt, the leaflet's header and the fonts. So the
+program shows this first, then builds the kiosk, whose window shows the very same screen, and
+hands over: the kiosk window comes up on top with the same pixels, and this one goes. A touch
+or key given meanwhile is kept and begins the visit once the kiosk is ready.
+
+Only what the welcome screen needs is imported here, on purpose: see ``kiosk.cli._run``.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+from kiosk.config import TEXT_SIZE_STEPS_PERCENT, Config
+from kiosk.content import ContentError, LeafletHeader, leaflet_header
+from kiosk.fonts import load_fonts
+from kiosk.ui.metrics import Metrics
+from kiosk.ui.qtapp import application, show_window, window_flags
+from kiosk.ui.screens import WelcomeScreen
+from kiosk.ui.theme import THEMES
+
+log = logging.getLogger("kiosk.init")
+
+# Longer than any first paint; on a platform that never paints, start-up goes on after this.
+_FIRST_PAINT_TIMEOUT_MS = 2000
+
+
+class Answer(enum.Enum):
+    """How a patient answered the welcome screen before the kiosk was ready."""
+
+    TOUCH = "touch"
+    KEY = "key"
+
+
+class EarlyWelcome(QObject):
+    """The welcome screen in a window of its own, until the kiosk's window replaces it."""
+
+    def __init__(self, header: LeafletHeader, config: Config, windowed: bool) -> None:
+        super().__init__()
+        self.answer: Answer | None = None
+        metrics = Metrics.for_screen(config.screen, load_fonts())
+        # As the kiosk window will show it: its palette and its body font at the clinic's
+        # text size (KioskWindow applies both at the start of every visit).
+        self.screen = WelcomeScreen(header.title, header.welcome, metrics)
+        self.screen.setWindowTitle(header.title)
+        self.screen.setPalette(THEMES[config.theme].palette())
+        self.screen.setFont(
+            metrics.body_font(TEXT_SIZE_STEPS_PERCENT.index(config.text_size_percent))
+        )
+        self.screen.setWindowFlags(window_flags(windowed))
+        self._locked = not windowed  # full screen, patients cannot close it, as the kiosk's
+        self.screen.touched.connect(lambda: self._answered(Answer.TOUCH))
+        self.screen.installEventFilter(self)
+        self._painted = QEventLoop()
+        show_window(self.screen, config.screen, windowed)
+
+    def wait_until_painted(self) -> None:
+        """Return once the screen has been painted and handed to the display."""
+        app = QApplication.instance()
+        assert app is not None
+        app.installEventFilter(self)  # the paint goes to the screen's parts, not to it
+        QTimer.singleShot(_FIRST_PAINT_TIMEOUT_MS, self._painted.quit)
+        self._painted.exec()
+        app.removeEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if (
+            kind == QEvent.Type.Paint
+            and isinstance(watched, QWidget)
+            and watched.window() is self.screen
+            and self._painted.isRunning()
+        ):
+            # The window is painted and then flushed to the display in the same step; the
+            # loop ends in the next pass, after that.
+            QTimer.singleShot(0, self._painted.quit)
+        elif kind == QEvent.Type.KeyPress and watched is self.screen:
+            self._answered(Answer.KEY)
+            return True
+        elif kind == QEvent.Type.Close and watched is self.screen and self._locked:
+            event.ignore()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _answered(self, answer: Answer) -> None:
+        if self.answer is None:
+            self.answer = answer
+
+    def hand_over(self, window: QWidget | None = None) -> Answer | None:
+        """Take in what was given while the kiosk was built, then go; ``window`` (the kiosk's,
+        already shown on top) takes the screen's place. Returns the patient's answer, if any."""
+        QApplication.processEvents()  # touches and keys that arrived while building
+        self.screen.removeEventFilter(self)
+        self.screen.close()
+        self.screen.deleteLater()
+        if window is not None:
+            window.activateWindow()
+        return self.answer
+
+
+def show_welcome_early(config: Config, windowed: bool) -> EarlyWelcome | None:
+    """Show the welcome screen now, if the leaflet's header can be read; otherwise None (the
+    kiosk then says what is wrong, as it does for any leaflet it cannot show)."""
+    try:
+        header = leaflet_header(config.content_pack, config.language)
+        application()
+        early = EarlyWelcome(header, config, windowed)
+        early.wait_until_painted()
+    except ContentError as error:  # the kiosk's start says so, on the out-of-order screen
+        log.info("no early welcome screen: %s", error)
+        return None
+    except Exception:  # the full start reports it properly; this is only a head start
+        log.exception("the welcome screen could not be shown early")
+        return None
+    return early

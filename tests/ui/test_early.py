@@ -1,0 +1,171 @@
+"""The welcome screen shown on its own while the kiosk is built (kiosk/ui/early.py).
+
+The patient must not see the hand-over, and a touch or key given before the kiosk was ready
+must not be lost.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QImage, QKeyEvent, QMouseEvent
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from kiosk.app import Runner
+from kiosk.config import Config, resources_dir
+from kiosk.session.idle import IdleState
+from kiosk.ui.early import EarlyWelcome, show_welcome_early
+from kiosk.ui.window import Screen
+from tests.ui.conftest import LANDSCAPE, PORTRAIT
+
+pytestmark = pytest.mark.usefixtures("pulse")  # the runner's kiosk reads aloud
+
+
+@pytest.fixture
+def start(qtbot: QtBot) -> Iterator[list[Runner]]:  # noqa: ARG001 - Qt's application
+    """Runners made by a test, closed at its end."""
+    runners: list[Runner] = []
+    yield runners
+    for runner in runners:
+        runner.close()
+        if runner.kiosk is not None:
+            runner.kiosk.window.close_for_good()
+            runner.kiosk.window.deleteLater()
+        if runner.out_of_order is not None:
+            runner.out_of_order.deleteLater()
+
+
+def _early(config: Config) -> EarlyWelcome:
+    early = show_welcome_early(config, windowed=True)
+    assert early is not None
+    assert early.screen.isVisible(), "it is on screen before anything else is built"
+    return early
+
+
+def _start(runners: list[Runner], config: Config, early: EarlyWelcome | None) -> Runner:
+    runner = Runner(config, windowed=True, problems=[])
+    runners.append(runner)
+    runner.start(early)
+    return runner
+
+
+def _picture(widget: QWidget) -> QImage:
+    return widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        Config(screen=LANDSCAPE),
+        Config(screen=PORTRAIT, text_size_percent=150, theme="high_contrast"),
+    ],
+    ids=["landscape", "portrait-150-high-contrast"],
+)
+def test_the_kiosk_takes_over_from_the_early_welcome_screen_without_a_visible_change(
+    start: list[Runner], config: Config
+) -> None:
+    early = _early(config)
+    before = _picture(early.screen)
+    screen = early.screen
+    runner = _start(start, config, early)
+    kiosk = runner.kiosk
+    assert kiosk is not None
+    assert kiosk.window.isVisible()
+    assert kiosk.window.showing() is Screen.WELCOME
+    assert not kiosk.visit.under_way
+    after = _picture(kiosk.window)
+    assert after.size() == before.size()
+    assert after == before, "the kiosk window shows the very same welcome screen"
+    assert not screen.isVisible(), "the early screen is gone"
+    assert [w for w in QApplication.topLevelWidgets() if w.isVisible()] == [kiosk.window]
+
+
+def _post_touch(widget: QWidget) -> None:
+    """A touch that arrives while the kiosk is being built: queued, not yet delivered."""
+    at = QPointF(widget.width() / 2, widget.height() / 2)
+    screen_at = QPointF(widget.mapToGlobal(at))
+    left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
+    no_modifier = Qt.KeyboardModifier.NoModifier
+    for kind, buttons in (
+        (QEvent.Type.MouseButtonPress, left),
+        (QEvent.Type.MouseButtonRelease, none),
+    ):
+        target = widget.childAt(at.toPoint()) or widget
+        local = QPointF(target.mapFrom(widget, at.toPoint()))
+        QApplication.postEvent(
+            target, QMouseEvent(kind, local, screen_at, left, buttons, no_modifier)
+        )
+
+
+def test_a_touch_before_the_kiosk_is_ready_begins_the_visit(start: list[Runner]) -> None:
+    config = Config(screen=LANDSCAPE)
+    early = _early(config)
+    _post_touch(early.screen)
+    runner = _start(start, config, early)
+    kiosk = runner.kiosk
+    assert kiosk is not None
+    assert kiosk.visit.under_way
+    assert kiosk.window.showing() is Screen.LEAFLET
+    assert not kiosk.talk.on, "a touch does not start talking mode"
+    assert kiosk.idle.state is IdleState.WATCHING, "the visit's idle watch runs"
+
+
+def test_a_key_before_the_kiosk_is_ready_begins_the_visit_in_talking_mode(
+    start: list[Runner],
+) -> None:
+    config = Config(screen=LANDSCAPE)
+    early = _early(config)
+    for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+        event = QKeyEvent(kind, Qt.Key.Key_Down, Qt.KeyboardModifier.NoModifier)
+        QApplication.postEvent(early.screen, event)
+    runner = _start(start, config, early)
+    kiosk = runner.kiosk
+    assert kiosk is not None
+    assert kiosk.visit.under_way
+    assert kiosk.talk.on, "as a key on the kiosk's own welcome screen does"
+
+
+def test_no_touch_leaves_the_kiosk_on_the_welcome_screen_with_no_timer(start: list[Runner]) -> None:
+    config = Config(screen=LANDSCAPE)
+    runner = _start(start, config, _early(config))
+    kiosk = runner.kiosk
+    assert kiosk is not None
+    assert not kiosk.visit.under_way
+    assert kiosk.idle.state is IdleState.OFF
+
+
+def test_a_leaflet_whose_header_cannot_be_read_shows_no_early_screen(
+    qtbot: QtBot,  # noqa: ARG001 - Qt's application
+    tmp_path: Path,
+) -> None:
+    pack = tmp_path / "pack"
+    shutil.copytree(resources_dir() / "leaflets/vertebroplasty", pack)
+    good = (pack / "en.md").read_text(encoding="utf-8")
+    (pack / "en.md").write_text(good.replace("title =", "titel ="), encoding="utf-8")
+    assert show_welcome_early(Config(content_pack=pack, screen=LANDSCAPE), windowed=True) is None
+    assert not [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+
+
+def test_a_leaflet_broken_below_its_header_hands_over_to_the_out_of_order_screen(
+    start: list[Runner], tmp_path: Path
+) -> None:
+    pack = tmp_path / "pack"
+    shutil.copytree(resources_dir() / "leaflets/vertebroplasty", pack)
+    good = (pack / "en.md").read_text(encoding="utf-8")
+    (pack / "en.md").write_text(good + "\n```\ncode\n```\n", encoding="utf-8")
+    config = replace(Config(screen=LANDSCAPE), content_pack=pack)
+    early = _early(config)
+    assert early.screen.title_view.text() == "Vertebroplasty for Spine Fracture Pain"
+    screen = early.screen
+    runner = _start(start, config, early)
+    assert runner.kiosk is None
+    assert runner.out_of_order is not None
+    assert runner.out_of_order.isVisible()
+    assert "code blocks" in runner.out_of_order.reason_view.text()
+    assert not screen.isVisible()
