@@ -21,6 +21,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -64,7 +65,10 @@ def measure(turns: int) -> dict[str, list[float]]:
         position = -1 if section is None else section
         target = position + (1 if forward else -1)
         page = HOME if target < 0 else Page(target)
-        watch.target, watch.painted_at = window.page_widget(page), None
+        # The page is found once shown, not asked for now: a section page is built on its
+        # first visit, and that belongs in the figure.
+        watch.target = lambda page=page: window.current_page() if visit.page == page else None
+        watch.painted_at = None
         tapped = time.perf_counter()
         button = window.next_button if forward else window.back_button
         QTest.mouseClick(button, Qt.MouseButton.LeftButton)
@@ -97,19 +101,20 @@ def _paint_watch() -> Any:
     class PaintWatch(QObject):
         def __init__(self) -> None:
             super().__init__()
-            self.target: QWidget | None = None
+            # The widget whose paint ends the measurement, once it is on screen.
+            self.target: Callable[[], QWidget | None] | None = None
             self.painted_at: float | None = None
 
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            target = self.target
             if (
-                target is not None
+                self.target is not None
                 and self.painted_at is None
                 and event.type() == QEvent.Type.Paint
                 and isinstance(watched, QWidget)
-                and (watched is target or target.isAncestorOf(watched))
             ):
-                self.painted_at = time.perf_counter()
+                target = self.target()
+                if target is not None and (watched is target or target.isAncestorOf(watched)):
+                    self.painted_at = time.perf_counter()
             return False
 
     return PaintWatch()
