@@ -37,6 +37,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from benchmarks.common import (  # noqa: E402 - after the path above
+    SHARED_SYSTEM_FILES,
     Display,
     IdleCpu,
     Memory,
@@ -217,7 +218,7 @@ def startup(
         if run == 0:
             shutil.rmtree(profile, ignore_errors=True)
             if cold:
-                files = evict_from_page_cache([CHROMIUM_FILES])
+                files = evict_from_page_cache([CHROMIUM_FILES, *SHARED_SYSTEM_FILES])
                 if on_evicted is not None:
                     on_evicted(files)
         started.append(time.time())

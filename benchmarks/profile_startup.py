@@ -82,12 +82,12 @@ GROUPS: list[tuple[str, Callable[[str], bool]]] = [
     ),
     ("other imports", lambda s: "_find_and_load" in s),
     (
-        "KioskWindow(): building every page before the first frame",
-        lambda s: "KioskWindow.__init__" in s,
+        "EarlyWelcome(): the welcome screen built on its own (the kiosk is built after it shows)",
+        lambda s: "EarlyWelcome.__init__" in s,
     ),
     (
-        "the rest of build(): fonts, narrator, printing, keys, idle, staff",
-        lambda s: "build (kiosk/app" in s,
+        "KioskWindow() and the rest of build(), when they come before the first frame",
+        lambda s: "KioskWindow.__init__" in s or "build (kiosk/app" in s,
     ),
     ("Python's start, showing the window, the event loop up to the first paint", lambda _: True),
 ]
