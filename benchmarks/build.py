@@ -34,11 +34,11 @@ sys.path.insert(0, str(REPO))
 from benchmarks.common import (  # noqa: E402 - after the path above
     SHARED_SYSTEM_FILES,
     evict_from_page_cache,
+    our_files,
     private_xvfb,
     start_up_runs,
     warm_up_display,
 )
-from benchmarks.run import our_files  # noqa: E402
 
 
 def build(work: Path) -> tuple[Path, float]:

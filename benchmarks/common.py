@@ -10,6 +10,7 @@ import signal
 import struct
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import threading
 import time
@@ -261,6 +262,46 @@ SHARED_SYSTEM_FILES = [
 ]
 
 
+# Run as ``python -c FIRST_WELCOME_PAINT [kiosk arguments]``: the kiosk's real start path
+# (kiosk.cli.main), plus an application event filter that, at the first Paint event of a window
+# showing the welcome screen (shown early on its own, kiosk/ui/early.py, or the kiosk window),
+# prints "painted TIME" (time.time()) and ends the process at once: the rest of the start-up is
+# not in question. Nothing of the kiosk is imported before kiosk.cli.main does it, so as not to
+# spoil the welcome screen's head start.
+FIRST_WELCOME_PAINT = """
+import os, sys, time
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QWidget
+from kiosk.ui.qtapp import application
+
+class FirstFrame(QObject):
+    def eventFilter(self, watched, event):
+        if (
+            event.type() == QEvent.Type.Paint
+            and isinstance(watched, QWidget)
+            and type(watched.window()).__name__ in ("WelcomeScreen", "KioskWindow")
+        ):
+            print(f"painted {time.time():.6f}", flush=True)
+            os._exit(0)
+        return False
+
+app = application()
+first_frame = FirstFrame()
+app.installEventFilter(first_frame)
+from kiosk.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def our_files() -> list[Path]:
+    """What the kiosk reads to start: this checkout's code and leaflet, its virtual
+    environment's packages (PySide6 and Qt), Python's standard library, eSpeak NG's data."""
+    roots = [REPO / "kiosk", REPO / "resources", Path(sys.prefix) / "lib"]
+    roots.append(Path(sysconfig.get_paths()["stdlib"]))
+    roots.append(Path("/usr/lib/x86_64-linux-gnu/espeak-ng-data"))
+    return [root for root in roots if root.exists()]
+
+
 # The least a PySide6 program can do on this machine: a full-screen window with one line of large
 # text, to tell what part of the kiosk's start-up is Python and PySide6 themselves.
 SMALLEST_PYSIDE6_PROGRAM = """
@@ -333,14 +374,14 @@ def process_tree(pid: int) -> list[int]:
     return tree
 
 
-def command_name(pid: int) -> str:
-    """A short name for a process: its command line's first words."""
+def command_name(pid: int, *, whole: bool = False) -> str:
+    """A short name for a process: its command line's first words (all of them if ``whole``)."""
     try:
         words = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except FileNotFoundError:
         return "(gone)"
     text = " ".join(" ".join(w.decode(errors="replace").split()) for w in words if w)
-    return text if len(text) <= 90 else text[:87] + "..."
+    return text if whole or len(text) <= 90 else text[:87] + "..."
 
 
 def memory_kib(pid: int) -> tuple[int, int] | None:

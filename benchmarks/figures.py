@@ -21,34 +21,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.common import compile_kiosk, kiosk_env, private_xvfb  # noqa: E402
-
-# Run by the child process: the real start path, plus a filter that reports the first frame
-# of the welcome screen: shown early on its own (kiosk/ui/early.py), or in the kiosk window.
-# Nothing of the kiosk is imported before kiosk.cli.main does it, so as not to spoil that.
-_CHILD = """
-import os, sys, time
-from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QWidget
-from kiosk.ui.qtapp import application
-
-class FirstFrame(QObject):
-    def eventFilter(self, watched, event):
-        if (
-            event.type() == QEvent.Type.Paint
-            and isinstance(watched, QWidget)
-            and type(watched.window()).__name__ in ("WelcomeScreen", "KioskWindow")
-        ):
-            print(f"painted {time.time():.6f}", flush=True)
-            os._exit(0)  # the rest of the start-up is not in question
-        return False
-
-app = application()
-first_frame = FirstFrame()
-app.installEventFilter(first_frame)
-from kiosk.cli import main
-sys.exit(main(["--windowed"]))
-"""
+from benchmarks.common import (  # noqa: E402
+    FIRST_WELCOME_PAINT,
+    compile_kiosk,
+    kiosk_env,
+    private_xvfb,
+)
 
 
 def startup_seconds(runs: int, display: str | None = None) -> list[float]:
@@ -68,7 +46,11 @@ def _startup_runs(runs: int, env: dict[str, str]) -> list[float]:
     for _ in range(runs):
         started = time.time()
         child = subprocess.run(
-            [sys.executable, "-c", _CHILD], env=env, capture_output=True, text=True, check=False
+            [sys.executable, "-c", FIRST_WELCOME_PAINT, "--windowed"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if child.returncode != 0:
             raise SystemExit(f"the kiosk failed to start:\n{child.stderr}")

@@ -126,10 +126,7 @@ def _per_process(pid: int) -> list[tuple[str, float, float]]:
 
 def process_role(pid: int, kiosk: int) -> str:
     """What one of the kiosk's processes is, in words."""
-    try:
-        command = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
-    except FileNotFoundError:
-        return "(gone)"
+    command = command_name(pid, whole=True)  # the worker's module comes late in its -c code
     if pid == kiosk:
         return "the kiosk (python -m kiosk --windowed, see benchmarks/driven.py)"
     if "child_main" in command or "spawn_main" in command:

@@ -5,8 +5,9 @@
 
 It starts the kiosk (``kiosk.cli.main``, full screen, on a private Xvfb, with a bytecode cache
 as an installed kiosk has) ``--runs`` times under ``py-spy record`` at 1000 samples a second,
-each run ending at the first Paint event of the kiosk window, and sorts every sample into one
-group, the first that matches in the order printed. ``--raw`` keeps py-spy's collapsed stacks.
+each run ending at the first Paint event of the welcome screen
+(``benchmarks.common.FIRST_WELCOME_PAINT``), and sorts every sample into one group, the first
+that matches in the order printed. ``--raw`` keeps py-spy's collapsed stacks.
 """
 
 from __future__ import annotations
@@ -23,33 +24,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.common import compile_kiosk, kiosk_env, private_xvfb  # noqa: E402
-
-# The real start path (kiosk.cli imported first, as ``python -m kiosk`` does), ending at the
-# first Paint event of a window showing the welcome screen: the one shown early, on its own
-# (kiosk/ui/early.py), or the kiosk window if that did not come first.
-_CHILD = """
-import os
-import kiosk.cli
-from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QWidget
-from kiosk.ui.qtapp import application
-
-class FirstFrame(QObject):
-    def eventFilter(self, watched, event):
-        if (
-            event.type() == QEvent.Type.Paint
-            and isinstance(watched, QWidget)
-            and type(watched.window()).__name__ in ("WelcomeScreen", "KioskWindow")
-        ):
-            os._exit(0)  # at once: the rest of the start-up is not in question
-        return False
-
-app = application()
-first_frame = FirstFrame()
-app.installEventFilter(first_frame)
-kiosk.cli.main([])
-"""
+from benchmarks.common import (  # noqa: E402
+    FIRST_WELCOME_PAINT,
+    compile_kiosk,
+    kiosk_env,
+    private_xvfb,
+)
 
 GROUPS: list[tuple[str, Callable[[str], bool]]] = [
     (
@@ -126,7 +106,7 @@ def main() -> None:
                 subprocess.run(
                     [
                         *(spy, "record", "-r", "1000", "-f", "raw", "-o", str(out)),
-                        *("--nonblocking", "--", sys.executable, "-c", _CHILD),
+                        *("--nonblocking", "--", sys.executable, "-c", FIRST_WELCOME_PAINT),
                     ],
                     env=env,
                     stdout=subprocess.DEVNULL,

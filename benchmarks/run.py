@@ -48,6 +48,7 @@ from benchmarks.common import (  # noqa: E402
     compile_kiosk,
     evict_from_page_cache,
     kiosk_env,
+    our_files,
     percentile,
     private_xvfb,
     start_up_runs,
@@ -109,15 +110,6 @@ def memory_met(ours: float, peer_mb: float | None) -> bool:
 
 
 # Measuring --------------------------------------------------------------------------------
-
-
-def our_files() -> list[Path]:
-    """What the kiosk reads to start: this checkout's code and leaflet, its virtual
-    environment's packages (PySide6 and Qt), Python's standard library, eSpeak NG's data."""
-    roots = [REPO / "kiosk", REPO / "resources", Path(sys.prefix) / "lib"]
-    roots.append(Path(sysconfig.get_paths()["stdlib"]))
-    roots.append(Path("/usr/lib/x86_64-linux-gnu/espeak-ng-data"))
-    return [root for root in roots if root.exists()]
 
 
 def key_files_ours() -> list[Path]:
