@@ -381,13 +381,12 @@ class Runner:
         try:
             kiosk = build(self.config, windowed=self.windowed, support=self.support)
         except ContentError as error:
-            self._show_out_of_order(f"the leaflet cannot be shown: {error}")
-            if early is not None:
-                early.hand_over(self.out_of_order)
-            return
+            kiosk, reason = None, f"the leaflet cannot be shown: {error}"
         except Exception as error:  # whatever it is, staff see it and patients see no crash
             log.exception("the kiosk could not start")
-            self._show_out_of_order(f"the kiosk could not start ({type(error).__name__}: {error})")
+            kiosk, reason = None, f"the kiosk could not start ({type(error).__name__}: {error})"
+        if kiosk is None:
+            self._show_out_of_order(reason)
             if early is not None:
                 early.hand_over(self.out_of_order)
             return

@@ -17,9 +17,10 @@ import logging
 from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from kiosk.config import TEXT_SIZE_STEPS_PERCENT, Config
+from kiosk.config import Config
 from kiosk.content import ContentError, LeafletHeader, leaflet_header
 from kiosk.fonts import load_fonts
+from kiosk.session import VisitDefaults
 from kiosk.ui.metrics import Metrics
 from kiosk.ui.qtapp import application, show_window, window_flags
 from kiosk.ui.screens import WelcomeScreen
@@ -49,10 +50,11 @@ class EarlyWelcome(QObject):
         # text size (KioskWindow applies both at the start of every visit).
         self.screen = WelcomeScreen(header.title, header.welcome, metrics)
         self.screen.setWindowTitle(header.title)
-        self.screen.setPalette(THEMES[config.theme].palette())
-        self.screen.setFont(
-            metrics.body_font(TEXT_SIZE_STEPS_PERCENT.index(config.text_size_percent))
+        defaults = VisitDefaults.from_settings(
+            config.text_size_percent, config.theme, config.speech_rate_wpm, config.volume_percent
         )
+        self.screen.setPalette(THEMES[defaults.theme].palette())
+        self.screen.setFont(metrics.body_font(defaults.text_step))
         self.screen.setWindowFlags(window_flags(windowed))
         self._locked = not windowed  # full screen, patients cannot close it, as the kiosk's
         self.screen.touched.connect(lambda: self._answered(Answer.TOUCH))
