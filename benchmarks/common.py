@@ -317,11 +317,9 @@ app.exec()
 def warm_up_display(pixels: memoryview, env: dict[str, str]) -> None:
     """Start and stop the smallest PySide6 program once, not measured.
 
-    The first Qt client of a new Xvfb starts more slowly than any after it, whatever the page
-    cache holds: measured here, the smallest PySide6 program took 0.34 s as the first client and
-    0.18 s after the kiosk had run, both after emptying the page cache (even with every cache
-    dropped through /proc/sys/vm/drop_caches). Whichever program is measured first would pay
-    that; after this, none does.
+    The first Qt client of a new Xvfb starts 0.05 to 0.16 s more slowly than it does after
+    another, whatever the page cache holds (benchmarks/first_client.py measures it). Whichever
+    program is measured first would pay that; after this, none does.
     """
     start_up_runs([sys.executable, "-c", SMALLEST_PYSIDE6_PROGRAM], env, pixels, 1)
 
