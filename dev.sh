@@ -43,6 +43,10 @@ BENCH_PACKAGES=(
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
+# Installs the packages that are missing. With CI=true it also brings every one of them, and
+# every package they depend on, up to the current version: a machine that kept old packages
+# must test like a fresh one (a CUPS security update once failed 15 tests on fresh machines
+# that passed on the CI machine, which still had the older CUPS).
 install_system_packages() {
   local missing=() package
   for package in "$@"; do
@@ -52,20 +56,37 @@ install_system_packages() {
   if ! python3 -c 'import ensurepip' 2>/dev/null; then
     missing+=(python3-venv)
   fi
-  [ ${#missing[@]} -eq 0 ] && return 0
+  local upgrade=false
+  [ "${CI:-}" = true ] && upgrade=true
+  [ ${#missing[@]} -eq 0 ] && [ "$upgrade" = false ] && return 0
   local sudo=()
   if [ "$(id -u)" -ne 0 ]; then
     if command -v sudo >/dev/null; then
       sudo=(sudo)
     else
-      echo "Please install these packages as root: ${missing[*]}" >&2
+      echo "Please install these packages as root: ${missing[*]:-$*}" >&2
       exit 1
     fi
   fi
-  say "Installing system packages: ${missing[*]}"
   "${sudo[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
-    "${missing[@]}" >/dev/null
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "Installing system packages: ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
+      "${missing[@]}" >/dev/null
+  fi
+  if [ "$upgrade" = true ]; then
+    local installed=()
+    while read -r package; do
+      dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" \
+        && installed+=("$package")
+    done < <(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts \
+      --no-breaks --no-replaces --no-enhances "$@" | grep -v '^[ <]' | sort -u)
+    say "Upgrading ${#installed[@]} system packages and what they depend on (CI=true)"
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --only-upgrade \
+      --no-install-recommends "${installed[@]}" >/dev/null
+    dpkg-query -W -f='    ${Package} ${Version}\n' cups-daemon espeak-ng xvfb pulseaudio 2>/dev/null \
+      || true
+  fi
 }
 
 setup_python() {

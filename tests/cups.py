@@ -36,6 +36,7 @@ _COMMANDS = (
     "pdftotext",
 )
 _SYSTEM_CUPS = Path("/etc/cups")
+_SYSTEM_SERVER_BIN = Path("/usr/lib/cups")
 # The driver whose output is the job's PDF itself, so pdftotext reads the text back; the
 # cups-pdf backend and PostScript queues gave no text back (Type 3 glyphs).
 PDF_MODEL = "lsb/usr/cupsfilters/Generic-PDF_Printer-PDF.ppd"
@@ -86,6 +87,7 @@ AccessLog {d}/log/access_log
 ErrorLog {d}/log/error_log
 PageLog {d}/log/page_log
 Printcap {d}/state/printcap
+ServerBin {d}/serverbin
 FileDevice Yes
 User lp
 Group lp
@@ -132,6 +134,28 @@ _ROLL_PPD = """\
 
 _POINTS_PER_MM = 72 / 25.4
 
+# The tests' own backend, in the private ServerBin: it writes each job's document to
+# <folder>/<job number>.pdf, where the queue's device URI is kiosk-test:<folder>. A file: device
+# cannot be used since Debian's CUPS 2.4.2-3+deb12u10 (a security update), which no longer
+# creates the output file ("Stopping job because the scheduler could not open the output
+# file"); and one file per job lets a test read back the very job it sent. Mode 0700 makes
+# cupsd run it as root, so it can write into the server's folder. Exit status 1 is
+# CUPS_BACKEND_FAILED. The document is written beside the final name and renamed, so a file
+# with the final name is always a whole job.
+BACKEND_SCHEME = "kiosk-test"
+_BACKEND = """\
+#!/bin/sh
+if [ "$#" -eq 0 ]; then
+  echo 'direct kiosk-test "Unknown" "Kiosk tests: one PDF file per job"'
+  exit 0
+fi
+folder=${DEVICE_URI#kiosk-test:}
+mkdir -p "$folder" || exit 1
+part="$folder/.$1.part"
+if [ "$#" -ge 6 ]; then cat -- "$6" >"$part" || exit 1; else cat >"$part" || exit 1; fi
+mv -- "$part" "$folder/$1.pdf" || exit 1
+"""
+
 
 class CupsError(RuntimeError):
     """The private CUPS server could not be started, or a command for it failed."""
@@ -149,7 +173,8 @@ def missing_commands() -> list[str]:
 class CupsServer:
     """A running private cupsd, reached through ``socket``; ``os.environ`` points at it.
 
-    File queues write each job to ``out/<queue>.pdf`` (a job overwrites the last one).
+    PDF queues write each job to its own file, ``out/<queue>/<job number>.pdf``
+    (``printed``, ``last_printed``).
     """
 
     directory: Path
@@ -180,7 +205,26 @@ class CupsServer:
         return {**os.environ, "CUPS_SERVER": str(self.socket), "LC_ALL": "C"}
 
     def output_of(self, queue: str) -> Path:
-        return self.out / f"{queue}.pdf"
+        """The folder a PDF queue writes its jobs into, one file per job."""
+        return self.out / queue
+
+    def printed(self, job_id: str) -> Path:
+        """The PDF that job ``job_id`` ("QUEUE-N") sent to its printer; it exists once the job
+        completed."""
+        queue, _, number = job_id.rpartition("-")
+        return self.output_of(queue) / f"{number}.pdf"
+
+    def printed_jobs(self, queue: str) -> list[Path]:
+        """The PDF of every job the queue printed, oldest first."""
+        files = self.output_of(queue).glob("*.pdf")
+        return sorted(files, key=lambda path: int(path.stem))
+
+    def last_printed(self, queue: str) -> Path:
+        """The PDF of the last job the queue printed; raises CupsError if it printed none."""
+        jobs = self.printed_jobs(queue)
+        if not jobs:
+            raise CupsError(f"queue {queue} printed nothing; see {self.error_log}")
+        return jobs[-1]
 
     @property
     def running(self) -> bool:
@@ -205,10 +249,10 @@ class CupsServer:
     # Queues.
 
     def add_pdf_queue(self, name: str = Q_PDF, page_size: str | None = None) -> Path:
-        """A queue whose jobs are written, as PDF, to the file it returns; ``page_size`` is a
-        PPD PageSize choice ("A4") to make the default instead of Letter."""
+        """A queue whose jobs are written, as PDF, one file per job into the folder it returns;
+        ``page_size`` is a PPD PageSize choice ("A4") to make the default instead of Letter."""
         options = ["-o", f"PageSize={page_size}"] if page_size else []
-        self._add(name, ["-v", f"file://{self.output_of(name)}", "-m", PDF_MODEL, *options])
+        self._add(name, ["-v", self._device(name), "-m", PDF_MODEL, *options])
         return self.output_of(name)
 
     def add_roll_queue(self, name: str, width_mm: float, length_mm: float = 200.0) -> Path:
@@ -230,8 +274,12 @@ class CupsServer:
             ),
             encoding="ascii",
         )
-        self._add(name, ["-v", f"file://{self.output_of(name)}", "-P", str(ppd)])
+        self._add(name, ["-v", self._device(name), "-P", str(ppd)])
         return self.output_of(name)
+
+    def _device(self, queue: str) -> str:
+        """The device URI of the tests' backend writing ``queue``'s jobs into its folder."""
+        return f"{BACKEND_SCHEME}:{self.output_of(queue)}"
 
     def add_unwritable_queue(self, name: str = Q_STUCK) -> None:
         """A file queue whose folder does not exist: cupsd cannot open the output, and the job
@@ -338,11 +386,14 @@ class CupsServer:
         return "ipp://" + str(self.socket).replace("/", "%2F") + f"/printers/{queue}"
 
     def reset(self) -> None:
-        """Back to the starting state: running, no jobs, the standard queues (Q_*) and no
-        others, every queue enabled and accepting, and no default printer."""
+        """Back to the starting state: running, no jobs and nothing printed, the standard
+        queues (Q_*) and no others, every queue enabled and accepting, and no default
+        printer."""
         if not self.running:
             self.start()
         self.run("cancel", "-a", "-x", check=False)
+        shutil.rmtree(self.out, ignore_errors=True)
+        self.out.mkdir()
         for name in [q for q in self._queues if q not in self._standard]:
             self.delete_queue(name)
         for name, arguments in self._standard.items():
@@ -414,6 +465,7 @@ def start_cups(directory: Path) -> CupsServer:
         raise CupsError(f"socket path too long for a unix socket: {server.socket}")
     for folder in ("etc/ppd", "spool/tmp", "cache", "state", "log", "out"):
         (directory / folder).mkdir(parents=True, exist_ok=True)
+    _make_server_bin(directory / "serverbin")
     etc = directory / "etc"
     (etc / "cupsd.conf").write_text(_CUPSD_CONF.format(socket=server.socket), encoding="utf-8")
     (etc / "cups-files.conf").write_text(_CUPS_FILES_CONF.format(d=directory), encoding="utf-8")
@@ -441,6 +493,25 @@ def start_cups(directory: Path) -> CupsServer:
         stop_cups(server)
         raise
     return server
+
+
+def _make_server_bin(folder: Path) -> None:
+    """A ServerBin that is the machine's own (filters, drivers, backends, through links) plus
+    the tests' backend. cupsd, as root, refuses programs that others can write, so every
+    folder is 0755."""
+    backends = folder / "backend"
+    backends.mkdir(parents=True, exist_ok=True)
+    for path in (folder, backends):
+        path.chmod(0o755)
+    for entry in _SYSTEM_SERVER_BIN.iterdir():
+        if entry.name != "backend" and not (folder / entry.name).exists():
+            (folder / entry.name).symlink_to(entry)
+    for entry in (_SYSTEM_SERVER_BIN / "backend").iterdir():
+        if not (backends / entry.name).exists():
+            (backends / entry.name).symlink_to(entry.resolve())
+    ours = backends / BACKEND_SCHEME
+    ours.write_text(_BACKEND, encoding="ascii")
+    ours.chmod(0o700)
 
 
 def stop_cups(server: CupsServer) -> None:

@@ -162,8 +162,9 @@ def test_print_writes_a_handout_pdf_without_the_screens(tmp_path: Path) -> None:
 def test_print_on_a_printer_follows_the_job_to_its_end(printers: CupsServer) -> None:
     result = _kiosk("print", "--questions", "2", "--printer", Q_PDF)
     assert result.returncode == 0, result.stderr
-    assert re.fullmatch(rf"job {Q_PDF}-\d+ printed on {Q_PDF}", result.stdout.strip())
-    assert "How long will the procedure take?" in pdf_text(printers.output_of(Q_PDF))
+    said = re.fullmatch(rf"job ({Q_PDF}-\d+) printed on {Q_PDF}", result.stdout.strip())
+    assert said is not None, result.stdout
+    assert "How long will the procedure take?" in pdf_text(printers.printed(said[1]))
     printers.disable(Q_PDF, "Out of paper")
     failed = _kiosk("print", "--questions", "2", "--printer", Q_PDF)
     assert failed.returncode == 1

@@ -87,7 +87,7 @@ def test_the_built_kiosk_passes_its_doctor_prints_and_renders_a_page(
     # A handout through the CUPS tools, started by the built program.
     printed = _run(program, "--config", str(config), "print", "--questions", "1", cwd=elsewhere)
     assert printed.returncode == 0, printed.stderr
-    assert "Questions to ask your doctor" in pdf_text(printers.output_of(Q_PDF))
+    assert "Questions to ask your doctor" in pdf_text(printers.last_printed(Q_PDF))
 
     # A page rendered to a portrait PNG.
     png = elsewhere / "home.png"

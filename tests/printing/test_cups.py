@@ -69,8 +69,6 @@ def assert_cancelled(printers: CupsServer, outcome: PrintOutcome) -> None:
 def test_a_job_completes_and_its_pdf_reaches_the_printer(
     printers: CupsServer, handout: Path
 ) -> None:
-    output = printers.output_of(Q_PDF)
-    output.unlink(missing_ok=True)
     accepted: list[str] = []
 
     outcome = submit(handout, Q_PDF, JOB_TITLE, on_accepted=accepted.append)
@@ -83,7 +81,7 @@ def test_a_job_completes_and_its_pdf_reaches_the_printer(
     assert outcome.accepted_after_s is not None
     assert outcome.completed_after_s is not None
     assert outcome.completed_after_s >= outcome.accepted_after_s
-    printed = pdf_text(output)
+    printed = pdf_text(printers.printed(outcome.job_id))
     for question in QUESTIONS:
         assert question in printed
     assert f"job {outcome.job_id} on printer '{Q_PDF}' completed" in outcome.staff_message
@@ -117,8 +115,6 @@ def test_no_printer_named_prints_on_the_default_printer(
     printers: CupsServer, handout: Path
 ) -> None:
     printers.set_default(Q_ROLL_80)
-    output = printers.output_of(Q_ROLL_80)
-    output.unlink(missing_ok=True)
 
     assert default_printer() == Q_ROLL_80
     assert check_printer(None) == (None, check_printer(Q_ROLL_80).staff_message, Q_ROLL_80)
@@ -127,7 +123,7 @@ def test_no_printer_named_prints_on_the_default_printer(
     assert outcome.fault is None
     assert outcome.job_id is not None
     assert outcome.job_id.startswith(f"{Q_ROLL_80}-")
-    assert QUESTIONS[0] in pdf_text(output)
+    assert QUESTIONS[0] in pdf_text(printers.printed(outcome.job_id))
 
 
 @pytest.mark.usefixtures("printers")

@@ -158,7 +158,7 @@ def test_a_whole_visit_by_keys_alone_read_two_sections_tick_three_questions_prin
     patient.move_to("Button: Print my questions")
     patient.press(Enter)
     qtbot.waitUntil(lambda: "Your questions have printed." in " ".join(patient.said), timeout=20000)
-    printed = " ".join(pdf_text(printers.output_of(Q_PDF)).split())
+    printed = " ".join(pdf_text(printers.last_printed(Q_PDF)).split())
     for question in kiosk.leaflet.questions:
         assert (question.text in printed) == (question.number in (1, 3, 5))
     assert voiced, "what was said went through the real voice"

@@ -49,7 +49,7 @@ def test_one_tap_prints_exactly_the_ticked_questions(
 ) -> None:
     kiosk = _kiosk(make_kiosk, tmp_path, printer=Q_PDF)
     assert _tick_and_print(qtbot, kiosk, (3, 1)) == PRINTED
-    text = " ".join(pdf_text(printers.output_of(Q_PDF)).split())
+    text = " ".join(pdf_text(printers.last_printed(Q_PDF)).split())
     questions = [q.text for q in kiosk.leaflet.questions]
     for expected in (
         "Riverside Clinic",
@@ -73,7 +73,10 @@ def test_a_roll_printer_gets_a_handout_as_wide_as_its_paper(
     kiosk = _kiosk(make_kiosk, tmp_path, printer=Q_ROLL_80)
     assert _tick_and_print(qtbot, kiosk, (2,)) == PRINTED
     info = subprocess.run(
-        ["pdfinfo", str(printers.output_of(Q_ROLL_80))], capture_output=True, text=True, check=True
+        ["pdfinfo", str(printers.last_printed(Q_ROLL_80))],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     width_pt = float(info.split("Page size:")[1].split()[0])
     assert width_pt == pytest.approx(80 / 25.4 * 72, abs=2), "80 mm wide"
@@ -149,5 +152,5 @@ def test_no_handout_is_left_in_the_temporary_folder(
     before = set(Path(tempfile.gettempdir()).glob("kiosk-print-*"))
     kiosk = _kiosk(make_kiosk, tmp_path, printer=Q_PDF)
     assert _tick_and_print(qtbot, kiosk, (1,)) == PRINTED
-    assert printers.output_of(Q_PDF).exists()
+    assert len(printers.printed_jobs(Q_PDF)) == 1
     assert set(Path(tempfile.gettempdir()).glob("kiosk-print-*")) <= before

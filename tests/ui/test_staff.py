@@ -140,8 +140,6 @@ def test_an_abandoned_pin_pad_ends_like_a_visit(qtbot: QtBot, make_kiosk: KioskF
 def test_staff_print_a_test_page_on_the_kiosks_printer(
     qtbot: QtBot, make_kiosk: KioskFactory, printers: CupsServer
 ) -> None:
-    output = printers.output_of(Q_PDF)
-    output.unlink(missing_ok=True)
     kiosk = make_kiosk(LANDSCAPE, replace(WITH_PIN, printer=Q_PDF))
     _corner_taps(qtbot, kiosk)
     _enter(qtbot, kiosk, PIN)
@@ -149,7 +147,7 @@ def test_staff_print_a_test_page_on_the_kiosks_printer(
     assert panel.printer_view.text() == f"Printer: {Q_PDF!r} is ready to print"
     tap(qtbot, panel.print_button)
     qtbot.waitUntil(lambda: "have printed" in panel.result_view.text(), timeout=20000)
-    printed = " ".join(pdf_text(output).split())
+    printed = " ".join(pdf_text(printers.last_printed(Q_PDF)).split())
     for question in kiosk.leaflet.questions:
         assert question.text in printed, "the test page is the handout with every question"
     tap(qtbot, panel.close_button)
