@@ -1,7 +1,8 @@
-"""The printed handout: the ticked questions laid out on one sheet or a strip of roll paper."""
+"""The printed handout: the ticked questions laid out on sheets or a strip of roll paper."""
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import functools
 import logging
@@ -52,14 +53,11 @@ QR_QUIET_ZONE_MODULES = 4  # ISO/IEC 18004 asks for four blank modules round the
 MIN_QR_MM = 20.0  # smaller than this, a shaky hand's phone camera struggles
 MIN_QR_MODULE_MM = 0.4  # three dots of a 203 dpi receipt printer
 MAX_OWN_LINES = 8  # spare room on a sheet beyond this stays blank above the footer
+ANSWER_LINES_ASKED = 2  # ruled lines under each question, as the clinic asked
 
 _BLACK = QColor(0, 0, 0)
 _RULE_MM = 0.25  # answer lines and separators: thin, so no area of solid ink
 _BOX_MM = 0.4  # the tick box a little heavier, to be found at a glance
-
-
-class HandoutTooLongError(ValueError):
-    """The handout does not fit on one sheet even at its tightest layout."""
 
 
 class Paper(Enum):
@@ -119,6 +117,8 @@ class Handout:
     source: str
     url: str | None  # the full leaflet on the web, shown as a QR code and written out
     language: str
+    # "Page {0} of {1}", already translated; on each page of a handout that takes more than one
+    page_label: str = "Page {0} of {1}"
 
     @property
     def date_line(self) -> str:
@@ -127,6 +127,11 @@ class Handout:
     @property
     def source_line(self) -> str:
         return self.source_label.replace("{0}", self.source)
+
+    def page_line(self, number: int, pages: int) -> str:
+        """``page_label`` for page ``number`` of ``pages``, its words kept on one line."""
+        line = self.page_label.replace("{0}", str(number)).replace("{1}", str(pages))
+        return line.replace(" ", "\u00a0")
 
 
 def handout_for(
@@ -138,12 +143,14 @@ def handout_for(
     own_questions_label: str,
     date_label: str,
     source_label: str,
+    page_label: str = "Page {0} of {1}",
 ) -> Handout:
     """The handout of ``leaflet`` with the ``ticked`` questions (1-based numbers).
 
     The labels are the kiosk's own words, already translated; ``date_label`` and
-    ``source_label`` hold ``{0}`` where the date and the source go. Raises ``ValueError`` if
-    nothing is ticked, a number is not a question of the leaflet, or a label lacks ``{0}``.
+    ``source_label`` hold ``{0}`` where the date and the source go, ``page_label`` ``{0}`` and
+    ``{1}`` for the page and the number of pages. Raises ``ValueError`` if nothing is ticked, a
+    number is not a question of the leaflet, or a label lacks its ``{0}`` or ``{1}``.
     """
     wanted = set(ticked)
     if not wanted:
@@ -155,6 +162,9 @@ def handout_for(
     for name, label in (("date_label", date_label), ("source_label", source_label)):
         if "{0}" not in label:
             raise ValueError(f"{name} {label!r} has no {{0}} for its value")
+    for mark in ("{0}", "{1}"):
+        if mark not in page_label:
+            raise ValueError(f"page_label {page_label!r} has no {mark} for its value")
     return Handout(
         clinic_name=clinic_name,
         title=leaflet.title,
@@ -167,6 +177,7 @@ def handout_for(
         source=leaflet.source,
         url=leaflet.url,
         language=leaflet.language,
+        page_label=page_label,
     )
 
 
@@ -230,7 +241,9 @@ class _Style:
 
 # From roomiest to tightest; a sheet uses the first that fits. Spacing and ruled lines give way
 # before the type does, and the type stops at 14 pt. The last two fall short of the two ruled
-# lines per question the clinic asked for, but keep everything on one page.
+# lines per question the clinic asked for, but keep everything on one page. When even the
+# tightest does not fit, the handout goes on to more sheets and nothing is gained by falling
+# short: it takes the roomiest style with the lines asked for that needs the fewest sheets.
 _SHEET_STYLES = (
     _Style(16, 3, 10, 6, 4, 30),
     _Style(16, 3, 9, 5, 3, 30),
@@ -263,24 +276,25 @@ class HandoutLayout:
     answer_lines: int  # ruled lines under each question
     own_lines: int  # ruled lines under "My own questions:"
     pitch_mm: float  # between ruled lines
-    qr_mm: QRectF | None  # the QR symbol without its quiet zone, or None if it is left out
+    qr_mm: QRectF | None  # the QR symbol without its quiet zone (on the last page), or None
     qr_modules: int  # modules along a side of the symbol (0 without a QR code)
+    pages: int = 1  # sheets the handout takes; a roll's one page is as long as it needs
 
 
 def layout_handout(handout: Handout, paper: Paper) -> HandoutLayout:
     """Lay out ``handout`` on ``paper`` without drawing it (for figures and tests).
 
-    Needs a ``QGuiApplication``; raises ``HandoutTooLongError`` as ``render_pdf`` does.
+    Needs a ``QGuiApplication``.
     """
     return _compose(handout, paper).layout
 
 
 def render_pdf(handout: Handout, paper: Paper, path: Path) -> None:
-    """Write ``handout`` to ``path`` as a one-page PDF with vector drawing and selectable text.
+    """Write ``handout`` to ``path`` as a PDF with vector drawing and selectable text.
 
-    Sheets are Letter or A4; a roll's page is as long as its content. Needs a
-    ``QGuiApplication`` (for the fonts). Raises ``HandoutTooLongError`` (before writing
-    anything) if the questions do not fit on one sheet, and ``OSError`` if ``path`` cannot be
+    Sheets are Letter or A4: one, or as many as the questions need, each after the first headed
+    with the leaflet's title and its page number. A roll's one page is as long as its content.
+    Needs a ``QGuiApplication`` (for the fonts). Raises ``OSError`` if ``path`` cannot be
     written.
     """
     # Drawn into memory and written in one go: no half-written file is left behind, and a
@@ -300,10 +314,11 @@ def paint_handout(handout: Handout, paper: Paper, device: QPagedPaintDevice) -> 
     The text is laid out once for the 1200 dpi PDF and scaled to the device, so a printer
     shows exactly what the PDF shows.
     """
-    page = _compose(handout, paper)
+    composition = _compose(handout, paper)
+    layout = composition.layout
     device.setPageLayout(
         QPageLayout(
-            _page_size(paper, page.layout.page_width_mm, page.layout.page_height_mm),
+            _page_size(paper, layout.page_width_mm, layout.page_height_mm),
             QPageLayout.Orientation.Portrait,
             QMarginsF(0, 0, 0, 0),
             QPageLayout.Unit.Millimeter,
@@ -314,8 +329,13 @@ def paint_handout(handout: Handout, paper: Paper, device: QPagedPaintDevice) -> 
         raise OSError("the printer would not start the page")
     try:
         scale = device.logicalDpiX() / RESOLUTION_DPI
-        painter.scale(scale, scale)
-        page.paint(painter)
+        for number, items in enumerate(composition.pages, start=1):
+            if number > 1 and not device.newPage():
+                raise OSError(f"the printer would not start page {number}")
+            painter.save()
+            painter.scale(scale, scale)
+            composition.paint(painter, items)
+            painter.restore()
     finally:
         painter.end()
 
@@ -341,6 +361,7 @@ def _page_size(paper: Paper, width_mm: float, height_mm: float) -> QPageSize:
 class _Text:
     layout: QTextLayout
     position: QPointF
+    lines: range | None = None  # the lines of it on this page, when a page break splits it
 
 
 @dataclass(frozen=True)
@@ -364,22 +385,35 @@ class _Qr:
 _Item = _Text | _Line | _Box | _Qr
 
 
+@dataclass(frozen=True)
+class _Cut:
+    """A place in the column where a continued handout may go on to its next page."""
+
+    end: float  # where the ink above ends
+    resume: float  # where the next page's part of the column starts (past any gap)
+    between_blocks: bool  # between questions, not inside one: where a page break reads best
+
+
 @dataclass
-class _Page:
-    """A laid-out handout: what to draw and where, in device units of a 1200 dpi PDF."""
+class _Composition:
+    """A laid-out handout: what to draw on each page and where, in units of a 1200 dpi PDF."""
 
     layout: HandoutLayout
-    items: list[_Item]
-    offset: QPointF  # where the content's top left sits on the page
+    pages: list[list[_Item]]
+    offset: QPointF  # where the content's top left sits on a page
     # The device the text was measured on, and its buffer: the layouts must not outlive them.
     keep: tuple[object, ...] = field(repr=False)
 
-    def paint(self, painter: QPainter) -> None:
+    def paint(self, painter: QPainter, items: list[_Item]) -> None:
         painter.translate(self.offset)
-        for item in self.items:
+        for item in items:
             if isinstance(item, _Text):
                 painter.setPen(_BLACK)
-                item.layout.draw(painter, item.position)
+                if item.lines is None:
+                    item.layout.draw(painter, item.position)
+                else:
+                    for index in item.lines:
+                        item.layout.lineAt(index).draw(painter, item.position)
             elif isinstance(item, _Line):
                 painter.setPen(
                     QPen(_BLACK, item.width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap)
@@ -422,7 +456,7 @@ def _qr_path(qr: _Qr) -> QPainterPath:
     return path
 
 
-def _compose(handout: Handout, paper: Paper) -> _Page:
+def _compose(handout: Handout, paper: Paper) -> _Composition:
     app = QCoreApplication.instance()
     if not isinstance(app, QGuiApplication):
         raise RuntimeError("laying out a handout needs a QGuiApplication (for the fonts)")
@@ -448,10 +482,27 @@ def _compose(handout: Handout, paper: Paper) -> _Page:
                 style = replace(style, own_lines=style.own_lines + extra)  # noqa: PLW2901
                 builder = _Builder(handout, style, family, device, width_mm, roll=False)
             return builder.page(paper, spec, spec.height_mm, (buffer, device), footer_at_mm=room_mm)
-    raise HandoutTooLongError(
-        f"{len(handout.questions)} questions do not fit on one {paper.value} page even with "
-        f"{MIN_BODY_PT:.0f} pt type and no lines to write on"
-    )
+
+    # Too long for one sheet: as few sheets as any style with the lines asked for needs, in the
+    # roomiest style that needs no more.
+    def sheets(style: _Style, pages: int) -> _Builder:
+        return _Builder(handout, style, family, device, width_mm, roll=False, pages=pages)
+
+    styles = [style for style in _SHEET_STYLES if style.answer_lines >= ANSWER_LINES_ASKED]
+    # Page 1 says "Page 1 of N" on one line whatever N is, so the page breaks found with a guess
+    # of two pages are the breaks of the handout that says how many there are.
+    counts = [len(sheets(style, 2).page_starts(room_mm)) for style in styles]
+    pages = min(counts)
+    style = styles[counts.index(pages)]
+    builder = sheets(style, pages)
+    # Spare room on the last page becomes more lines for the patient's own questions, as on
+    # one sheet, unless the longer column would break its pages elsewhere.
+    extra = min(MAX_OWN_LINES - style.own_lines, int(builder.spare_mm(room_mm) // style.pitch_mm))
+    if extra > 0:
+        longer = sheets(replace(style, own_lines=style.own_lines + extra), pages)
+        if longer.page_starts(room_mm) == builder.page_starts(room_mm):
+            builder = longer
+    return builder.continued(paper, spec, spec.height_mm, (buffer, device), room_mm)
 
 
 class _Builder:
@@ -466,7 +517,9 @@ class _Builder:
         width_mm: float,
         *,
         roll: bool,
+        pages: int = 1,
     ) -> None:
+        """``pages``: the sheets a continued handout takes, which page 1 says (1: one sheet)."""
         self._handout = handout
         self._style = style
         self._family = family
@@ -474,12 +527,17 @@ class _Builder:
         self._px_per_mm = device.logicalDpiY() / 25.4
         self._width = width_mm * self._px_per_mm
         self._roll = roll
+        self._pages = pages
         self._y = 0.0
+        self._ink_below = 0.0  # how far the last thing drawn reaches below the cursor
         self.items: list[_Item] = []
         self.footer: list[_Item] = []
         self.title_pt = style.title_pt
+        self._cuts: list[_Cut] | None = []
         self._body()
         self._body_height = self._y
+        self.cuts: list[_Cut] = self._cuts
+        self._cuts = None  # the footer and the headers of continued pages stay in one piece
         self._y = 0.0
         self._footer()
         self._footer_height = self._y
@@ -495,7 +553,7 @@ class _Builder:
         page_height_mm: float,
         keep: tuple[object, ...],
         footer_at_mm: float | None = None,
-    ) -> _Page:
+    ) -> _Composition:
         """The page, with the footer right under the questions or (sheets) at the bottom."""
         footer_y = (
             self._body_height
@@ -503,9 +561,126 @@ class _Builder:
             else footer_at_mm * self._px_per_mm - self._footer_height
         )
         footer = [_moved(item, footer_y) for item in self.footer]
+        layout = self._layout(paper, spec, page_height_mm, footer, pages=1)
+        offset = QPointF(spec.side_mm * self._px_per_mm, spec.top_mm * self._px_per_mm)
+        return _Composition(layout, [[*self.items, *footer]], offset, keep)
+
+    def page_starts(self, room_mm: float) -> list[float]:
+        """Where each sheet's part of the column starts, for sheets ``room_mm`` tall inside
+        their margins: the first at 0.
+
+        Each page takes as much as fits, breaking between questions where it can and between
+        the lines of one (a question longer than a page) only where it must. The footer goes
+        at the bottom of the last page, so the last page is one it fits on too.
+        """
+        first_room = room_mm * self._px_per_mm
+        room = first_room - self._header(2, 2, first_room)[1]
+        starts = [0.0]
+        while True:
+            start = starts[-1]
+            limit = start + (first_room if len(starts) == 1 else room)
+            if self._body_height + self._footer_height <= limit:
+                return starts
+            fitting = [cut for cut in self.cuts if start < cut.end <= limit]
+            cut = max(
+                (cut for cut in fitting if cut.between_blocks), key=_end, default=None
+            ) or max(fitting, key=_end, default=None)
+            if cut is None:
+                # Not met on a sheet, whose lines are a small part of a page: a piece taller
+                # than a page goes on one of its own and runs off its foot, but still prints.
+                cut = next((cut for cut in self.cuts if cut.end > start), None)
+            if cut is None:
+                return starts
+            starts.append(cut.resume)
+
+    def spare_mm(self, room_mm: float) -> float:
+        """The room left blank above the footer on the last of the pages ``page_starts`` finds."""
+        starts = self.page_starts(room_mm)
+        room = room_mm * self._px_per_mm
+        if len(starts) > 1:
+            room -= self._header(len(starts), len(starts), room)[1]
+        used = self._body_height - starts[-1] + self._footer_height
+        return (room - used) / self._px_per_mm
+
+    def continued(
+        self,
+        paper: Paper,
+        spec: _PaperSpec,
+        page_height_mm: float,
+        keep: tuple[object, ...],
+        room_mm: float,
+    ) -> _Composition:
+        """The handout on as many sheets as it needs: pages after the first are headed with
+        the title and the page number, and the footer sits at the bottom of the last."""
+        starts = self.page_starts(room_mm)
+        pages: list[list[_Item]] = [[] for _ in starts]
+        tops = [0.0]
+        for number in range(2, len(starts) + 1):
+            header, height = self._header(number, len(starts), room_mm * self._px_per_mm)
+            pages[number - 1].extend(header)
+            tops.append(height)
+        for item in self.items:
+            if isinstance(item, _Text):
+                self._place_lines(item, starts, tops, pages)
+            else:
+                index = bisect.bisect_right(starts, _anchor(item)) - 1
+                pages[index].append(_moved(item, tops[index] - starts[index]))
+        footer_y = room_mm * self._px_per_mm - self._footer_height
+        footer = [_moved(item, footer_y) for item in self.footer]
+        pages[-1].extend(footer)
+        layout = self._layout(paper, spec, page_height_mm, footer, pages=len(pages))
+        offset = QPointF(spec.side_mm * self._px_per_mm, spec.top_mm * self._px_per_mm)
+        return _Composition(layout, pages, offset, keep)
+
+    def _place_lines(
+        self, text: _Text, starts: list[float], tops: list[float], pages: list[list[_Item]]
+    ) -> None:
+        """Put each line of ``text`` on the page its top falls on, whole: never a line cut."""
+        by_page: dict[int, list[int]] = {}
+        for index in range(text.layout.lineCount()):
+            top = text.position.y() + text.layout.lineAt(index).y()
+            by_page.setdefault(bisect.bisect_right(starts, top) - 1, []).append(index)
+        for page, lines in by_page.items():
+            part = None if len(by_page) == 1 else range(lines[0], lines[-1] + 1)
+            position = text.position + QPointF(0, tops[page] - starts[page])
+            pages[page].append(replace(text, position=position, lines=part))
+
+    def _header(self, number: int, pages: int, room: float) -> tuple[list[_Item], float]:
+        """The head of a continued page: the title, "Page 2 of 3" and a rule; and its height.
+
+        The title is left out if it would take more than a third of the ``room`` on the page
+        (a title of a hundred words), so that the questions keep theirs.
+        """
+        items, y = self.items, self._y
+        style, handout = self._style, self._handout
+        made: list[_Item] = []
+        height = 0.0
+        for with_title in (True, False):
+            self.items, self._y = [], 0.0
+            if with_title:
+                self._text(handout.title, self._font(style.body_pt, bold=True))
+            self._text(handout.page_line(number, pages), self._font(style.body_pt))
+            self._gap(style.gap_mm / 2)
+            self._rule(_RULE_MM)
+            self._gap(style.gap_mm)
+            made, height = self.items, self._y
+            if height <= room / 3:
+                break
+        self.items, self._y = items, y
+        return made, height
+
+    def _layout(
+        self,
+        paper: Paper,
+        spec: _PaperSpec,
+        page_height_mm: float,
+        footer: list[_Item],
+        *,
+        pages: int,
+    ) -> HandoutLayout:
         qr = next((item for item in footer if isinstance(item, _Qr)), None)
         mm = 1 / self._px_per_mm
-        layout = HandoutLayout(
+        return HandoutLayout(
             paper=paper,
             page_width_mm=spec.width_mm,
             page_height_mm=page_height_mm,
@@ -529,9 +704,8 @@ class _Builder:
                 qr.rect.height() * mm,
             ),
             qr_modules=0 if qr is None else len(qr.matrix),
+            pages=pages,
         )
-        offset = QPointF(spec.side_mm * self._px_per_mm, spec.top_mm * self._px_per_mm)
-        return _Page(layout, [*self.items, *footer], offset, keep)
 
     # The parts of the page, top to bottom.
 
@@ -548,14 +722,17 @@ class _Builder:
         # next reads as two things.
         day = format_date(handout.printed_on, handout.language).replace(" ", "\u00a0")
         self._text(handout.date_label.replace("{0}", day), self._font(style.body_pt))
+        if self._pages > 1:
+            self._text(handout.page_line(1, self._pages), self._font(style.body_pt))
         self._gap(style.gap_mm / 2)
         self._rule(_RULE_MM)
         self._gap(style.gap_mm)
         self._text(handout.heading, self._fitting_font(handout.heading, style.heading_pt))
-        for question in handout.questions:
-            self._gap(style.gap_mm)
+        # The heading stays with the first question; a page may break before any other.
+        for index, question in enumerate(handout.questions):
+            self._gap(style.gap_mm, page_break=index > 0)
             self._question(question)
-        self._gap(style.gap_mm * 1.5)
+        self._gap(style.gap_mm * 1.5, page_break=True)
         self._text(handout.own_questions_label, self._font(style.body_pt, bold=True))
         self._ruled(style.own_lines, 0.0)
 
@@ -647,8 +824,10 @@ class _Builder:
     ) -> float:
         """Lay out ``text`` as plain text (never markup) at the cursor, wrapped to the column.
 
-        Returns the first line's ascent, for placing things beside it.
+        Returns the first line's ascent, for placing things beside it. A continued handout may
+        break its page before the text and between its lines.
         """
+        self._cut(self._y + self._ink_below, self._y)
         layout = QTextLayout(text, font, self._device)
         option = QTextOption(align)
         # A word wider than the column (a long address) breaks anywhere rather than run off.
@@ -662,6 +841,8 @@ class _Builder:
                 break
             line.setLineWidth(self._width - indent)
             line.setPosition(QPointF(0, y))
+            if line.lineNumber() > 0:
+                self._cut(self._y + bottom, self._y + y)
             if not ascent:
                 ascent = line.ascent()
             bottom = y + line.height()
@@ -669,20 +850,33 @@ class _Builder:
         layout.endLayout()
         self.items.append(_Text(layout, QPointF(indent, self._y)))
         self._y += bottom
+        self._ink_below = 0.0
         return ascent
 
     def _rule(self, width_mm: float, indent: float = 0.0) -> None:
-        self.items.append(
-            _Line(QLineF(indent, self._y, self._width, self._y), width_mm * self._px_per_mm)
-        )
+        width = width_mm * self._px_per_mm
+        self.items.append(_Line(QLineF(indent, self._y, self._width, self._y), width))
+        self._ink_below = width / 2
 
     def _ruled(self, count: int, indent: float) -> None:
         for _ in range(count):
+            # The room to write sits above each line, so it goes with the line.
+            self._cut(self._y + self._ink_below, self._y)
             self._gap(self._style.pitch_mm)
             self._rule(_RULE_MM, indent)
 
-    def _gap(self, mm: float) -> None:
+    def _gap(self, mm: float, *, page_break: bool = False) -> None:
+        """Move down ``mm``; ``page_break``: a continued handout breaks its page best here,
+        and the gap is left out at the top of the next."""
+        end = self._y + self._ink_below
         self._y += mm * self._px_per_mm
+        if page_break:
+            self._cut(end, self._y, between_blocks=True)
+        self._ink_below = 0.0
+
+    def _cut(self, end: float, resume: float, *, between_blocks: bool = False) -> None:
+        if self._cuts is not None:
+            self._cuts.append(_Cut(end, resume, between_blocks))
 
     def _qr(self, url: str) -> _Qr | None:
         """The QR code to ``url`` at the style's width, or None if it cannot be legible here.
@@ -711,9 +905,20 @@ class _Builder:
         self._y += qr.rect.height()
 
 
+def _end(cut: _Cut) -> float:
+    return cut.end
+
+
+def _anchor(item: _Line | _Box | _Qr) -> float:
+    """The height in the column that decides which page ``item`` goes on."""
+    if isinstance(item, _Line):
+        return item.line.y1()
+    return item.rect.center().y()  # a tick box, on its question's first line
+
+
 def _moved(item: _Item, dy: float) -> _Item:
     if isinstance(item, _Text):
-        return _Text(item.layout, item.position + QPointF(0, dy))
+        return replace(item, position=item.position + QPointF(0, dy))
     if isinstance(item, _Line):
         return _Line(item.line.translated(0, dy), item.width)
     if isinstance(item, _Box):

@@ -16,7 +16,7 @@ from kiosk.config import Config
 from kiosk.content import Leaflet
 from kiosk.printing import cups
 from kiosk.printing.cups import JOB_TITLE
-from kiosk.printing.handout import Handout, HandoutTooLongError, Paper, handout_for, render_pdf
+from kiosk.printing.handout import Handout, Paper, handout_for, render_pdf
 from kiosk.printing.native import NativePrintError, print_natively
 
 log = logging.getLogger("kiosk.printing")
@@ -157,7 +157,7 @@ class PrintService(QObject):
         pdf = folder / "handout.pdf"
         try:
             render_pdf(handout, self._paper(printer), pdf)
-        except (OSError, HandoutTooLongError) as error:
+        except OSError as error:
             log.warning("cannot write the handout for %s: %s", printer, error)
             shutil.rmtree(folder, ignore_errors=True)  # nothing of the visit stays behind
             self._set_state(PrintState.FAILED)
@@ -204,7 +204,7 @@ class PrintService(QObject):
     def _save_pdf(self, handout: Handout) -> None:
         try:
             path = save_pdf(handout, self._config.pdf_folder)
-        except (OSError, HandoutTooLongError) as error:
+        except OSError as error:
             log.warning(
                 "no printer, and the handout cannot be saved in %s: %s",
                 self._config.pdf_folder,
@@ -223,7 +223,7 @@ class PrintService(QObject):
         paper = choose_paper(self._config.paper, None, self._leaflet.language)
         try:
             log.info("%s", print_natively(handout, paper, wanted, JOB_TITLE))
-        except (NativePrintError, OSError, HandoutTooLongError) as error:
+        except (NativePrintError, OSError) as error:
             log.warning("print failed: %s", error)
             self._set_state(PrintState.FAILED)
             return

@@ -16,12 +16,11 @@ import segno
 from PySide6.QtCore import QRectF
 
 from kiosk.config import resources_dir
-from kiosk.content import BlockKind, Leaflet, load_leaflet
+from kiosk.content import BlockKind, Leaflet, check_path, load_leaflet
 from kiosk.printing.handout import (
     MIN_BODY_PT,
     Handout,
     HandoutLayout,
-    HandoutTooLongError,
     Paper,
     format_date,
     handout_for,
@@ -191,10 +190,9 @@ def run(*command: str | Path) -> str:
     ).stdout
 
 
-def read_back(handout: Handout, paper: Paper, pdf: Path) -> Rendered:
-    render_pdf(handout, paper, pdf)
-    bbox = run("pdftotext", "-bbox", pdf, "-")
-    found = [
+def words_of(bbox: str) -> list[Word]:
+    """The words of ``pdftotext -bbox`` output, with their boxes in millimetres."""
+    return [
         Word(
             text,
             QRectF(
@@ -209,6 +207,11 @@ def read_back(handout: Handout, paper: Paper, pdf: Path) -> Rendered:
             bbox,
         )
     ]
+
+
+def read_back(handout: Handout, paper: Paper, pdf: Path) -> Rendered:
+    render_pdf(handout, paper, pdf)
+    found = words_of(run("pdftotext", "-bbox", pdf, "-"))
     stem = pdf.with_suffix("")
     subprocess.run(
         ["pdftoppm", "-gray", "-r", str(DPI), "-singlefile", str(pdf), str(stem)],
@@ -411,14 +414,188 @@ def test_a_roll_gives_every_question_lines_to_write_on() -> None:
         assert many.page_height_mm > few.page_height_mm + 10 * 2 * many.pitch_mm
 
 
-def test_too_many_questions_for_a_sheet_are_refused_before_writing(tmp_path: Path) -> None:
-    handout = replace(handout_of("10 long"), questions=LONG_QUESTIONS * 3)
-    pdf = tmp_path / "handout.pdf"
-    with pytest.raises(HandoutTooLongError, match="30 questions do not fit"):
-        render_pdf(handout, Paper.LETTER, pdf)
-    assert not pdf.exists()
-    render_pdf(handout, Paper.ROLL_80MM, pdf)  # a roll takes any number
-    assert re.search(r"^Pages:\s+1$", run("pdfinfo", pdf), re.MULTILINE)
+# A handout longer than a sheet --------------------------------------------------------------
+#
+# Leaflets that content check accepts but that do not fit one sheet at the tightest layout:
+# many ticked questions, or one question that is a single word of 3,000 letters. They are test
+# data, written here.
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One page of a PDF as poppler reads it back."""
+
+    size_mm: tuple[float, float]
+    text: str  # pdftotext -raw of the page: in the order it was drawn
+    words: list[Word]
+    raster: Raster
+
+
+def read_pages(pdf: Path) -> list[Sheet]:
+    bbox = run("pdftotext", "-bbox", pdf, "-")
+    pages = re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', bbox, re.DOTALL)
+    sheets = []
+    for number, (width_pt, height_pt, page) in enumerate(pages, start=1):
+        first_last = ("-f", str(number), "-l", str(number))
+        stem = pdf.with_name(f"{pdf.stem}-page-{number}")
+        run("pdftoppm", "-gray", "-r", str(DPI), *first_last, "-singlefile", pdf, stem)
+        sheets.append(
+            Sheet(
+                (float(width_pt) * MM_PER_PT, float(height_pt) * MM_PER_PT),
+                run("pdftotext", "-raw", "-enc", "UTF-8", *first_last, pdf, "-"),
+                words_of(page),
+                Raster(stem.with_suffix(".pgm").read_bytes()),
+            )
+        )
+    return sheets
+
+
+def made_up_leaflet(folder: Path, questions: list[str]) -> Leaflet:
+    """A leaflet of test data with these questions, accepted by ``content check``."""
+    path = folder / "test-leaflet.md"
+    checklist = "\n".join(f"- [ ] {question}" for question in questions)
+    count = f"{len(questions)} question" + ("s" if len(questions) > 1 else "")
+    path.write_text(
+        "+++\n"
+        f'title = "Test leaflet: {count} (test data)"\n'
+        'language = "en"\n'
+        'source = "Test data of tests/printing/test_handout.py"\n'
+        'url = "https://example.org/test-leaflet"\n'
+        "+++\n\n"
+        "This leaflet is test data.\n\n"
+        "## A test section\n\nNothing here is medical advice.\n\n"
+        f"# Questions to ask your doctor\n\n{checklist}\n",
+        encoding="utf-8",
+    )
+    (checked,) = check_path(path)  # what `kiosk content check` runs
+    return checked
+
+
+def many_questions(count: int) -> list[str]:
+    """``count`` questions of one or two lines, each saying which it is."""
+    return [
+        f"Test question {n} of {count}: is this made-up question printed whole, once and in "
+        f"its place{'?' if n % 3 else ', even where it runs on longer than the others do?'}"
+        for n in range(1, count + 1)
+    ]
+
+
+# One word of 3,000 letters, "aaaaabaac..." (every three-letter group in turn), so that no two
+# of its printed lines are alike and lines out of order would show.
+LONG_WORD = "".join(map("".join, itertools.product("abcdefghijklmnopqrstuvwxyz", repeat=3)))[:3000]
+CONTINUED = {
+    **{f"{n} questions": many_questions(n) for n in (25, 40)},
+    "a 3000-letter word": [LONG_WORD],
+}
+CONTINUED_CASES = [
+    *((paper, case) for paper in (Paper.LETTER, Paper.A4) for case in CONTINUED),
+    *((paper, "a 3000-letter word") for paper in (Paper.ROLL_80MM, Paper.ROLL_58MM)),
+]
+CONTINUED_IDS = [f"{paper.value}-{case.replace(' ', '-')}" for paper, case in CONTINUED_CASES]
+
+
+@dataclass(frozen=True)
+class Continued:
+    handout: Handout
+    layout: HandoutLayout
+    pages: list[Sheet]
+
+
+@pytest.fixture(scope="module")
+def continued(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Paper, str], Continued]:
+    """Each paper and long handout rendered once for the module, and read back page by page."""
+    folder = tmp_path_factory.mktemp("continued")
+
+    @functools.cache
+    def render(paper: Paper, case: str) -> Continued:
+        name = f"{paper.value}-{case.replace(' ', '-')}"
+        (folder / name).mkdir(exist_ok=True)
+        leaflet = made_up_leaflet(folder / name, CONTINUED[case])
+        ticked = [q.number for q in leaflet.questions]
+        handout = handout_for(leaflet, ticked, clinic_name=CLINIC, today=TODAY, **LABELS)
+        pdf = folder / f"{name}.pdf"
+        render_pdf(handout, paper, pdf)
+        return Continued(handout, layout_handout(handout, paper), read_pages(pdf))
+
+    return render
+
+
+@pytest.mark.parametrize(("paper", "case"), CONTINUED_CASES, ids=CONTINUED_IDS)
+def test_a_handout_longer_than_a_sheet_goes_on_to_more_pages(
+    continued: Callable[[Paper, str], Continued], paper: Paper, case: str
+) -> None:
+    printed = continued(paper, case)
+    handout, pages = printed.handout, printed.pages
+    count = len(pages)
+    assert printed.layout.pages == count
+    if paper.is_roll:
+        assert count == 1  # one strip, as long as it needs
+    else:
+        assert count > 1
+        for page in pages:
+            assert page.size_mm == pytest.approx((paper.width_mm, paper.height_mm), abs=0.5)
+    # Every character of the handout, once and in order, with each page after the first
+    # headed by the title and its number, and page 1 saying how many there are.
+    got = squeeze(pages[0].text)
+    if count > 1:
+        first = squeeze(handout.date_line + handout.page_line(1, count))
+        assert first in got
+        got = got.replace(squeeze(handout.page_line(1, count)), "", 1)
+    for number, page in enumerate(pages[1:], start=2):
+        text = squeeze(page.text)
+        header = squeeze(handout.title + handout.page_line(number, count))
+        assert text.startswith(header), (number, text[:80])
+        got += text[len(header) :]
+    assert got == squeeze("".join(expected_text(handout)))
+
+
+@pytest.mark.parametrize(("paper", "case"), CONTINUED_CASES, ids=CONTINUED_IDS)
+def test_nothing_is_clipped_on_any_page(
+    continued: Callable[[Paper, str], Continued], paper: Paper, case: str
+) -> None:
+    """Every word inside the printable area of its page: the 3,000-letter word too, broken
+    across the lines of the column (the text test shows none of it is lost)."""
+    printed = continued(paper, case)
+    allowed = printed.layout.content_mm.adjusted(-0.5, -0.5, 0.5, 0.5)
+    qr = printed.layout.qr_mm
+    assert qr is not None
+    assert printed.layout.content_mm.contains(qr)
+    for number, page in enumerate(printed.pages, start=1):
+        assert page.raster.ink_outside(allowed) == [], number
+        assert [w.text for w in page.words if not allowed.contains(w.box_mm)] == [], number
+        # The type stays at 14 pt or more: no word is set smaller than the date.
+        date_box = next(w for w in printed.pages[0].words if w.text == "Date:").box_mm
+        assert min(w.box_mm.height() for w in page.words) >= date_box.height() * 0.99
+
+
+@pytest.mark.parametrize("paper", [Paper.LETTER, Paper.A4], ids=["letter", "a4"])
+@pytest.mark.parametrize("case", ["25 questions", "40 questions"])
+def test_a_page_breaks_between_questions_each_with_its_lines(
+    continued: Callable[[Paper, str], Continued], paper: Paper, case: str
+) -> None:
+    printed = continued(paper, case)
+    assert printed.layout.answer_lines >= 2  # as on one sheet before the lines give way
+    for question in printed.handout.questions:
+        on = [n for n, page in enumerate(printed.pages) if squeeze(question) in squeeze(page.text)]
+        assert len(on) == 1, question
+
+
+def test_the_qprinter_path_windows_uses_prints_every_page(tmp_path: Path) -> None:
+    """QPrinter into a PDF file: the code path that sends the handout to a Windows printer."""
+    from kiosk.printing.native import print_natively
+
+    leaflet = made_up_leaflet(tmp_path, many_questions(40))
+    ticked = [q.number for q in leaflet.questions]
+    handout = handout_for(leaflet, ticked, clinic_name=CLINIC, today=TODAY, **LABELS)
+    out = tmp_path / "native.pdf"
+    print_natively(handout, Paper.A4, None, "Questions for your doctor", to_pdf=out)
+    pages = read_pages(out)
+    assert len(pages) == layout_handout(handout, Paper.A4).pages > 1
+    text = squeeze("".join(page.text for page in pages))
+    positions = [text.index(squeeze(q)) for q in handout.questions]
+    assert positions == sorted(positions)
+    for number in range(2, len(pages) + 1):
+        assert squeeze(handout.page_line(number, len(pages))) in squeeze(pages[number - 1].text)
 
 
 def test_an_address_too_long_for_a_legible_qr_code_is_only_written(tmp_path: Path) -> None:
