@@ -20,7 +20,7 @@ from kiosk.config import (
     describe,
     read_config,
 )
-from kiosk.content import ContentError, check_path
+from kiosk.content import ContentError, check_path, pronunciation_files
 from kiosk.paths import config_file
 
 log = logging.getLogger("kiosk.init")
@@ -307,8 +307,13 @@ def _run(args: argparse.Namespace, config: Config, problems: list[ConfigProblem]
 
 
 def _check_content(path: Path) -> int:
+    """Check a pack's leaflets and pronunciation lists, or one such file."""
+    from kiosk.narration.pronounce import load_lexicon  # not on the early start path
+
     try:
-        leaflets = check_path(path)
+        lists = pronunciation_files(path)
+        leaflets = [] if lists == [path] else check_path(path)  # [path]: one list alone
+        words = [(file, len(load_lexicon(file))) for file in lists]
     except ContentError as error:
         sys.stderr.write(f"{error}\n")
         return 1
@@ -317,6 +322,8 @@ def _check_content(path: Path) -> int:
             f"{leaflet.path}: ok: {leaflet.title!r} ({leaflet.language}), "
             f"{len(leaflet.sections)} pages, {len(leaflet.questions)} questions"
         )
+    for file, count in words:
+        print(f"{file}: ok: {count} words")
     return 0
 
 

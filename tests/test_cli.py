@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
 import wave
 from array import array
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -22,18 +24,24 @@ PACK = "resources/leaflets/vertebroplasty"
 LOG_RECORD = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} [A-Z]+ ")
 
 
-def _kiosk(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m kiosk`` in the repository root, with no display unless ``env`` gives one."""
+def _kiosk(
+    *args: str,
+    env: dict[str, str] | None = None,
+    runner: Sequence[str] = (),
+    timeout_s: float = 120,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m kiosk`` in the repository root, with no display unless ``env`` gives one;
+    ``runner`` is a command to run it through (such as setpriv)."""
     hidden = {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}
     environ = {name: value for name, value in os.environ.items() if name not in hidden}
     environ |= {"PYTHONPATH": str(REPO), **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "kiosk", *args],
+        [*runner, sys.executable, "-m", "kiosk", *args],
         cwd=REPO,
         env=environ,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout_s,
         check=False,
     )
 
@@ -42,7 +50,8 @@ def test_content_check_of_the_shipped_pack_needs_no_display() -> None:
     result = _kiosk("content", "check", PACK)
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.splitlines() == [
-        f"{PACK}/en.md: ok: 'Vertebroplasty for Spine Fracture Pain' (en), 8 pages, 5 questions"
+        f"{PACK}/en.md: ok: 'Vertebroplasty for Spine Fracture Pain' (en), 8 pages, 5 questions",
+        f"{PACK}/pronunciation-en.toml: ok: 3 words",
     ]
 
 
@@ -57,8 +66,9 @@ def test_content_check_of_a_broken_pack_prints_file_line_and_problem(tmp_path: P
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        f"{broken}, line 45: the question list mixes questions (- [ ] ...) with plain items "
-        "(- ...); start every question with - [ ]"
+        f"{broken}, line 45: questions (- [ ] ...) cannot go in the section 'Is the procedure "
+        "safe?', which has other text; put them under a heading of their own, such as "
+        "# Questions to ask your doctor, with nothing else under it"
     ]
 
 
@@ -66,6 +76,85 @@ def test_content_check_of_a_missing_pack(tmp_path: Path) -> None:
     result = _kiosk("content", "check", str(tmp_path / "nosuch"))
     assert result.returncode == 1
     assert result.stderr.splitlines() == [f"{tmp_path / 'nosuch'}: the content pack does not exist"]
+
+
+def test_content_check_of_a_broken_pronunciation_list_names_its_line(tmp_path: Path) -> None:
+    shutil.copytree(REPO / PACK, tmp_path, dirs_exist_ok=True)
+    listing = tmp_path / "pronunciation-en.toml"
+    listing.write_text("[words]\nkyphoplasty = 3\n", encoding="utf-8")
+    result = _kiosk("content", "check", str(tmp_path))
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"{listing}, line 2: 'kyphoplasty' needs its spoken form in quotes"
+    ]
+    single = _kiosk("content", "check", str(listing))
+    assert (single.returncode, single.stderr) == (1, result.stderr)
+
+
+@pytest.mark.parametrize(
+    ("name", "checked"),
+    [
+        pytest.param("en.md", "pack", id="leaflet in a pack"),
+        pytest.param("en.md", "file", id="leaflet file"),
+        pytest.param("pronunciation-en.toml", "pack", id="pronunciation list"),
+    ],
+)
+def test_content_check_refuses_a_named_pipe_without_waiting_on_it(
+    tmp_path: Path, name: str, checked: str
+) -> None:
+    """Opening a FIFO waits until something writes to it: the check must not open it. Should it
+    do so, the time limit ends the child and fails the test instead of hanging it."""
+    pack = tmp_path / "pack"
+    shutil.copytree(REPO / PACK, pack)
+    fifo = pack / name
+    fifo.unlink()
+    os.mkfifo(fifo)
+    result = _kiosk("content", "check", str(pack if checked == "pack" else fifo), timeout_s=30)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"{fifo}: this is a named pipe (FIFO), not an ordinary file; put the text file itself here"
+    ]
+
+
+def _without_power_to_read_everything() -> list[str]:
+    """A command prefix under which a child meets file permissions as staff do.
+
+    Root reads every file: as root, the child runs without the capabilities that let it
+    (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH), through setpriv."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    prefix = [setpriv or "setpriv", "--bounding-set=-dac_override,-dac_read_search"]
+    if setpriv is None or subprocess.run([*prefix, "true"], check=False).returncode != 0:
+        pytest.skip("running as root, and setpriv cannot drop root's power to read any file")
+    return prefix
+
+
+def test_content_check_in_an_unreadable_folder_says_so_in_one_line(tmp_path: Path) -> None:
+    locked = tmp_path / "pack"
+    shutil.copytree(REPO / PACK, locked)
+    locked.chmod(0)
+    try:
+        runner = _without_power_to_read_everything()
+        of_file = _kiosk("content", "check", str(locked / "en.md"), runner=runner)
+        of_folder = _kiosk("content", "check", str(locked), runner=runner)
+        locked.chmod(0o755)
+        (locked / "en.md").chmod(0)
+        of_unreadable_file = _kiosk("content", "check", str(locked), runner=runner)
+    finally:
+        locked.chmod(0o755)
+    hint = "make it readable, and its folders openable, by the user the kiosk runs as"
+    assert (of_file.returncode, of_file.stdout) == (1, "")
+    assert of_file.stderr.splitlines() == [
+        f"{locked / 'en.md'}: the content pack cannot be read (Permission denied); {hint}"
+    ]
+    assert (of_folder.returncode, of_folder.stdout) == (1, "")
+    assert of_folder.stderr.splitlines() == [
+        f"{locked}: the folder cannot be read (Permission denied); {hint}"
+    ]
+    assert of_unreadable_file.stderr.splitlines() == [
+        f"{locked / 'en.md'}: the file cannot be read (Permission denied); {hint}"
+    ]
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,13 @@ from kiosk.content.model import (
     SectionKind,
     Sentence,
 )
-from kiosk.content.pack import SUPPORTED_LANGUAGES, check_path, leaflet_header, load_leaflet
+from kiosk.content.pack import (
+    SUPPORTED_LANGUAGES,
+    check_path,
+    leaflet_header,
+    load_leaflet,
+    pronunciation_files,
+)
 from kiosk.content.parser import LeafletHeader
 
 __all__ = [
@@ -27,4 +33,5 @@ __all__ = [
     "check_path",
     "leaflet_header",
     "load_leaflet",
+    "pronunciation_files",
 ]

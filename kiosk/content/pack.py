@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
+import stat
+from pathlib import Path, PurePath
 
 from kiosk.content.errors import ContentError
 from kiosk.content.model import Leaflet
 from kiosk.content.parser import LeafletHeader, parse_leaflet, read_header
+from kiosk.content.textfile import cannot_read
 
 # Languages the kiosk has screens and voices for.
 SUPPORTED_LANGUAGES = frozenset({"en", "es"})
 LEAFLET_SUFFIX = ".md"
+PRONUNCIATION_FILES = "pronunciation-*.toml"  # pronunciation-en.toml beside en.md
 
 
 def load_leaflet(pack: Path, language: str) -> Leaflet:
@@ -34,9 +38,26 @@ def leaflet_header(pack: Path, language: str) -> LeafletHeader:
 
 
 def _leaflet_file(pack: Path, language: str) -> Path:
-    if not pack.exists():
-        raise ContentError(pack, None, "the content pack does not exist")
-    return pack / f"{language}{LEAFLET_SUFFIX}" if pack.is_dir() else pack
+    return pack / f"{language}{LEAFLET_SUFFIX}" if _is_folder(pack) else pack
+
+
+def _is_folder(path: Path) -> bool:
+    """Whether the content pack ``path`` is a folder (else it is one file, checked when read);
+    raise ``ContentError`` when it is not there or cannot be reached."""
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        raise ContentError(path, None, "the content pack does not exist") from None
+    except OSError as error:
+        raise ContentError(path, None, cannot_read("content pack", error)) from None
+
+
+def _listed(folder: Path, pattern: str) -> list[Path]:
+    try:
+        names = os.listdir(folder)
+    except OSError as error:  # Path.glob would say nothing and find nothing
+        raise ContentError(folder, None, cannot_read("folder", error)) from None
+    return sorted(folder / name for name in names if PurePath(name).match(pattern))
 
 
 def _file_language(path: Path) -> str | None:
@@ -59,11 +80,17 @@ def check_path(path: Path) -> list[Leaflet]:
 
     Raise ``ContentError`` for the first problem found.
     """
-    if not path.exists():
-        raise ContentError(path, None, "the content pack does not exist")
-    if path.is_file():
+    if not _is_folder(path):
         return [_load_file(path)]
-    files = sorted(path.glob(f"*{LEAFLET_SUFFIX}"))
+    files = _listed(path, f"*{LEAFLET_SUFFIX}")
     if not files:
         raise ContentError(path, None, f"the folder has no leaflet files (*{LEAFLET_SUFFIX})")
     return [_load_file(file) for file in files]
+
+
+def pronunciation_files(path: Path) -> list[Path]:
+    """The pronunciation lists of the pack folder ``path``, or ``path`` itself when its name
+    says it is one; none for a leaflet file."""
+    if _is_folder(path):
+        return _listed(path, PRONUNCIATION_FILES)
+    return [path] if path.match(PRONUNCIATION_FILES) else []

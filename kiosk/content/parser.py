@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kiosk.content.errors import ContentError, toml_error_position
 from kiosk.content.model import Block, BlockKind, Leaflet, Section, SectionKind
 from kiosk.content.sentences import split_sentences
+from kiosk.content.textfile import LEAFLET_LIMIT_BYTES, read_text_file
 
 # markdown-it is imported where the body is parsed: reading a leaflet's header alone (for the
 # welcome screen, shown before anything else) does not need it.
@@ -21,6 +23,38 @@ HEADER_FENCE = "+++"
 REQUIRED_KEYS = ("title", "language", "source")
 OPTIONAL_KEYS = ("url", "welcome")
 
+# Sizes past which a page takes too long to show. Measured offscreen on the development
+# machine: a section of 200,000 characters took 0.8 s to show (a 5 MB one 36 s on a kiosk),
+# one of 20,000 under 0.1 s; a home page of 1,000 buttons took 1.7 s to build, 100 about 0.2 s.
+# The shipped leaflet's longest section is 877 characters, and it has 8 pages.
+MAX_SECTION_CHARS = 20_000
+MAX_SECTIONS = 100
+MAX_HEADER_CHARS = 1_000
+
+# Where the questions go, for messages: the questions section is a heading followed only by
+# questions (- [ ] ...); it becomes the page where the patient ticks them.
+_QUESTIONS_GO = (
+    "put them under a heading of their own, such as # Questions to ask your doctor, "
+    "with nothing else under it"
+)
+_IMAGES = (
+    "images are not supported in a leaflet (![...](...)); remove it, and describe the "
+    "picture in words if it matters"
+)
+_LINKS = (
+    "a link [text](address) cannot be followed on the kiosk, and its address would not show; "
+    "write the address as plain text, such as: see www.medlineplus.gov"
+)
+_LINK_DEFINITIONS = (
+    "a link definition ([name]: address) is never shown; write the address in a sentence "
+    "instead, such as: More at www.medlineplus.gov"
+)
+# Letters that fonts draw as nothing (Hangul fillers, the blank Braille cell).
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+# Characters that take no room when shown: format characters (zero-width space and joiners,
+# word joiner, soft hyphen, byte-order mark) and marks with no letter to sit on.
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Mn", "Me"})
+
 # Block types a leaflet may use; anything else is refused with a plain message rather than
 # silently dropped, so that staff see at once why their text does not appear.
 _UNSUPPORTED = {
@@ -30,7 +64,6 @@ _UNSUPPORTED = {
     "table": "tables",
     "hr": "horizontal rules",
     "ordered_list": "numbered lists (use - at the start of each item)",
-    "image": "images",
 }
 
 
@@ -58,7 +91,9 @@ def parse_leaflet(
     header, body, body_line = _split_header(path, text)
     meta = _checked_header(path, header, supported_languages, file_language)
     builder = _SectionBuilder(path, title=meta["title"])
-    builder.feed(_markdown().parse(body), line_offset=body_line - 1)
+    env: dict[str, Any] = {}  # markdown-it puts link definitions ([name]: address) here
+    builder.feed(_markdown().parse(body, env), line_offset=body_line - 1)
+    _check_no_link_definitions(path, env, line_offset=body_line - 1)
     sections = builder.finish()
     return Leaflet(
         title=meta["title"],
@@ -104,21 +139,14 @@ def _checked_header(
 
 
 def _read_text(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ContentError(path, None, "the file does not exist") from None
-    except OSError as error:
-        raise ContentError(path, None, f"the file cannot be read ({error.strerror})") from None
-    try:
-        # utf-8-sig: editors such as Notepad put a byte-order mark at the start.
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise ContentError(
-            path, line, "the text is not UTF-8; save the file with UTF-8 encoding"
-        ) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return read_text_file(path, limit_bytes=LEAFLET_LIMIT_BYTES, what="leaflet")
+
+
+def _check_no_link_definitions(path: Path, env: dict[str, Any], line_offset: int) -> None:
+    # A definition is not a block of its own in the token stream: without this it vanishes.
+    lines = [ref["map"][0] for ref in env.get("references", {}).values() if ref.get("map")]
+    if lines:
+        raise ContentError(path, min(lines) + 1 + line_offset, _LINK_DEFINITIONS)
 
 
 def _split_header(path: Path, text: str) -> tuple[str, str, int]:
@@ -156,9 +184,16 @@ def _parse_header(path: Path, header: str, supported_languages: frozenset[str]) 
             raise ContentError(
                 path, _header_line(header, key), f"unknown header key {key!r}; allowed: {allowed}"
             )
-        if not isinstance(value, str) or not value.strip():
+        if not isinstance(value, str) or _shows_nothing(value):
             raise ContentError(
                 path, _header_line(header, key), f"header key {key!r} must be non-empty text"
+            )
+        if len(value) > MAX_HEADER_CHARS:
+            raise ContentError(
+                path,
+                _header_line(header, key),
+                f"header key {key!r} is {len(value):,} characters long; "
+                f"keep it under {MAX_HEADER_CHARS:,}",
             )
         meta[key] = value.strip()
     for key in REQUIRED_KEYS:
@@ -195,8 +230,8 @@ class _SectionBuilder:
 
     Text before the first heading is the introduction (headed by the leaflet's title). A ``#``
     heading starts a part, which groups the ``##`` sections after it; a ``#`` heading followed
-    directly by text is a section of its own. A checklist (``- [ ] ...``) makes its section the
-    questions section.
+    directly by text is a section of its own. The questions section is a heading followed only
+    by one checklist (``- [ ] ...``); a checklist anywhere else is refused.
     """
 
     def __init__(self, path: Path, title: str) -> None:
@@ -206,6 +241,7 @@ class _SectionBuilder:
         self._empty_part: Block | None = None
         self._sections: list[_Draft] = []
         self._current = _Draft(SectionKind.INTRODUCTION, None, _block(BlockKind.HEADING, title, 1))
+        self._questions_line: int | None = None  # where the checklist starts, once found
 
     def feed(self, tokens: list[Token], line_offset: int) -> None:
         self._line_offset = line_offset
@@ -216,15 +252,36 @@ class _SectionBuilder:
     def _line(self, token: Token) -> int:
         return (token.map[0] if token.map else 0) + 1 + self._line_offset
 
+    def _inline_text(self, token: Token) -> str:
+        """The plain text of an inline token: emphasis marks dropped, breaks as spaces. An
+        image or a link is refused, on its own line."""
+        line = self._line(token)
+        parts: list[str] = []
+        for child in token.children or []:
+            if child.type in ("text", "code_inline"):
+                parts.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                parts.append(" ")
+                line += 1
+            elif child.type == "image":
+                raise ContentError(self._path, line, _IMAGES)
+            elif child.type == "link_open" and child.markup != "autolink":
+                # An autolink (<https://...>) shows its address as its text: it may stay.
+                raise ContentError(self._path, line, _LINKS)
+            # html_inline only comes from the task-list checkbox (raw HTML is off): skip it.
+        return " ".join("".join(parts).split())
+
     def _take(self, tokens: list[Token], index: int) -> int:
         token = tokens[index]
         if token.type == "heading_open":
-            self._heading(token, _inline_text(tokens[index + 1]))
+            self._heading(token, self._inline_text(tokens[index + 1]))
             return index + 3
         if token.type == "paragraph_open":
-            text = _inline_text(tokens[index + 1])
-            if text:
-                self._add([_block(BlockKind.PARAGRAPH, text, self._line(token))])
+            text = self._inline_text(tokens[index + 1])
+            line = self._line(token)
+            if _shows_nothing(text):
+                raise ContentError(self._path, line, _no_text("the paragraph", text))
+            self._add([_block(BlockKind.PARAGRAPH, text, line)])
             return index + 3
         if token.type == "bullet_list_open":
             return self._list(tokens, index)
@@ -238,8 +295,8 @@ class _SectionBuilder:
             raise ContentError(
                 self._path, line, "only # and ## headings are supported (### and deeper are not)"
             )
-        if not text:
-            raise ContentError(self._path, line, "the heading has no text")
+        if _shows_nothing(text):
+            raise ContentError(self._path, line, _no_text("the heading", text))
         self._close_section()
         heading = _block(BlockKind.HEADING, text, line)
         if token.tag == "h1":
@@ -250,7 +307,15 @@ class _SectionBuilder:
             self._empty_part = None
             self._current = _Draft(SectionKind.TOPIC, self._part, heading)
 
-    def _add(self, blocks: list[Block]) -> None:
+    def _add(self, blocks: list[Block], *, questions: bool = False) -> None:
+        if self._current.kind is SectionKind.QUESTIONS and not questions:
+            raise ContentError(
+                self._path,
+                blocks[0].line,
+                f"the section {self._current.heading.text!r} holds the questions "
+                f"(line {self._questions_line}), so it can hold nothing else; move this text "
+                "to another section, or give the questions a heading of their own",
+            )
         if self._current.is_part_heading:
             # Text right under a # heading: that heading is a section of its own, in no part.
             self._current.is_part_heading = False
@@ -271,7 +336,7 @@ class _SectionBuilder:
             while tokens[index].type != "list_item_close":
                 inner = tokens[index]
                 if inner.type == "inline":
-                    texts.append(_inline_text(inner))
+                    texts.append(self._inline_text(inner))
                 elif inner.type not in ("paragraph_open", "paragraph_close"):
                     raise ContentError(
                         self._path,
@@ -280,20 +345,48 @@ class _SectionBuilder:
                     )
                 index += 1
             text = " ".join(t for t in texts if t)
-            if not text:
-                raise ContentError(self._path, line, "the list item has no text")
-            if not is_task and text.lower() in ("[ ]", "[x]"):
-                raise ContentError(self._path, line, "the question has no text after - [ ]")
+            if is_task and _shows_nothing(text):
+                problem = _no_text("the question", text, after=" after - [ ]")
+                raise ContentError(self._path, line, problem)
+            if not is_task and _visible(text).strip().lower() in ("[ ]", "[x]"):
+                problem = _no_text("the question", text[3:], after=" after - [ ]")
+                raise ContentError(self._path, line, problem)
+            if _shows_nothing(text):
+                raise ContentError(self._path, line, _no_text("the list item", text))
             kind = BlockKind.QUESTION if is_task else BlockKind.LIST_ITEM
             items.append((is_task, _block(kind, text, line)))
             index += 1
         tasks = [is_task for is_task, _ in items]
         if any(tasks):
             self._start_checklist(start_line, all_questions=all(tasks))
-        self._add([block for _, block in items])
+        self._add([block for _, block in items], questions=any(tasks))
         return index + 1
 
     def _start_checklist(self, line: int, *, all_questions: bool) -> None:
+        """Make the current section the questions section, if the checklist at ``line`` may
+        go there: in a section of its own, the only one."""
+        current = self._current
+        if current.kind is SectionKind.INTRODUCTION:
+            raise ContentError(
+                self._path,
+                line,
+                f"questions (- [ ] ...) cannot go in the introduction (the text before the first "
+                f"heading); {_QUESTIONS_GO}",
+            )
+        if current.blocks and current.kind is not SectionKind.QUESTIONS:
+            raise ContentError(
+                self._path,
+                line,
+                f"questions (- [ ] ...) cannot go in the section {current.heading.text!r}, "
+                f"which has other text; {_QUESTIONS_GO}",
+            )
+        if self._questions_line is not None:
+            raise ContentError(
+                self._path,
+                line,
+                f"there is more than one question list (the first is at line "
+                f"{self._questions_line}); keep one, under a heading of its own",
+            )
         if not all_questions:
             raise ContentError(
                 self._path,
@@ -301,23 +394,36 @@ class _SectionBuilder:
                 "the question list mixes questions (- [ ] ...) with plain items (- ...); "
                 "start every question with - [ ]",
             )
-        if self._current.kind is SectionKind.INTRODUCTION:
-            raise ContentError(self._path, line, "the question list must be under its own heading")
-        if self._current.kind is SectionKind.QUESTIONS or any(
-            d.kind is SectionKind.QUESTIONS for d in self._sections
-        ):
-            raise ContentError(self._path, line, "there is more than one question list; keep one")
-        self._current.kind = SectionKind.QUESTIONS
+        current.kind = SectionKind.QUESTIONS
+        self._questions_line = line
 
     def _close_section(self) -> None:
         draft = self._current
         if draft.blocks:
+            self._check_size(draft)
             self._sections.append(draft)
         elif draft.is_part_heading:
             self._empty_part = draft.heading
         elif draft.kind is not SectionKind.INTRODUCTION:  # a leaflet may have no introduction
             raise ContentError(
                 self._path, draft.heading.line, f"the section {draft.heading.text!r} has no text"
+            )
+
+    def _check_size(self, draft: _Draft) -> None:
+        length = sum(len(block.text) for block in (draft.heading, *draft.blocks))
+        if length > MAX_SECTION_CHARS:
+            raise ContentError(
+                self._path,
+                draft.heading.line,
+                f"the section {draft.heading.text!r} is {length:,} characters long; a page may "
+                f"hold at most {MAX_SECTION_CHARS:,}: split it into sections (## Heading)",
+            )
+        if len(self._sections) >= MAX_SECTIONS:
+            raise ContentError(
+                self._path,
+                draft.heading.line,
+                f"the leaflet has more than {MAX_SECTIONS} pages (sections); the home page has "
+                "a button for each: join some of them",
             )
 
     def _check_no_empty_part(self) -> None:
@@ -350,15 +456,23 @@ def _block(kind: BlockKind, text: str, line: int) -> Block:
     return Block(kind, text, split_sentences(text), line)
 
 
-def _inline_text(token: Token) -> str:
-    """The plain text of an inline token: emphasis and link marks dropped, breaks as spaces."""
-    parts: list[str] = []
-    for child in token.children or []:
-        if child.type in ("text", "code_inline"):
-            parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-        elif child.type == "image":
-            parts.append(child.content)
-        # html_inline only comes from the task-list checkbox (raw HTML is off): skip it.
-    return " ".join("".join(parts).split())
+def _shows_nothing(text: str) -> bool:
+    """Whether ``text`` would show blank: nothing but spaces and invisible characters."""
+    return not _visible(text).strip()
+
+
+def _visible(text: str) -> str:
+    return "".join(
+        c
+        for c in text
+        if c not in _BLANK_LETTERS and unicodedata.category(c) not in _INVISIBLE_CATEGORIES
+    )
+
+
+def _no_text(what: str, text: str, after: str = "") -> str:
+    if not text.strip():
+        return f"{what} has no text{after}"
+    return (
+        f"{what} has no text{after} (only invisible characters, such as zero-width spaces); "
+        "delete them and write the text"
+    )

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from kiosk.content.errors import ContentError, toml_error_position
+from kiosk.content.textfile import PRONUNCIATION_LIMIT_BYTES, MissingFileError, read_text_file
 
 
 class LexiconError(ContentError):
@@ -18,21 +19,18 @@ class LexiconError(ContentError):
 def load_lexicon(path: Path) -> dict[str, str]:
     """The ``[words]`` table of a pronunciation file: written word → spoken form.
 
-    A missing file is an empty list. Raises LexiconError for a file that is not UTF-8 TOML,
-    has keys besides ``[words]``, or a word whose spoken form is not text.
+    A missing file is an empty list. Raises LexiconError for a file that cannot be read as the
+    leaflet beside it is (an ordinary UTF-8 file of bounded size), that is not TOML, has keys
+    besides ``[words]``, or a word whose spoken form is not text.
     """
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+        source = read_text_file(
+            path, limit_bytes=PRONUNCIATION_LIMIT_BYTES, what="pronunciation list"
+        )
+    except MissingFileError:
         return {}
-    except OSError as error:
-        raise LexiconError(path, None, f"cannot be read ({error.strerror})") from None
-    try:
-        # utf-8-sig, as for the leaflet beside it: Notepad starts files with a byte-order mark.
-        source = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        raise LexiconError(path, line, "not UTF-8 text") from None
+    except ContentError as error:
+        raise LexiconError(error.path, error.line, error.problem) from None
     try:
         document = tomllib.loads(source)
     except tomllib.TOMLDecodeError as error:

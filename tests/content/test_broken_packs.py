@@ -174,6 +174,158 @@ def test_the_valid_pack_these_cases_break_loads(write_pack: PackWriter) -> None:
         pytest.param(
             _after_text("- Outer\n  - Inner"), 14, "no lists inside lists", id="nested list"
         ),
+        # Text that would show blank: only zero-width and other invisible characters.
+        pytest.param(
+            _edit("- [ ] How long does it take?", "- [ ] \u200b\u2060"),
+            16,
+            "the question has no text after - [ ] (only invisible characters",
+            id="question of zero-width characters",
+        ),
+        pytest.param(
+            _edit("- [ ] How long does it take?", "- [ ]\u200b"),
+            16,
+            "the question has no text after - [ ] (only invisible characters",
+            id="zero-width space right after - [ ]",
+        ),
+        pytest.param(
+            _edit("## What is it?", "## \u200b\u00ad"),
+            9,
+            "the heading has no text (only invisible characters",
+            id="heading of zero-width space and soft hyphen",
+        ),
+        pytest.param(
+            _edit("Some text.", "\u200c \ufeff\u200d"),
+            11,
+            "the paragraph has no text (only invisible characters",
+            id="paragraph of zero-width characters",
+        ),
+        pytest.param(
+            _after_text("- \u200b"), 13, "the list item has no text", id="blank list item"
+        ),
+        pytest.param(
+            _edit('title = "Knee injections"', 'title = "\u200b"'),
+            2,
+            "header key 'title' must be non-empty text",
+            id="title of a zero-width space",
+        ),
+        # Control and bidi characters: invisible, and they move or hide what is shown.
+        pytest.param(
+            _edit("Some text.", "Some\x07 text."),
+            11,
+            "column 5 holds an invisible control character (U+0007)",
+            id="bell character",
+        ),
+        pytest.param(_edit("Some text.", "Some\x00 text."), 11, "(U+0000)", id="NUL character"),
+        pytest.param(_edit("Some text.", "Some\x85 text."), 11, "(U+0085)", id="C1 control"),
+        pytest.param(
+            _edit("Some text.", "Some \u202etxet."),
+            11,
+            "column 6 holds an invisible control character (U+202E RIGHT-TO-LEFT OVERRIDE)",
+            id="right-to-left override in text",
+        ),
+        pytest.param(
+            _edit('source = "Clinic staff"', 'source = "Clinic \u202estaff"'),
+            4,
+            "(U+202E RIGHT-TO-LEFT OVERRIDE)",
+            id="right-to-left override in the header",
+        ),
+        pytest.param(
+            _edit("- [ ] Is this right", "- [ ] Is \u2067this\u2069 right"),
+            15,
+            "(U+2067 RIGHT-TO-LEFT ISOLATE)",
+            id="bidi isolate in a question",
+        ),
+        pytest.param(
+            _edit("Some text.", "Some text.\u200f"),
+            11,
+            "(U+200F RIGHT-TO-LEFT MARK)",
+            id="right-to-left mark",
+        ),
+        # Questions (- [ ] ...) only in the questions section, which holds nothing else.
+        pytest.param(
+            _after_text("- [ ] Is it safe?"),
+            13,
+            "questions (- [ ] ...) cannot go in the section 'What is it?', which has other text",
+            id="checklist in a topic before the question list",
+        ),
+        pytest.param(
+            _edit("## Questions to ask your doctor\n\n", ""),
+            13,
+            "questions (- [ ] ...) cannot go in the section 'What is it?', which has other text",
+            id="checklist at the end of a topic",
+        ),
+        pytest.param(
+            _edit("- [ ] Is this right", "- [ ] Is it safe?\n\nMore text.\n\n- [ ] Is this right"),
+            17,
+            "the section 'Questions to ask your doctor' holds the questions (line 15), "
+            "so it can hold nothing else",
+            id="text between the questions",
+        ),
+        pytest.param(
+            VALID + "\nTick the ones you want.\n",
+            18,
+            "the section 'Questions to ask your doctor' holds the questions (line 15)",
+            id="text after the questions",
+        ),
+        pytest.param(
+            _edit("An introduction.", "- [ ] Is it early?"),
+            7,
+            "questions (- [ ] ...) cannot go in the introduction (the text before the first "
+            "heading); put them under a heading of their own",
+            id="checklist in the introduction",
+        ),
+        pytest.param(
+            _edit("Some text.", "- [ ] Is it safe?"),
+            15,
+            "there is more than one question list (the first is at line 11)",
+            id="checklist as a topic's only text, and the question list",
+        ),
+        pytest.param(
+            _after_text("- Plain\n- [ ] Is it safe?"),
+            13,
+            "questions (- [ ] ...) cannot go in the section 'What is it?'",
+            id="question among a topic's plain items",
+        ),
+        # Images and links: a kiosk shows neither a picture nor where a link goes.
+        pytest.param(_after_text("![A picture](x.png)"), 13, "images", id="image with text"),
+        pytest.param(_after_text("![](x.png)"), 13, "images", id="image without text"),
+        pytest.param(
+            _edit("- [ ] Is this right", "- [ ] Is ![me](me.png) right"),
+            15,
+            "images",
+            id="image in a question",
+        ),
+        pytest.param(
+            _after_text("See [our page](https://example.com)."),
+            13,
+            "a link [text](address)",
+            id="link",
+        ),
+        pytest.param(
+            _after_text("The first line,\nthen [a link](https://example.com)."),
+            14,
+            "a link [text](address)",
+            id="link on a paragraph's second line",
+        ),
+        pytest.param(
+            _after_text("See [our page][1].\n\n[1]: https://example.com"),
+            13,
+            "a link [text](address)",
+            id="reference link",
+        ),
+        pytest.param(
+            _after_text("[note]: https://example.com"),
+            13,
+            "a link definition ([name]: address)",
+            id="link definition alone",
+        ),
+        # Sizes past which a page takes too long to show (see parser.py).
+        pytest.param(
+            _edit("Some text.", "Word. " * 3400),
+            9,
+            "the section 'What is it?' is 20,410 characters long; a page may hold at most 20,000",
+            id="section too long",
+        ),
     ],
 )
 def test_broken_leaflet_names_file_line_and_problem(
@@ -252,9 +404,42 @@ def test_html_block_stays_literal_text(write_pack: PackWriter) -> None:
     assert _first_section_text(write_pack, html) == [html]
 
 
-def test_markdown_emphasis_and_links_are_flattened(write_pack: PackWriter) -> None:
-    text = "A **bold** word, an *aside* and a [link](https://example.com)."
-    assert _first_section_text(write_pack, text) == ["A bold word, an aside and a link."]
+def test_markdown_emphasis_is_flattened(write_pack: PackWriter) -> None:
+    text = "A **bold** word, an *aside* and `code`."
+    assert _first_section_text(write_pack, text) == ["A bold word, an aside and code."]
+
+
+def test_an_address_in_angle_brackets_is_shown(write_pack: PackWriter) -> None:
+    """<https://...> is a link whose text is its address: the patient sees where it goes."""
+    text = "See <https://medlineplus.gov> or write to <help@example.org>."
+    assert _first_section_text(write_pack, text) == [
+        "See https://medlineplus.gov or write to help@example.org."
+    ]
+
+
+def test_invisible_characters_inside_text_are_kept(write_pack: PackWriter) -> None:
+    """Zero-width characters and soft hyphens beside visible text are legitimate (a hyphenation
+    point, an emoji joiner): only text that would show blank is refused."""
+    text = "Verte\u00adbro\u00adplasty \u200bhelps."
+    assert _first_section_text(write_pack, text) == [text]
+
+
+def test_a_leaflet_of_more_pages_than_a_home_page_can_hold(write_pack: PackWriter) -> None:
+    def with_topics(count: int) -> str:
+        topics = "".join(f"## Topic {n}\n\nText.\n\n" for n in range(1, count + 1))
+        return _edit("## Questions to ask", topics + "## Questions to ask")
+
+    assert len(_load(write_pack(with_topics(97))).sections) == 100
+    file = write_pack(with_topics(98))
+    with pytest.raises(ContentError) as caught:
+        _load(file)
+    _assert_names(
+        caught.value,
+        file,
+        13 + 98 * 4,  # the question heading, which starts page 101
+        "the leaflet has more than 100 pages (sections); the home page has a button for "
+        "each: join some of them",
+    )
 
 
 def test_question_list_items_become_questions(write_pack: PackWriter) -> None:

@@ -140,7 +140,7 @@ def test_a_list_that_is_not_utf8_names_the_line(tmp_path: Path) -> None:
     path = tmp_path / "pronunciation-es.toml"
     path.write_bytes('[words]\nespaña = "x"\n'.encode("latin-1"))
 
-    with pytest.raises(LexiconError, match=r", line 2: not UTF-8 text$"):
+    with pytest.raises(LexiconError, match=r", line 2: the text is not UTF-8; save the file"):
         load_lexicon(path)
 
 
