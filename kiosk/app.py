@@ -335,14 +335,25 @@ def quit_on_signals(app: QApplication, close: Callable[[], None]) -> QSocketNoti
         signal.signal(number, lambda _number, _frame: None)  # Python notes it; Qt wakes up
     notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
 
+    sockets = (reader, writer)  # held by the closure: a collected writer closes the wakeup fd
+
     def on_signal() -> None:
-        reader.recv(64)
-        log.info("asked to stop by a signal (%s): quitting", writer.fileno())
+        # The wakeup fd receives each signal's number as one byte.
+        numbers = sockets[0].recv(64)
+        names = sorted({_signal_name(number) for number in numbers}) or ["a signal"]
+        log.info("asked to stop by %s: quitting", ", ".join(names))
         close()  # first, or Qt's quit would ask the locked window to close, and be refused
         app.quit()
 
-    notifier.activated.connect(on_signal)  # the closure keeps both sockets open
+    notifier.activated.connect(on_signal)  # and so keeps both sockets open
     return notifier
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
 
 
 # How often the out-of-order screen tries to start the kiosk again, in case staff fixed it.

@@ -73,7 +73,9 @@ def test_the_locked_kiosk_quits_cleanly_on_a_stop_signal(
                     break
             kiosk.send_signal(stop)
             assert kiosk.wait(timeout=15) == 0
-            assert "quitting" in kiosk.stderr.read(), "the log says why it stopped"
+            said = kiosk.stderr.read()
+            assert f"asked to stop by {stop.name}: quitting" in said, "the log says why it stopped"
+            assert "Traceback" not in said
         finally:
             if kiosk.poll() is None:
                 kiosk.kill()

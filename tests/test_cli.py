@@ -343,3 +343,9 @@ def test_set_pin_refuses_a_pin_that_is_not_4_to_12_digits(tmp_path: Path, pin: s
     assert "4 to 12 digits" in result.stderr
     assert "nothing was changed" in result.stderr
     assert not config.exists()
+
+
+def test_speak_into_a_folder_that_cannot_be_written_says_so_in_one_line() -> None:
+    result = _kiosk("speak", "--page", "home", "--out", "/proc/x.wav")
+    assert result.returncode == 1
+    assert result.stderr == "kiosk: cannot write /proc/x.wav (No such file or directory)\n"
