@@ -14,15 +14,19 @@ from types import TracebackType
 from PySide6.QtCore import QSocketNotifier, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from kiosk.config import TEXT_SIZE_STEPS_PERCENT, Config, ConfigProblem, ScreenSpec
+from kiosk.config import (
+    TEXT_SIZE_STEPS_PERCENT,
+    Config,
+    ConfigProblem,
+    ScreenSpec,
+    check_printer_setting,
+)
 from kiosk.content import ContentError, Leaflet, load_leaflet
 from kiosk.fonts import load_fonts
 from kiosk.keys import SPOKEN_KEY_NAMES, KeyAction
 from kiosk.narration.narrator import NarrationState, Narrator
 from kiosk.narration.pronounce import LexiconError, load_lexicon
 from kiosk.narration.script import Utterance
-from kiosk.printing import cups
-from kiosk.printing.cups import PrintFault
 from kiosk.printing.service import PrintService, PrintState
 from kiosk.session import Visit, VisitDefaults
 from kiosk.session.idle import IdleWatch
@@ -464,22 +468,6 @@ class Runner:
         show_window(window, self.config.screen, self.windowed)
 
 
-def configured_printer_problem(config: Config, path: Path | None) -> ConfigProblem | None:
-    """A printer named in the configuration that CUPS does not have; the kiosk then uses the
-    system's default printer. (A CUPS that is not answering yet is not the setting's fault.)"""
-    if not config.printer or not cups.AVAILABLE:
-        return None
-    if cups.check_printer(config.printer).fault is not PrintFault.PRINTER_MISSING:
-        return None
-    return ConfigProblem(
-        str(path) if path else "(configuration)",
-        None,
-        "printer",
-        f"there is no printer called {config.printer!r} (lpstat -p lists the printers)",
-        "using the system's default printer",
-    )
-
-
 def run(
     config: Config,
     windowed: bool,
@@ -492,7 +480,7 @@ def run(
     """Start the kiosk and run until it is quit; ``early`` is the welcome screen shown before
     the kiosk was built, if it was."""
     problems = list(problems or [])
-    printer_problem = configured_printer_problem(config, config_path)
+    printer_problem = check_printer_setting(config, config_path).problem
     if printer_problem is not None:
         log.warning("%s", printer_problem)
         problems.append(printer_problem)

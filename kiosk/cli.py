@@ -16,6 +16,7 @@ from kiosk.config import (
     Config,
     ConfigProblem,
     LoadedConfig,
+    check_printer_setting,
     default_config_path,
     describe,
     read_config,
@@ -169,7 +170,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _show_config(args: argparse.Namespace, loaded: LoadedConfig) -> int:
-    """Print the effective configuration and where each value came from."""
+    """Print the effective configuration and where each value came from, then its problems,
+    among them a printer CUPS does not have (the kiosk reports that one too)."""
     if args.config is None:
         print(f"# No configuration file ({config_file()} does not exist): built-in defaults.")
     else:
@@ -184,9 +186,13 @@ def _show_config(args: argparse.Namespace, loaded: LoadedConfig) -> int:
     width = max(len(f"{key} = {value}") for key, value, _ in rows)
     for key, value, source in rows:
         print(f"{f'{key} = {value}':<{width}}  # {source}")
-    for problem in loaded.problems:
+    printer = check_printer_setting(loaded.config, args.config)
+    problems = [*loaded.problems, *([printer.problem] if printer.problem else [])]
+    for problem in problems:
         print(f"# Problem: {problem}")
-    return 1 if loaded.problems else 0
+    if printer.not_checked:
+        print(f"# Not checked: printer: {printer.not_checked}")
+    return 1 if problems else 0
 
 
 def _set_pin(path: Path, from_stdin: bool) -> int:

@@ -8,7 +8,7 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kiosk.content import SUPPORTED_LANGUAGES
 from kiosk.content.errors import toml_error_position
@@ -421,3 +421,48 @@ def _as_toml(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+class PrinterSetting(NamedTuple):
+    """What CUPS says about the configured ``printer``."""
+
+    problem: ConfigProblem | None  # CUPS has no such printer: the kiosk uses the default one
+    not_checked: str | None  # why CUPS could not say (not running, say); not the setting's fault
+
+
+def check_printer_setting(config: Config, path: Path | None) -> PrinterSetting:
+    """Ask CUPS whether it has the printer ``config`` names (nothing to ask when none is named,
+    or on Windows). Only callers that want it ask: reading the configuration never waits on a
+    print server."""
+    from kiosk.printing import cups  # noqa: PLC0415 - see above
+
+    if not config.printer or not cups.AVAILABLE:
+        return PrinterSetting(None, None)
+    fault, staff_message, _ = cups.check_printer(config.printer)
+    if fault is cups.PrintFault.PRINTER_MISSING:
+        where = str(path) if path else "(configuration)"
+        problem = ConfigProblem(
+            where,
+            _line_of(path, "printer") if path else None,
+            "printer",
+            f"there is no printer called {config.printer!r} (lpstat -p lists the printers)",
+            "using the system's default printer",
+        )
+        return PrinterSetting(problem, None)
+    if fault is cups.PrintFault.SERVER_DOWN:
+        return PrinterSetting(
+            None,
+            f"the printing service (CUPS, at {cups.cups_server()}) is not answering, so "
+            f"whether it has printer {config.printer!r} is not known",
+        )
+    if fault is cups.PrintFault.FAILED:
+        return PrinterSetting(None, staff_message)
+    return PrinterSetting(None, None)  # it exists; paused or not is the printer check's to say
+
+
+def _line_of(path: Path, key: str) -> int | None:
+    try:
+        source = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return _Reader(str(path), source).line_of(key)

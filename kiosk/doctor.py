@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import Enum
@@ -74,10 +76,12 @@ def _findings(
 ) -> Iterator[Finding]:
     checks: list[tuple[str, Callable[[], list[Finding]]]] = [
         ("configuration", lambda: _configuration(config_path, problems)),
+        (LOG_FOLDER.check, lambda: _folder(LOG_FOLDER, config.log_folder, config_path)),
         ("content pack", lambda: _content(config)),
         ("fonts", _fonts),
         ("screen", lambda: _screen(config)),
         ("printer", lambda: _printer(config)),
+        (PDF_FOLDER.check, lambda: _folder(PDF_FOLDER, config.pdf_folder, config_path)),
         ("speech", lambda: _speech(config)),
         ("audio", _audio),
     ]
@@ -100,6 +104,61 @@ def _configuration(path: Path | None, problems: list[ConfigProblem]) -> list[Fin
         return [Finding(Status.OK, "configuration", f"{path} (built-in defaults where not set)")]
     # str(problem) names the file, line, key, what is wrong and what is allowed.
     return [Finding(Status.PROBLEM, "configuration", str(problem)) for problem in problems]
+
+
+@dataclass(frozen=True)
+class _FolderUse:
+    """A folder setting the kiosk writes into, and what staff lose when it cannot."""
+
+    check: str
+    key: str  # the configuration key that names the folder
+    loss: str  # what happens while it cannot be written
+
+
+LOG_FOLDER = _FolderUse(
+    "log folder", "log_folder", "the kiosk's log goes to its standard error only"
+)
+PDF_FOLDER = _FolderUse(
+    "handout folder",
+    "pdf_folder",
+    "with no printer, handouts cannot be saved and patients are told the printer is not working",
+)
+
+
+def _folder(use: _FolderUse, folder: Path, config_path: Path | None) -> list[Finding]:
+    reason = folder_write_problem(folder)
+    if reason is None:
+        return [Finding(Status.OK, use.check, f"{use.key} {folder} can be written")]
+    where = config_path or "a configuration file (kiosk config show says where it goes)"
+    return [
+        Finding(
+            Status.PROBLEM,
+            use.check,
+            f"{use.key} {folder} cannot be written ({reason}) — {use.loss}; create it for the "
+            f"user the kiosk runs as, or set {use.key} in {where} to a folder that user can "
+            "write",
+        )
+    ]
+
+
+def folder_write_problem(folder: Path) -> str | None:
+    """Why ``folder`` cannot be written, found by trying (root passes every permission check):
+    it is made if missing, and a file made in it; whatever the try made is removed again.
+    None when it can be written."""
+    made: list[Path] = []
+    try:
+        for missing in reversed([p for p in (folder, *folder.parents) if not p.exists()]):
+            missing.mkdir()
+            made.append(missing)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".kiosk-doctor-"):
+            pass
+    except OSError as error:
+        return error.strerror or str(error)
+    finally:
+        for path in reversed(made):
+            with contextlib.suppress(OSError):
+                path.rmdir()
+    return None
 
 
 def _content(config: Config) -> list[Finding]:

@@ -349,3 +349,49 @@ def test_speak_into_a_folder_that_cannot_be_written_says_so_in_one_line() -> Non
     result = _kiosk("speak", "--page", "home", "--out", "/proc/x.wav")
     assert result.returncode == 1
     assert result.stderr == "kiosk: cannot write /proc/x.wav (No such file or directory)\n"
+
+
+def test_print_with_no_printer_and_a_pdf_folder_that_cannot_be_written_names_the_key(
+    printers: CupsServer,  # noqa: ARG001 - a print server with no printer at all
+    tmp_path: Path,
+) -> None:
+    config = tmp_path / "kiosk.toml"
+    config.write_text('pdf_folder = "/proc/nope"\n', encoding="utf-8")
+    result = _kiosk("--config", str(config), "print", "--questions", "1")
+    assert result.returncode == 1
+    assert result.stderr == (
+        "kiosk: pdf_folder /proc/nope cannot be written (No such file or directory), so the "
+        "handout was not saved; set pdf_folder to a folder this user can write\n"
+    )
+
+
+def test_config_show_reports_a_printer_cups_does_not_have(
+    printers: CupsServer,  # noqa: ARG001 - its queues are the printers that exist
+    tmp_path: Path,
+) -> None:
+    config = tmp_path / "kiosk.toml"
+    config.write_text('clinic_name = "Riverside"\nprinter = "front_desk"\n', encoding="utf-8")
+    result = _kiosk("--config", str(config), "config", "show")
+    assert result.returncode == 1, "the README counts it as a configuration problem"
+    assert result.stdout.splitlines()[-1] == (
+        f"# Problem: {config}, line 2: printer: there is no printer called 'front_desk' "
+        "(lpstat -p lists the printers); using the system's default printer"
+    )
+    config.write_text(f'printer = "{Q_PDF}"\n', encoding="utf-8")
+    found = _kiosk("--config", str(config), "config", "show")
+    assert found.returncode == 0, found.stdout
+    assert "# Problem" not in found.stdout
+    assert "# Not checked" not in found.stdout
+
+
+def test_config_show_with_cups_not_running_says_so_not_printer_missing(tmp_path: Path) -> None:
+    config = tmp_path / "kiosk.toml"
+    config.write_text('printer = "front_desk"\n', encoding="utf-8")
+    socket = tmp_path / "no-cups.sock"
+    result = _kiosk("--config", str(config), "config", "show", env={"CUPS_SERVER": str(socket)})
+    assert result.returncode == 0, "a print server that is down is not the setting's fault"
+    assert result.stdout.splitlines()[-1] == (
+        f"# Not checked: printer: the printing service (CUPS, at {socket}) is not answering, "
+        "so whether it has printer 'front_desk' is not known"
+    )
+    assert "# Problem" not in result.stdout

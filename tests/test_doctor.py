@@ -11,13 +11,23 @@ from pathlib import Path
 import pytest
 
 from kiosk import doctor
-from kiosk.config import load_config
+from kiosk.config import Config, load_config
 from tests.audio import SINK_DESCRIPTION, PulseServer
 from tests.cups import Q_PDF, CupsServer
 
 REPO = Path(__file__).resolve().parents[1]
 PACK = REPO / "resources/leaflets/vertebroplasty"
-CHECKS = ("configuration", "content pack", "fonts", "screen", "printer", "speech", "audio")
+CHECKS = (
+    "configuration",
+    "log folder",
+    "content pack",
+    "fonts",
+    "screen",
+    "printer",
+    "handout folder",
+    "speech",
+    "audio",
+)
 NO_DISPLAY_NOTE = (
     "note    screen: no display could be opened here, so the real screen's resolution was not "
     "checked (run kiosk doctor on the kiosk's desktop to check it)"
@@ -62,19 +72,22 @@ def _problems(lines: list[str]) -> list[str]:
 def test_a_healthy_kiosk_passes_every_check(healthy: Path) -> None:
     status, lines = _doctor("--config", str(healthy))
     assert status == 0, lines
+    defaults = Config()
     assert lines[0] == f"ok      configuration: {healthy} (built-in defaults where not set)"
-    assert lines[1] == (
+    assert lines[1] == f"ok      log folder: log_folder {defaults.log_folder} can be written"
+    assert lines[2] == (
         "ok      content pack: 'Vertebroplasty for Spine Fracture Pain' in English, "
         f"8 pages and 5 questions ({PACK / 'en.md'})"
     )
-    assert lines[2] == "ok      fonts: Atkinson Hyperlegible, the typeface made for low vision"
-    assert lines[3] == (
+    assert lines[3] == "ok      fonts: Atkinson Hyperlegible, the typeface made for low vision"
+    assert lines[4] == (
         "ok      screen: set up for a 21.5-inch screen at 1920x1080 pixels, 4.03 pixels per mm; "
         "text and buttons are sized from this"
     )
-    assert lines[4] == NO_DISPLAY_NOTE
-    assert lines[5:] == [
+    assert lines[5] == NO_DISPLAY_NOTE
+    assert lines[6:] == [
         f"ok      printer: '{Q_PDF}' is ready to print",
+        f"ok      handout folder: pdf_folder {defaults.pdf_folder} can be written",
         "ok      speech: eSpeak NG speaks English with the usual English voice",
         f"ok      audio: sound plays to '{SINK_DESCRIPTION}'",
         "kiosk doctor: everything the kiosk needs is working",
@@ -96,6 +109,46 @@ def test_no_printer_at_all_is_a_note_about_pdf_files(tmp_path: Path) -> None:
         f"will be saved as PDF files in {tmp_path / 'handouts'}"
     ) in lines
     assert lines[-1] == "kiosk doctor: everything the kiosk needs is working"
+
+
+def test_folders_that_cannot_be_written_are_problems_naming_the_key(
+    healthy: Path, tmp_path: Path
+) -> None:
+    """Tried for real: the tests run as root, whom no permission bit stops, but nobody can
+    make a folder in /proc or one where a file is."""
+    in_the_way = tmp_path / "a file"
+    in_the_way.write_text("not a folder\n", encoding="utf-8")
+    healthy.write_text(
+        f'printer = "{Q_PDF}"\npdf_folder = "/proc/nope"\nlog_folder = "{in_the_way}"\n',
+        encoding="utf-8",
+    )
+    status, lines = _doctor("--config", str(healthy))
+    assert status == 1
+    fix = (
+        "create it for the user the kiosk runs as, or set {} in "
+        f"{healthy} to a folder that user can write"
+    )
+    assert _problems(lines) == [
+        f"PROBLEM log folder: log_folder {in_the_way} cannot be written (Not a directory) — "
+        f"the kiosk's log goes to its standard error only; {fix.format('log_folder')}",
+        "PROBLEM handout folder: pdf_folder /proc/nope cannot be written (No such file or "
+        "directory) — with no printer, handouts cannot be saved and patients are told the "
+        f"printer is not working; {fix.format('pdf_folder')}",
+    ]
+    assert lines[-1] == "kiosk doctor: 2 problems"
+
+
+@pytest.mark.usefixtures("healthy")
+def test_a_folder_that_can_be_made_is_ok_and_the_check_leaves_nothing_behind(
+    tmp_path: Path,
+) -> None:
+    config = tmp_path / "kiosk.toml"
+    handouts = tmp_path / "not yet" / "handouts"
+    config.write_text(f'printer = "{Q_PDF}"\npdf_folder = "{handouts}"\n', encoding="utf-8")
+    status, lines = _doctor("--config", str(config))
+    assert status == 0, lines
+    assert f"ok      handout folder: pdf_folder {handouts} can be written" in lines
+    assert not (tmp_path / "not yet").exists(), "the doctor made it to try, then removed it"
 
 
 def test_a_missing_print_server_is_a_printer_problem(healthy: Path, tmp_path: Path) -> None:

@@ -32,6 +32,18 @@ def print_from_command_line(
             return 0
         print(_print_on_printer(config, handout, printer or config.printer or None))
     except OSError as error:
+        failed = Path(error.filename) if error.filename else None
+        folder = config.pdf_folder
+        # The folder itself, a file in it, or a folder above it that could not be made.
+        if (
+            pdf is None
+            and failed is not None
+            and (failed == folder or folder in failed.parents or failed in folder.parents)
+        ):
+            return _fail(
+                f"pdf_folder {folder} cannot be written ({error.strerror or error}), so the "
+                "handout was not saved; set pdf_folder to a folder this user can write"
+            )
         return _fail(f"{error.filename or ''} {error.strerror or error}".strip())
     except (ContentError, ValueError, _PrintFailedError) as error:
         return _fail(str(error))

@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import Kiosk, Runner, configured_printer_problem
-from kiosk.config import Config, read_config, resources_dir
+from kiosk.app import Kiosk, Runner
+from kiosk.config import Config, check_printer_setting, read_config, resources_dir
 from kiosk.narration.narrator import NarrationState
 from kiosk.session import Page
 from kiosk.session.idle import IdleState
@@ -251,8 +251,8 @@ def test_a_printer_the_configuration_names_but_cups_lacks_is_reported_to_staff(
     printers: CupsServer,  # noqa: ARG001
     pulse: PulseServer,  # noqa: ARG001 - the runner's kiosk reads aloud
 ) -> None:
-    assert configured_printer_problem(replace(WITH_PIN, printer=Q_PDF), None) is None
-    problem = configured_printer_problem(replace(WITH_PIN, printer="front_desk"), None)
+    assert check_printer_setting(replace(WITH_PIN, printer=Q_PDF), None).problem is None
+    problem = check_printer_setting(replace(WITH_PIN, printer="front_desk"), None).problem
     assert problem is not None
     assert str(problem) == (
         "(configuration): printer: there is no printer called 'front_desk' "
