@@ -197,15 +197,24 @@ def _show_config(args: argparse.Namespace, loaded: LoadedConfig) -> int:
 
 def _set_pin(path: Path, from_stdin: bool) -> int:
     """Ask for the new staff PIN twice and store its salted hash in the configuration file."""
-    from getpass import getpass
-
     from kiosk.staff.pin import hash_pin, set_pin_in_toml
 
     if from_stdin:
         pin = sys.stdin.readline().strip()
     else:
-        pin = getpass("New staff PIN (4 to 12 digits): ")
-        if getpass("The same PIN again: ") != pin:
+        try:
+            pin = _ask_secretly("New staff PIN (4 to 12 digits, no pattern like 1234): ")
+            again = _ask_secretly("The same PIN again: ")
+        except _NoTerminalError:
+            sys.stderr.write(
+                "kiosk: no terminal to ask for the PIN on; use --pin-stdin to read it from "
+                "standard input; nothing was changed\n"
+            )
+            return 1
+        except (EOFError, KeyboardInterrupt):
+            sys.stderr.write("\nkiosk: no PIN was entered; nothing was changed\n")
+            return 1
+        if again != pin:
             sys.stderr.write("kiosk: the two PINs differ; nothing was changed\n")
             return 1
     try:
@@ -221,6 +230,25 @@ def _set_pin(path: Path, from_stdin: bool) -> int:
         return 1
     print(f"Staff PIN set in {path}. Restart the kiosk to use it.")
     return 0
+
+
+class _NoTerminalError(Exception):
+    """There is no terminal to read a PIN from without showing it."""
+
+
+def _ask_secretly(prompt: str) -> str:
+    """What is typed at the terminal after ``prompt``, without echo; ``_NoTerminalError``
+    where getpass would fall back to reading standard input with echo (and, with nothing on
+    it, fail with EOFError)."""
+    import getpass
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", getpass.GetPassWarning)
+        try:
+            return getpass.getpass(prompt)
+        except getpass.GetPassWarning:
+            raise _NoTerminalError from None
 
 
 def _screenshot(args: argparse.Namespace, config: Config) -> int:

@@ -345,6 +345,49 @@ def test_set_pin_refuses_a_pin_that_is_not_4_to_12_digits(tmp_path: Path, pin: s
     assert not config.exists()
 
 
+def test_set_pin_refuses_a_pin_anyone_would_try_first(tmp_path: Path) -> None:
+    config = tmp_path / "kiosk.toml"
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk", "--config", str(config), "set-pin", "--pin-stdin"],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        input="1111\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr == (
+        "kiosk: That PIN is too easy to guess (one digit repeated, which anyone would try "
+        "first); choose 4 to 12 digits with no pattern, such as 6 digits picked at random; "
+        "nothing was changed\n"
+    )
+    assert not config.exists()
+
+
+def test_set_pin_without_a_terminal_says_to_use_pin_stdin(tmp_path: Path) -> None:
+    config = tmp_path / "kiosk.toml"
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk", "--config", str(config), "set-pin"],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        start_new_session=True,  # no controlling terminal: /dev/tty cannot be opened
+    )
+    assert result.returncode == 1
+    assert result.stderr == (
+        "kiosk: no terminal to ask for the PIN on; use --pin-stdin to read it from standard "
+        "input; nothing was changed\n"
+    )
+    assert result.stdout == ""
+    assert not config.exists()
+
+
 def test_speak_into_a_folder_that_cannot_be_written_says_so_in_one_line() -> None:
     result = _kiosk("speak", "--page", "home", "--out", "/proc/x.wav")
     assert result.returncode == 1

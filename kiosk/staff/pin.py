@@ -1,19 +1,27 @@
-"""The staff PIN: a salted scrypt hash, and the lockout after wrong guesses."""
+"""The staff PIN: a salted scrypt hash, and the lockout after wrong guesses, kept on disk."""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
 import hmac
+import itertools
+import json
 import logging
+import math
+import os
 import re
 import secrets
+import stat
+import tempfile
 import time
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
+from pathlib import Path
 
 log = logging.getLogger("kiosk.staff")
 
@@ -35,6 +43,11 @@ MAX_SCRYPT_P = 16
 MAX_SCRYPT_MEMORY_BYTES = 256 * 2**20
 
 _PIN = re.compile(r"[0-9]{4,12}")  # not \d: that also takes Arabic-Indic and other digits
+# Common PINs that the patterns in _guessable do not catch: from DataGenetics' analysis of
+# 3.4 million leaked 4-digit PINs (2012), the top twenty's others, and 2580, a keypad's
+# middle column.
+_COMMON_PINS = frozenset({"1004", "2000", "2001", "1122", "2580", "112233"})
+_CHOOSE = "choose 4 to 12 digits with no pattern, such as 6 digits picked at random"
 
 
 class PinError(ValueError):
@@ -49,8 +62,30 @@ class PinHashError(ValueError):
 
 
 def _check_pin(pin: str) -> None:
+    """Refuse what cannot be typed on the PIN pad, and what anyone would try first."""
     if not _PIN.fullmatch(pin):
         raise PinError("The PIN must be 4 to 12 digits")
+    reason = _guessable(pin)
+    if reason is not None:
+        # The message never repeats the PIN: set-pin's output may end up in a log.
+        raise PinError(
+            f"That PIN is too easy to guess ({reason}, which anyone would try first); {_CHOOSE}"
+        )
+
+
+def _guessable(pin: str) -> str | None:
+    """Why ``pin`` (4 to 12 ASCII digits) is among the first PINs a stranger would try."""
+    if len(set(pin)) == 1:
+        return "one digit repeated"
+    steps = {(int(after) - int(before)) % 10 for before, after in itertools.pairwise(pin)}
+    if steps in ({1}, {9}):  # 9: one down, as in 9876; 7890 and 0987 count too
+        return "digits in order, like 1234 or 9876"
+    for size in range(2, len(pin) // 2 + 1):
+        if len(pin) % size == 0 and pin == pin[:size] * (len(pin) // size):
+            return "a few digits repeated, like 1212 or 123123"
+    if pin in _COMMON_PINS:
+        return "one of the most common PINs"
+    return None
 
 
 def _b64encode(data: bytes) -> str:
@@ -191,10 +226,105 @@ class PinResult(Enum):
     NO_PIN = "no pin"  # no usable hash is configured: staff mode stays closed
 
 
+LOCKOUT_FILE_NAME = "staff-lockout.json"  # in the state folder (kiosk.paths.state_dir)
+_LOCKOUT_MAX_BYTES = 4096  # the file holds two numbers; anything longer is not ours
+
+
+@dataclass(frozen=True)
+class LockoutState:
+    """What the lockout keeps across a restart. Nothing of a PIN, nothing of a patient."""
+
+    wrong_pins: int  # wrong PINs in a row since the last right one or the last lockout
+    locked_until: float | None  # wall-clock time (time.time()) the lockout ends; None: not locked
+
+
+class LockoutFileError(Exception):
+    """The lockout file is there but cannot be read or is damaged; the message says how."""
+
+
+class LockoutFile:
+    """The lockout's small JSON file, so that pulling the plug gives no fresh guesses.
+
+    Written whole or not at all (a temporary file, then ``os.replace``), readable only by the
+    kiosk's user (0600).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def read(self) -> LockoutState | None:
+        """The saved state; None when there is no file yet. Raises ``LockoutFileError``."""
+        try:
+            # Non-blocking, so that a FIFO in its place cannot hang the kiosk's start.
+            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            raise LockoutFileError(f"cannot read it ({error.strerror or error})") from None
+        try:
+            with os.fdopen(fd, "rb") as file:
+                if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                    raise LockoutFileError("it is not a regular file")
+                data = file.read(_LOCKOUT_MAX_BYTES + 1)
+        except OSError as error:
+            raise LockoutFileError(f"cannot read it ({error.strerror or error})") from None
+        return _parse_lockout(data)
+
+    def write(self, state: LockoutState) -> None:
+        """Replace the file with ``state``, durably (it must survive a power cut). OSError."""
+        folder = self.path.parent
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        text = json.dumps({"wrong_pins": state.wrong_pins, "locked_until": state.locked_until})
+        fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{self.path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as file:  # mkstemp made it 0600
+                file.write(text + "\n")
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(temporary, self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+        if os.name == "posix":  # the rename itself reaches the disk only with its folder
+            folder_fd = os.open(folder, os.O_RDONLY)
+            try:
+                os.fsync(folder_fd)
+            finally:
+                os.close(folder_fd)
+
+
+def _parse_lockout(data: bytes) -> LockoutState:
+    if len(data) > _LOCKOUT_MAX_BYTES:
+        raise LockoutFileError(f"it is longer than {_LOCKOUT_MAX_BYTES} bytes")
+    try:
+        saved = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise LockoutFileError("it is not the JSON the kiosk writes") from None
+    if not isinstance(saved, dict) or set(saved) != {"wrong_pins", "locked_until"}:
+        raise LockoutFileError("it does not hold wrong_pins and locked_until")
+    wrong, until = saved["wrong_pins"], saved["locked_until"]
+    if isinstance(wrong, bool) or not isinstance(wrong, int) or wrong < 0:
+        raise LockoutFileError(f"wrong_pins must be a whole number from 0, not {wrong!r}")
+    if until is not None and (
+        isinstance(until, bool) or not isinstance(until, int | float) or not math.isfinite(until)
+    ):
+        raise LockoutFileError(f"locked_until must be a time or null, not {until!r}")
+    return LockoutState(wrong, None if until is None else float(until))
+
+
 class StaffLock:
     """The door to staff mode: checks PINs and locks for a while after repeated wrong ones.
 
-    The digits of a PIN are never logged or kept; only the count of wrong ones is.
+    The digits of a PIN are never logged or kept; only the count of wrong ones is. With a
+    ``store``, the count and the lockout survive a restart: they are read when the lock is
+    made and written after every wrong PIN, before its result is shown. A store that cannot
+    be read locks staff mode for ``lockout_s``, since it may hide a lockout.
+
+    Times in memory come from ``clock`` (monotonic, so a clock change while the kiosk runs
+    neither ends nor stretches a lockout); the store holds wall-clock times from
+    ``wall_clock``, the only clock that means anything after a restart. A saved lockout that
+    would last longer than ``lockout_s`` (the wall clock was set back) is cut to ``lockout_s``.
     """
 
     def __init__(
@@ -204,6 +334,9 @@ class StaffLock:
         clock: Callable[[], float] = time.monotonic,
         max_attempts: int = 5,
         lockout_s: float = 300,
+        *,
+        store: LockoutFile | None = None,
+        wall_clock: Callable[[], float] = time.time,
     ) -> None:
         if max_attempts < 1:
             raise ValueError(f"max_attempts must be at least 1, not {max_attempts}")
@@ -212,10 +345,14 @@ class StaffLock:
         self._pin_hash = pin_hash
         self._problem = problem
         self._clock = clock
+        self._wall_clock = wall_clock
         self._max_attempts = max_attempts
         self._lockout_s = lockout_s
+        self._store = store
         self._wrong = 0
         self._locked_until: float | None = None
+        if store is not None and pin_hash is not None:
+            self._restore(store)
 
     def try_pin(self, pin: str) -> PinResult:
         if self._pin_hash is None:
@@ -228,15 +365,18 @@ class StaffLock:
         # Opened and wrong are the caller's to log, with what the screen showed; the lock logs
         # only what the caller cannot see: why there is no PIN, and the lockout starting.
         if self._pin_hash.matches(pin):
-            self._wrong = 0
+            if self._wrong:
+                self._wrong = 0
+                self._save()
             return PinResult.OPENED
         self._wrong += 1
         if self._wrong >= self._max_attempts:
-            self._locked_until = now + self._lockout_s
+            self._lock(now)
             log.warning(
                 "Staff mode locked for %g s after %d wrong PINs", self._lockout_s, self._wrong
             )
             return PinResult.LOCKED_OUT
+        self._save()
         return PinResult.WRONG
 
     @property
@@ -267,9 +407,65 @@ class StaffLock:
         return self._locked_until - now
 
     def _end_lockout_if_over(self, now: float) -> None:
+        # The store needs no update: a saved lockout that is over reads as no wrong PINs.
         if self._locked_until is not None and now >= self._locked_until:
             self._locked_until = None
             self._wrong = 0
+
+    def _lock(self, now: float, for_s: float | None = None) -> None:
+        self._wrong = max(self._wrong, self._max_attempts)
+        self._locked_until = now + (self._lockout_s if for_s is None else for_s)
+        self._save()
+
+    def _restore(self, store: LockoutFile) -> None:
+        try:
+            saved = store.read()
+            if saved is not None and saved.locked_until is None:
+                if saved.wrong_pins >= self._max_attempts:
+                    raise LockoutFileError(f"{saved.wrong_pins} wrong PINs but no lockout time")
+                self._wrong = saved.wrong_pins
+        except LockoutFileError as error:
+            log.warning(
+                "Staff mode locked for %g s to be safe: the lockout file %s is unreadable or "
+                "damaged: %s",
+                self._lockout_s,
+                store.path,
+                error,
+            )
+            self._lock(self._clock())
+            return
+        if saved is None or saved.locked_until is None:
+            return
+        left_s = saved.locked_until - self._wall_clock()
+        if left_s <= 0:
+            return  # it ended while the kiosk was off: the count starts again
+        if left_s > self._lockout_s:
+            log.warning(
+                "The staff lockout saved in %s ends %.0f s from now, later than a lockout "
+                "lasts (the clock was changed?): staff mode locked for %g s",
+                store.path,
+                left_s,
+                self._lockout_s,
+            )
+            self._lock(self._clock())  # saved again, so that a restart does not renew it
+            return
+        self._lock(self._clock(), left_s)
+        log.warning("Staff mode still locked for %.0f s after wrong PINs before a restart", left_s)
+
+    def _save(self) -> None:
+        if self._store is None:
+            return
+        until = None
+        if self._locked_until is not None:
+            until = self._wall_clock() + (self._locked_until - self._clock())
+        try:
+            self._store.write(LockoutState(self._wrong, until))
+        except OSError as error:
+            log.warning(
+                "The staff lockout will not survive a restart: cannot write %s (%s)",
+                self._store.path,
+                error.strerror or error,
+            )
 
 
 # set_pin_in_toml ------------------------------------------------------------------------------

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import logging
+import os
+import stat
 import tomllib
+from pathlib import Path
 
 import pytest
 
 from kiosk.config import resources_dir
 from kiosk.staff.pin import (
+    LockoutFile,
     PinError,
     PinHash,
     PinHashError,
@@ -88,8 +93,52 @@ def test_pin_must_be_4_to_12_ascii_digits(pin: str) -> None:
 
 
 def test_shortest_and_longest_pins_are_accepted() -> None:
-    assert parse_pin_hash(hash_pin("0000")).matches("0000")
-    assert parse_pin_hash(hash_pin("123456789012")).matches("123456789012")
+    assert parse_pin_hash(hash_pin("5081")).matches("5081")
+    assert parse_pin_hash(hash_pin("902718364521")).matches("902718364521")
+
+
+@pytest.mark.parametrize(
+    ("pin", "reason"),
+    [
+        ("0000", "one digit repeated"),
+        ("1111", "one digit repeated"),
+        ("999999", "one digit repeated"),
+        ("1234", "digits in order"),
+        ("4321", "digits in order"),
+        ("123456", "digits in order"),
+        ("2345", "digits in order"),
+        ("9876", "digits in order"),
+        ("012345", "digits in order"),
+        ("7890", "digits in order"),
+        ("123456789012", "digits in order"),
+        ("1212", "a few digits repeated"),
+        ("123123", "a few digits repeated"),
+        ("2000", "one of the most common PINs"),
+        ("2580", "one of the most common PINs"),
+    ],
+)
+def test_pins_anyone_would_try_first_are_refused_with_why_and_what_to_choose(
+    pin: str, reason: str
+) -> None:
+    with pytest.raises(PinError) as refused:
+        hash_pin(pin)
+    message = str(refused.value)
+    assert message.startswith(f"That PIN is too easy to guess ({reason}")
+    assert message.endswith(
+        "; choose 4 to 12 digits with no pattern, such as 6 digits picked at random"
+    )
+
+
+@pytest.mark.parametrize("pin", ["2468", "1357", "48213", "97531", "1235", "8642", "121213"])
+def test_pins_with_no_obvious_pattern_are_accepted(pin: str) -> None:
+    assert parse_pin_hash(hash_pin(pin, salt=b"fixed-salt-here!")).matches(pin)
+
+
+def test_a_hash_of_an_easy_pin_made_elsewhere_still_opens() -> None:
+    """Refusing easy PINs is for new ones: a clinic's existing hash must not lock staff out."""
+    digest = hashlib.scrypt(b"1234", salt=b"s" * 16, n=2**14, r=8, p=1, dklen=32)
+    text = f"scrypt$n=16384,r=8,p=1${_b64(b's' * 16)}${_b64(digest)}"
+    assert parse_pin_hash(text).matches("1234")
 
 
 def test_hash_is_not_in_the_repr(pin_hash: PinHash) -> None:
@@ -263,6 +312,182 @@ def test_pin_digits_are_never_logged(pin_hash: PinHash, caplog: pytest.LogCaptur
     assert "locked" in caplog.text, "the lockout itself is logged"
     for guess in guesses:
         assert guess not in caplog.text
+
+
+# The lockout across restarts ------------------------------------------------------------------
+
+
+class Machine:
+    """A kiosk computer's two clocks, moved by hand: the monotonic one starts again at every
+    boot, the wall clock goes on (or is set back or forward)."""
+
+    def __init__(self) -> None:
+        self.monotonic = FakeClock()
+        self.wall = FakeClock()
+        self.wall.now = 1_750_000_000.0
+
+    def wait(self, seconds: float) -> None:
+        self.monotonic.now += seconds
+        self.wall.now += seconds
+
+    def reboot(self, off_s: float = 0) -> None:
+        self.monotonic = FakeClock()
+        self.monotonic.now = 5.0
+        self.wall.now += off_s
+
+    def lock(self, pin_hash: PinHash, store: LockoutFile) -> StaffLock:
+        return StaffLock(pin_hash, clock=self.monotonic, wall_clock=self.wall, store=store)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> LockoutFile:
+    return LockoutFile(tmp_path / "state" / "staff-lockout.json")
+
+
+def test_pulling_the_plug_gives_no_fresh_guesses(pin_hash: PinHash, store: LockoutFile) -> None:
+    machine = Machine()
+    lock = machine.lock(pin_hash, store)
+    assert _wrong(lock, 5)[-1] is PinResult.LOCKED_OUT
+    machine.wait(60)
+    machine.reboot(off_s=30)  # the plug pulled a minute in, back on 30 s later
+
+    lock = machine.lock(pin_hash, store)
+    assert lock.locked_for_s == pytest.approx(210)
+    assert lock.attempts_left == 0
+    assert lock.try_pin(PIN) is PinResult.LOCKED_OUT, "not even the right PIN"
+    machine.wait(210)
+    assert lock.try_pin(PIN) is PinResult.OPENED
+
+
+def test_wrong_pins_short_of_the_lockout_count_after_a_restart(
+    pin_hash: PinHash, store: LockoutFile
+) -> None:
+    machine = Machine()
+    _wrong(machine.lock(pin_hash, store), 3)
+    machine.reboot()
+    lock = machine.lock(pin_hash, store)
+    assert lock.attempts_left == 2
+    assert _wrong(lock, 2) == [PinResult.WRONG, PinResult.LOCKED_OUT]
+
+
+def test_the_right_pin_clears_the_saved_count(pin_hash: PinHash, store: LockoutFile) -> None:
+    machine = Machine()
+    _wrong(machine.lock(pin_hash, store), 4)
+    machine.reboot()
+    lock = machine.lock(pin_hash, store)
+    assert lock.attempts_left == 1
+    assert lock.try_pin(PIN) is PinResult.OPENED
+    machine.reboot()
+    assert machine.lock(pin_hash, store).attempts_left == 5
+
+
+def test_a_lockout_that_ended_while_the_kiosk_was_off_is_over(
+    pin_hash: PinHash, store: LockoutFile
+) -> None:
+    machine = Machine()
+    _wrong(machine.lock(pin_hash, store), 5)
+    machine.reboot(off_s=100)
+    assert machine.lock(pin_hash, store).locked_for_s == pytest.approx(200)
+    machine.reboot(off_s=201)
+    lock = machine.lock(pin_hash, store)
+    assert (lock.locked_for_s, lock.attempts_left) == (0, 5)
+    assert lock.try_pin(PIN) is PinResult.OPENED
+
+
+def test_a_lockout_far_in_the_future_lasts_no_longer_than_a_lockout(
+    pin_hash: PinHash, store: LockoutFile, caplog: pytest.LogCaptureFixture
+) -> None:
+    machine = Machine()
+    _wrong(machine.lock(pin_hash, store), 5)
+    machine.reboot(off_s=-30 * 86400)  # the wall clock set a month back (a flat clock battery)
+    with caplog.at_level(logging.WARNING, logger="kiosk.staff"):
+        lock = machine.lock(pin_hash, store)
+    assert lock.locked_for_s == 300
+    assert "later than a lockout lasts" in caplog.text
+    machine.wait(100)
+    machine.reboot()
+    assert machine.lock(pin_hash, store).locked_for_s == pytest.approx(200), "not renewed"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"\x00\x00\x00\x00",
+        b"{not json",
+        b"[]",
+        b'{"wrong_pins": 0}',
+        b'{"wrong_pins": -1, "locked_until": null}',
+        b'{"wrong_pins": "0", "locked_until": null}',
+        b'{"wrong_pins": true, "locked_until": null}',
+        b'{"wrong_pins": 0, "locked_until": "tomorrow"}',
+        b'{"wrong_pins": 0, "locked_until": NaN}',
+        b'{"wrong_pins": 5, "locked_until": null}',
+        b'{"wrong_pins": 0, "locked_until": null, "pin": "1"}',
+        b" " * 5000,
+    ],
+    ids=lambda content: repr(content[:50]),
+)
+def test_a_damaged_lockout_file_locks_staff_mode_for_the_lockout_time(
+    pin_hash: PinHash, store: LockoutFile, content: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    store.path.parent.mkdir()
+    store.path.write_bytes(content)
+    machine = Machine()
+    with caplog.at_level(logging.WARNING, logger="kiosk.staff"):
+        lock = machine.lock(pin_hash, store)
+    assert lock.locked_for_s == 300
+    assert lock.try_pin(PIN) is PinResult.LOCKED_OUT
+    assert f"the lockout file {store.path} is unreadable or damaged: " in caplog.text
+    machine.wait(300)
+    assert lock.try_pin(PIN) is PinResult.OPENED, "after the lockout, staff get in"
+    machine.reboot()
+    assert machine.lock(pin_hash, store).locked_for_s == 0, "and the file is sound again"
+
+
+def test_a_lockout_file_that_cannot_be_read_locks_staff_mode(
+    pin_hash: PinHash, store: LockoutFile, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A folder in its place: unreadable as a file even for root, which permissions are not."""
+    store.path.mkdir(parents=True)
+    with caplog.at_level(logging.WARNING, logger="kiosk.staff"):
+        lock = Machine().lock(pin_hash, store)
+    assert lock.locked_for_s == 300
+    assert f"the lockout file {store.path} is unreadable or damaged: " in caplog.text
+    assert "will not survive a restart" in caplog.text, "nor can it be written: that is logged"
+
+
+def test_a_fifo_in_place_of_the_lockout_file_does_not_hang_the_start(
+    pin_hash: PinHash, store: LockoutFile
+) -> None:
+    store.path.parent.mkdir()
+    os.mkfifo(store.path)
+    assert Machine().lock(pin_hash, store).locked_for_s == 300
+
+
+def test_a_state_folder_that_cannot_be_written_is_logged_and_the_lock_still_works(
+    pin_hash: PinHash, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = LockoutFile(Path("/proc/nope/staff-lockout.json"))
+    with caplog.at_level(logging.WARNING, logger="kiosk.staff"):
+        lock = Machine().lock(pin_hash, store)
+        assert _wrong(lock, 5)[-1] is PinResult.LOCKED_OUT
+    assert lock.locked_for_s == 300
+    assert "will not survive a restart: cannot write /proc/nope/staff-lockout.json" in caplog.text
+
+
+def test_the_lockout_file_holds_two_numbers_for_its_user_only(
+    pin_hash: PinHash, store: LockoutFile
+) -> None:
+    machine = Machine()
+    _wrong(machine.lock(pin_hash, store), 5)
+    assert json.loads(store.path.read_text(encoding="utf-8")) == {
+        "wrong_pins": 5,
+        "locked_until": machine.wall.now + 300,
+    }
+    assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(store.path.parent.stat().st_mode) == 0o700
+    assert os.listdir(store.path.parent) == [store.path.name], "no temporary file left"
 
 
 # Writing the hash into the configuration -------------------------------------------------------
