@@ -34,6 +34,16 @@ def log_dir(platform: str = sys.platform, environ: Mapping[str, str] = os.enviro
     return _xdg_base(environ, "XDG_STATE_HOME", ".local/state") / APP_FOLDER / "logs"
 
 
+def state_dir(platform: str = sys.platform, environ: Mapping[str, str] = os.environ) -> Path:
+    """The folder for what the kiosk must remember across restarts (never anything of a
+    patient's): the print jobs it still owns, the staff PIN's lockout."""
+    if platform == "win32":
+        return _windows_base(environ, "LOCALAPPDATA", "Local") / APP_FOLDER / "State"
+    if platform == "darwin":
+        return _home(platform, environ) / "Library" / "Application Support" / APP_FOLDER
+    return _xdg_base(environ, "XDG_STATE_HOME", ".local/state") / APP_FOLDER
+
+
 def _home(platform: str, environ: Mapping[str, str]) -> Path:
     # Read from ``environ`` rather than Path.home() alone, so a test can check any platform.
     home = environ.get("USERPROFILE" if platform == "win32" else "HOME", "")
