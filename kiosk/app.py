@@ -27,10 +27,17 @@ from kiosk.keys import SPOKEN_KEY_NAMES, KeyAction
 from kiosk.narration.narrator import NarrationState, Narrator
 from kiosk.narration.pronounce import LexiconError, load_lexicon
 from kiosk.narration.script import Utterance
+from kiosk.paths import state_dir
 from kiosk.printing.service import PrintService, PrintState
 from kiosk.session import Visit, VisitDefaults
 from kiosk.session.idle import IdleWatch
-from kiosk.staff.pin import PinHashError, StaffLock, parse_pin_hash
+from kiosk.staff.pin import (
+    LOCKOUT_FILE_NAME,
+    LockoutFile,
+    PinHashError,
+    StaffLock,
+    parse_pin_hash,
+)
 from kiosk.ui.early import Answer, EarlyWelcome
 from kiosk.ui.keyboard import KeyControl, Talk
 from kiosk.ui.metrics import Metrics
@@ -79,12 +86,16 @@ class StaffSupport:
     quit: Callable[[], None] | None = None
 
 
-def staff_lock(config: Config) -> StaffLock:
-    """The lock on staff mode, from the configured PIN hash; a broken hash keeps it locked."""
+def staff_lock(config: Config, store: LockoutFile | None = None) -> StaffLock:
+    """The lock on staff mode, from the configured PIN hash; a broken hash keeps it locked.
+
+    With ``store`` the lockout survives a restart (the running kiosk); without, it lasts as
+    long as the lock (screenshots, tests).
+    """
     if not config.staff_pin_hash:
         return StaffLock(None, "no staff PIN is set")
     try:
-        return StaffLock(parse_pin_hash(config.staff_pin_hash))
+        return StaffLock(parse_pin_hash(config.staff_pin_hash), store=store)
     except PinHashError as error:
         return StaffLock(None, str(error))
 
@@ -380,8 +391,9 @@ class Runner:
         self.windowed = windowed
         self.kiosk: Kiosk | None = None
         self.out_of_order: OutOfOrderScreen | None = None
+        lockout = LockoutFile(state_dir() / LOCKOUT_FILE_NAME)
         self.support = StaffSupport(
-            staff_lock(config), problems, recent_log, self.reload, self.quit
+            staff_lock(config, lockout), problems, recent_log, self.reload, self.quit
         )
         self._retry = QTimer()
         self._retry.setInterval(RETRY_START_S * 1000)

@@ -184,6 +184,36 @@ def _runner(qtbot: QtBot, config: Config) -> Runner:
     return runner
 
 
+def test_five_wrong_pins_keep_staff_mode_locked_when_the_kiosk_starts_again(
+    qtbot: QtBot,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    pulse: PulseServer,  # noqa: ARG001 - the runner's kiosk reads aloud
+) -> None:
+    """Pulling the plug, or a restart by the service, gives no fresh guesses."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))  # the state folder (kiosk.paths)
+    config = replace(WITH_PIN, screen=LANDSCAPE)
+    runner = _runner(qtbot, config)
+    try:
+        assert runner.kiosk is not None
+        _corner_taps(qtbot, runner.kiosk)
+        for _ in range(5):
+            _enter(qtbot, runner.kiosk, "1111")
+        assert "locked for 5 more minute" in runner.kiosk.window.pin_pad.message_view.text()
+    finally:
+        runner.close()
+    again = _runner(qtbot, config)
+    try:
+        kiosk = again.kiosk
+        assert kiosk is not None
+        _corner_taps(qtbot, kiosk)
+        assert "locked for 5 more minute" in kiosk.window.pin_pad.message_view.text()
+        _enter(qtbot, kiosk, PIN)
+        assert kiosk.window.showing() is Screen.STAFF_PIN, "the right PIN waits out the lockout"
+    finally:
+        again.close()
+
+
 def test_staff_reload_the_leaflet_and_a_broken_one_is_refused(
     qtbot: QtBot,
     tmp_path: Path,
