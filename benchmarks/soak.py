@@ -587,7 +587,9 @@ def run_visits(
     have short idle times. ``on_sample`` gets a sample before the first visit, after every
     ``sample_every`` visits and after the last; a handout is printed every ``print_every``
     visits (0: never). How the visits went is kept in ``stats`` as they go."""
-    meter = meter or Meter([Path(tempfile.gettempdir())])
+    from kiosk.printing.jobs import private_folder
+
+    meter = meter or Meter([Path(tempfile.gettempdir()), private_folder()])
     driver = VisitDriver(kiosk, stats=stats)
     try:
         driver.ready()

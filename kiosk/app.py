@@ -283,6 +283,7 @@ def _printing(config: Config, leaflet: Leaflet, visit: Visit, window: KioskWindo
     )
     visit.ticked_changed.connect(printing.reset)  # "printed" no longer says what is ticked
     visit.was_reset.connect(printing.end_visit)
+    printing.start()  # cancels what an earlier run left unfinished
     return printing
 
 

@@ -88,6 +88,7 @@ class Config:
     print_timeout_s: int = 60
     printed_message: str = ""  # empty: "Your questions have printed. Please collect them ..."
     pdf_folder: Path = field(default_factory=default_handout_folder)
+    pdf_keep_hours: int = 24  # a handout saved as a PDF is deleted after this long
     idle_timeout_s: float = 120  # no touch for this long: "Are you still here?"
     idle_warning_s: float = 30  # then this long to answer before the visit ends
     staff_pin_hash: str = ""  # made by ``kiosk set-pin``; empty: staff mode stays locked
@@ -153,6 +154,7 @@ _TOP_KEYS = (
     "print_timeout_s",
     "printed_message",
     "pdf_folder",
+    "pdf_keep_hours",
     "idle_timeout_s",
     "idle_warning_s",
     "staff_pin_hash",
@@ -164,6 +166,7 @@ _TOP_KEYS = (
 # asks for that long to answer "Are you still here?".
 _RANGES = {
     "print_timeout_s": (5, 600),
+    "pdf_keep_hours": (1, 720),
     "idle_timeout_s": (30, 3600),
     "idle_warning_s": (20, 300),
 }

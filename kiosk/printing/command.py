@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+import signal
 import sys
-import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +15,7 @@ from PySide6.QtGui import QGuiApplication
 
 from kiosk.config import Config
 from kiosk.content import ContentError, Leaflet, load_leaflet
-from kiosk.printing import cups
+from kiosk.printing import cups, jobs
 from kiosk.printing.cups import JOB_TITLE
 from kiosk.printing.handout import Handout, render_pdf
 from kiosk.printing.service import PrintService, choose_paper, save_pdf
@@ -57,17 +61,80 @@ class _PrintFailedError(Exception):
 def _print_on_printer(config: Config, handout: Handout, wanted: str | None) -> str:
     fault, message, resolved = cups.check_printer(wanted)
     if fault is cups.PrintFault.NO_PRINTER and wanted is None:
-        saved = save_pdf(handout, config.pdf_folder)
+        saved = save_pdf(handout, config.pdf_folder, config.pdf_keep_hours)
         return f"no printer is set up: handout saved as {saved}"
     if fault is not None or resolved is None:
         raise _PrintFailedError(message)
-    with tempfile.TemporaryDirectory(prefix="kiosk-print-") as folder:
-        path = Path(folder) / "handout.pdf"
+    # Like the kiosk: what an earlier run left behind goes first, and this job is in the
+    # ledger from the moment CUPS has it until CUPS says it is over.
+    ledger = jobs.JobLedger.default()
+    jobs.sweep_job_folders()
+    ledger.settle()
+    folder = jobs.job_folder()
+
+    def on_accepted(job_id: str) -> None:
+        ledger.add(job_id)
+        shutil.rmtree(folder, ignore_errors=True)  # CUPS has its own copy now
+
+    try:
+        path = folder / "handout.pdf"
         render_pdf(handout, choose_paper(config.paper, resolved, handout.language), path)
-        outcome = cups.submit(path, resolved, JOB_TITLE, timeout_s=config.print_timeout_s)
+        outcome = _submit_until_signalled(
+            lambda withdraw: cups.submit(
+                path,
+                resolved,
+                JOB_TITLE,
+                timeout_s=config.print_timeout_s,
+                on_accepted=on_accepted,
+                withdraw=withdraw,
+            )
+        )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    if outcome.job_id is not None and outcome.ended:
+        ledger.discard(outcome.job_id)
     if outcome.fault is not None:
         raise _PrintFailedError(outcome.staff_message)
     return f"job {outcome.job_id} printed on {resolved}"
+
+
+def _submit_until_signalled(
+    submit: Callable[[threading.Event], cups.PrintOutcome],
+) -> cups.PrintOutcome:
+    """Runs ``submit`` on a thread of its own, so that SIGTERM and SIGINT, which Python handles
+    on the main thread, can withdraw the job under way: it is cancelled and the command ends at
+    once rather than at its time limit. (Setting the event from a handler on the thread that
+    waits on it could deadlock on the event's own lock.)"""
+    withdraw = threading.Event()
+    ended: list[cups.PrintOutcome | BaseException] = []
+
+    def run() -> None:
+        try:
+            ended.append(submit(withdraw))
+        except BaseException as error:
+            ended.append(error)
+
+    worker = threading.Thread(target=run, name="print")
+    with _signals_set(withdraw):
+        worker.start()
+        while worker.is_alive():
+            worker.join(0.1)
+    if isinstance(ended[0], BaseException):
+        raise ended[0]
+    return ended[0]
+
+
+@contextmanager
+def _signals_set(event: threading.Event) -> Iterator[None]:
+    handled = (signal.SIGTERM, signal.SIGINT)
+    before = {number: signal.getsignal(number) for number in handled}
+    for number in handled:
+        signal.signal(number, lambda _number, _frame: event.set())
+    try:
+        yield
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)
 
 
 def _handout(config: Config, leaflet: Leaflet, questions: list[int]) -> Handout:

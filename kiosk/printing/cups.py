@@ -7,6 +7,7 @@ import plistlib
 import re
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -29,8 +30,10 @@ SUBMIT_TIMEOUT_S = 15.0
 # that waits for paper does not cost a process start every 20 ms.
 FIRST_POLL_INTERVAL_S = 0.02
 MAX_POLL_INTERVAL_S = 0.25
-# After cancelling, how long to wait for CUPS to report the job as cancelled.
+# After cancelling, how long to wait for CUPS to report the job as cancelled; shorter when
+# the kiosk itself is stopping, which systemd allows 10 s and the kiosk promises in 3 s.
 CANCEL_CONFIRM_S = 3.0
+STOPPING_CANCEL_CONFIRM_S = 1.0
 
 # RFC 8011 job-state and printer-state values.
 JOB_PENDING = 3
@@ -91,10 +94,22 @@ _JOB_TEST = """{{
   ATTR charset attributes-charset utf-8
   ATTR naturalLanguage attributes-natural-language en
   ATTR uri printer-uri $uri
+  ATTR name requesting-user-name $user
   ATTR integer job-id $job_number
   ATTR keyword requested-attributes {attributes}
 }}
-""".format(attributes="job-state,job-state-reasons,job-state-message,job-printer-state-message")
+""".format(
+    attributes=",".join(
+        (
+            "job-state",
+            "job-state-reasons",
+            "job-state-message",
+            "job-printer-state-message",
+            "job-preserved",
+            "job-name",
+        )
+    )
+)
 
 
 class PrintFault(Enum):
@@ -108,6 +123,7 @@ class PrintFault(Enum):
     JOB_ABORTED = "job aborted"  # aborted by CUPS, or cancelled by someone else
     SERVER_DOWN = "server down"  # cupsd not running or not answering
     TIMED_OUT = "timed out"  # still pending or printing at the time limit; cancelled
+    WITHDRAWN = "withdrawn"  # the kiosk cancelled it: the visit ended, or the kiosk stopped
     FAILED = "failed"  # anything else
 
 
@@ -124,6 +140,11 @@ class PrintOutcome:
     staff_message: str
     accepted_after_s: float | None  # from the call to CUPS giving the request id
     completed_after_s: float | None  # from the call to CUPS reporting the job completed
+    # Whether CUPS confirmed the job is over (completed, cancelled, aborted), so that it can
+    # never print later; False when CUPS could not be reached to cancel it.
+    ended: bool = True
+    # CUPS kept the document after printing (PreserveJobFiles), where a restart prints it again.
+    file_kept: bool = False
 
 
 class PrinterCheck(NamedTuple):
@@ -156,6 +177,8 @@ class _JobStatus:
     state: int
     reasons: tuple[str, ...]
     message: str  # job-state-message, or the printer's message while it ran the job
+    preserved: bool = False  # job-preserved: CUPS keeps the document after the job
+    name: str = ""  # job-name, which CUPS shows only to the job's owner
 
     @property
     def state_name(self) -> str:
@@ -204,6 +227,38 @@ def cups_server() -> str:
         if socket.exists():
             return str(socket)
     return "localhost"
+
+
+class KeptFiles(NamedTuple):
+    """Whether the local CUPS keeps each job's document after printing (PreserveJobFiles)."""
+
+    kept: bool | None  # None: not known (a remote server, or its cupsd.conf cannot be read)
+    setting: str  # the value in cupsd.conf, or what CUPS uses when it is not set
+    conf: Path | None  # the cupsd.conf read
+
+
+def preserved_job_files() -> KeptFiles:
+    """What the local CUPS does with a job's document once printed: CUPS's default keeps it a
+    day (PreserveJobFiles 86400), where ``lp -i JOB -H restart`` prints it again.
+
+    Read from the cupsd.conf in CUPS_SERVERROOT (as CUPS's own tools find it, /etc/cups by
+    default), and only for a server on this machine.
+    """
+    server = cups_server()
+    if not (server.startswith("/") or server.partition(":")[0] in ("localhost", "127.0.0.1")):
+        return KeptFiles(None, "", None)
+    conf = Path(os.environ.get("CUPS_SERVERROOT") or "/etc/cups") / "cupsd.conf"
+    try:
+        lines = conf.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return KeptFiles(None, "", conf)
+    setting = "86400 (the default: one day)"
+    for line in lines:
+        key, _, value = line.strip().partition(" ")
+        if key.lower() == "preservejobfiles" and value.strip():
+            setting = value.strip()
+    kept = setting.lower() not in ("no", "off", "false", "0")
+    return KeptFiles(kept, setting, conf)
 
 
 def default_printer() -> str | None:
@@ -258,8 +313,10 @@ def submit(
     pdf: Path,
     printer: str | None,
     title: str,
+    *,
     timeout_s: float = 30.0,
     on_accepted: Callable[[str], None] | None = None,
+    withdraw: threading.Event | None = None,
 ) -> PrintOutcome:
     """Prints ``pdf`` on ``printer`` (None: CUPS's default) and waits for the job to end.
 
@@ -267,11 +324,15 @@ def submit(
     the GUI thread. ``title`` is the job's name in every queue listing: pass ``JOB_TITLE`` or its
     translation, never the patient's questions. ``on_accepted`` is called with the request id
     ("QUEUE-N") on this thread as soon as CUPS has taken the job; if it raises, the job is
-    cancelled and the exception passes on.
+    cancelled and the exception passes on. Once it has been called, CUPS holds its own copy of
+    the document and ``pdf`` may be deleted.
 
     A job still pending, held, stopped or printing at the time limit is cancelled, so nothing
     prints after the patient has been told it did not. A paused queue is not refused up front
     (``check_printer`` is the pre-check): staff who resume it within the limit still get the job.
+    Setting ``withdraw`` (from any thread) cancels the job at once (PrintFault.WITHDRAWN). A job
+    that could not be cancelled, because CUPS stopped answering, comes back with ``ended``
+    False: the caller keeps its id and cancels it when CUPS answers again (``cancel_job``).
     """
     started_s = time.monotonic()
     try:
@@ -302,13 +363,27 @@ def submit(
             # Nobody would follow the job any more; it must not print unannounced later.
             _cancel(target, job_id, int(job_id.rpartition("-")[2]))
             raise
-    return _follow(target, job_id, started_s, started_s + timeout_s, accepted_after_s)
+    return _follow(
+        target,
+        job_id,
+        started_s,
+        started_s + timeout_s,
+        accepted_after_s=accepted_after_s,
+        withdraw=withdraw,
+    )
 
 
 def _follow(
-    printer: str, job_id: str, started_s: float, deadline_s: float, accepted_after_s: float
+    printer: str,
+    job_id: str,
+    started_s: float,
+    deadline_s: float,
+    *,
+    accepted_after_s: float,
+    withdraw: threading.Event | None,
 ) -> PrintOutcome:
-    """Polls the job until it ends or ``deadline_s`` passes, then cancels what is left."""
+    """Polls the job until it ends, ``deadline_s`` passes or ``withdraw`` is set, then
+    cancels what is left."""
     number = int(job_id.rpartition("-")[2])
     interval_s = FIRST_POLL_INTERVAL_S
     status: _JobStatus | None = None
@@ -340,6 +415,7 @@ def _follow(
                     f"({status.describe()})",
                     accepted_after_s,
                     elapsed_s,
+                    file_kept=status.preserved,
                 )
             if status.state in (JOB_CANCELED, JOB_ABORTED):
                 by_whom = "by CUPS" if status.state == JOB_ABORTED else "outside the kiosk"
@@ -353,21 +429,34 @@ def _follow(
                 )
         if now_s >= deadline_s:
             break
-        time.sleep(min(interval_s, max(0.0, deadline_s - now_s)))
+        pause_s = min(interval_s, max(0.0, deadline_s - now_s))
+        if withdraw is None:
+            time.sleep(pause_s)
+        elif withdraw.wait(pause_s):
+            break
         interval_s = min(interval_s * 1.5, MAX_POLL_INTERVAL_S)
     waited_s = time.monotonic() - started_s
-    if unreachable is not None:
+    withdrawn = withdraw is not None and withdraw.is_set()
+    confirm_s = STOPPING_CANCEL_CONFIRM_S if withdrawn else CANCEL_CONFIRM_S
+    if unreachable is not None or status is None:
+        said = unreachable.message if unreachable is not None else "it was never reached"
+        ended = cancel_job(job_id, confirm_s) is not JobEnd.UNREACHABLE
         return PrintOutcome(
             job_id,
-            PrintFault.SERVER_DOWN,
+            PrintFault.WITHDRAWN if withdrawn else PrintFault.SERVER_DOWN,
             f"job {job_id} on printer {printer!r}: CUPS stopped answering and was still down "
-            f"after {waited_s:.1f} s, so the job could not be cancelled ({unreachable.message})",
+            f"after {waited_s:.1f} s ({said}); "
+            + ("cancelled" if ended else "it could not be cancelled yet: it is, when CUPS answers"),
             accepted_after_s,
             None,
+            ended=ended,
         )
-    assert status is not None  # a successful poll happened, or unreachable would be set
-    cancelled = _cancel(printer, job_id, number)
-    fault, why = _explain_deadline(printer, status)
+    end, cancelled = _cancel(printer, job_id, number, confirm_s)
+    fault, why = (
+        (PrintFault.WITHDRAWN, "was withdrawn by the kiosk")
+        if withdrawn
+        else _explain_deadline(printer, status)
+    )
     return PrintOutcome(
         job_id,
         fault,
@@ -375,6 +464,7 @@ def _follow(
         f"({status.describe()}); {cancelled}",
         accepted_after_s,
         None,
+        ended=end is not JobEnd.UNREACHABLE,
     )
 
 
@@ -394,24 +484,60 @@ def _explain_deadline(printer: str, job: _JobStatus) -> tuple[PrintFault, str]:
     return PrintFault.TIMED_OUT, f"was still {job.state_name}"
 
 
-def _cancel(printer: str, job_id: str, number: int) -> str:
-    """Cancels the job and says whether CUPS confirmed it, for the staff message."""
+class JobEnd(Enum):
+    """What became of a job the kiosk cancelled."""
+
+    ENDED = "ended"  # it had already completed, been cancelled or aborted, or CUPS forgot it
+    CANCELLED = "cancelled"  # cancelled now, and CUPS confirmed it
+    UNREACHABLE = "unreachable"  # CUPS did not answer, or did not confirm: it may still print
+
+
+def cancel_job(job_id: str, confirm_s: float = CANCEL_CONFIRM_S) -> JobEnd:
+    """Cancels job ``job_id`` ("QUEUE-N") unless it has already ended; quick when CUPS is down.
+
+    For the kiosk's own jobs: one it gave up on while CUPS was not answering, and those an
+    earlier run left behind. A job whose number CUPS has since given to a job of another name
+    (its job history was wiped) is left alone.
+    """
+    printer, _, number_text = job_id.rpartition("-")
+    if not printer or not number_text.isdigit():
+        return JobEnd.ENDED  # not a job id at all: there is nothing to cancel
+    number = int(number_text)
+    try:
+        status = _job_status(printer, number)
+    except _UnavailableError:
+        return JobEnd.UNREACHABLE
+    if status is None or status.state >= JOB_CANCELED or status.name not in ("", JOB_TITLE):
+        return JobEnd.ENDED
+    return _cancel(printer, job_id, number, confirm_s)[0]
+
+
+def _cancel(
+    printer: str, job_id: str, number: int, confirm_s: float = CANCEL_CONFIRM_S
+) -> tuple[JobEnd, str]:
+    """Cancels the job; what became of it, and what CUPS said, for the staff message."""
     try:
         ran = _run(["cancel", job_id], QUERY_TIMEOUT_S, package="cups-client")
     except _UnavailableError as error:
-        return f"cancelling it failed: {error.message}"
+        return JobEnd.UNREACHABLE, f"cancelling it failed: {error.message}"
     if ran.returncode != 0:
-        return f"cancelling it failed: {_one_line(ran.stderr or ran.stdout)}"
-    deadline_s = time.monotonic() + CANCEL_CONFIRM_S
+        said = _one_line(ran.stderr or ran.stdout)
+        if "already" in said:  # "Job #3 is already completed - can't cancel."
+            return JobEnd.ENDED, f"it had already ended ({said})"
+        return JobEnd.UNREACHABLE, f"cancelling it failed: {said}"
+    deadline_s = time.monotonic() + confirm_s
     while True:
         try:
             status = _job_status(printer, number)
         except _UnavailableError as error:
-            return f"cancel was sent but not confirmed: {error.message}"
+            return JobEnd.UNREACHABLE, f"cancel was sent but not confirmed: {error.message}"
         if status is None or status.state >= JOB_CANCELED:
-            return f"cancelled (now {status.state_name if status else 'gone'})"
+            return JobEnd.CANCELLED, f"cancelled (now {status.state_name if status else 'gone'})"
         if time.monotonic() >= deadline_s:
-            return f"cancel was sent but the job is still {status.state_name}"
+            return (
+                JobEnd.UNREACHABLE,
+                f"cancel was sent but the job is still {status.state_name}",
+            )
         time.sleep(FIRST_POLL_INTERVAL_S)
 
 
@@ -512,6 +638,8 @@ def _job_status(printer: str, number: int) -> _JobStatus | None:
         # into its own job-printer-state-message.
         message=_text(answer.get("job-state-message"))
         or _text(answer.get("job-printer-state-message")),
+        preserved=answer.get("job-preserved") is True,
+        name=_text(answer.get("job-name")),
     )
 
 

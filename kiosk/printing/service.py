@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import logging
 import shutil
-import tempfile
+import threading
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 from PySide6.QtPrintSupport import QPrinterInfo
 
 from kiosk.config import Config
 from kiosk.content import Leaflet
-from kiosk.printing import cups
+from kiosk.printing import cups, jobs
 from kiosk.printing.cups import JOB_TITLE
 from kiosk.printing.handout import Handout, Paper, handout_for, render_pdf
 from kiosk.printing.native import NativePrintError, print_natively
@@ -44,11 +44,14 @@ def choose_paper(setting: str, printer: str | None, language: str) -> Paper:
     return Paper.LETTER if width > 212 else Paper.A4
 
 
-def save_pdf(handout: Handout, folder: Path) -> Path:
-    """Write the handout into ``folder`` as a dated PDF (when there is no printer at all)."""
+def save_pdf(handout: Handout, folder: Path, keep_hours: float) -> Path:
+    """Write the handout into ``folder`` as a dated PDF (when there is no printer at all),
+    readable by the kiosk's user alone; saved handouts older than ``keep_hours`` go."""
     path = folder / f"handout-{datetime.now():%Y%m%d-%H%M%S-%f}.pdf"
-    folder.mkdir(parents=True, exist_ok=True)
+    jobs.prepare_pdf_folder(folder)
+    jobs.delete_expired_pdfs(folder, keep_hours)
     render_pdf(handout, choose_paper("auto", None, handout.language), path)
+    jobs.make_file_private(path)
     return path
 
 
@@ -61,30 +64,62 @@ class PrintState(Enum):
 
 
 class _SubmitWorker(QObject):
-    """Hands the PDF to CUPS and follows the job to its end, off the GUI thread.
+    """Hands the PDF to CUPS and follows the job to its end, off the GUI thread; keeps the id
+    of every job CUPS has not confirmed as over in the ledger, and cancels those it gave up on
+    as soon as CUPS answers.
 
     Signals:
         accepted(int, str): generation, CUPS job id, as soon as CUPS took the job.
         finished(int, object): generation, the job's cups.PrintOutcome.
+        settled(bool): whether jobs are still owed a cancel (CUPS did not answer).
     """
 
     accepted = Signal(int, str)  # generation, job id
     finished = Signal(int, object)  # generation, PrintOutcome
+    settled = Signal(bool)  # jobs still owed a cancel
 
-    @Slot(int, str, str, float)
-    def submit(self, generation: int, pdf: str, printer: str, timeout_s: float) -> None:
+    def __init__(self, ledger: jobs.JobLedger) -> None:
+        super().__init__()
+        self.ledger = ledger
+
+    @Slot(int, str, str, float, object)
+    def submit(
+        self, generation: int, pdf: str, printer: str, timeout_s: float, withdraw: object
+    ) -> None:
+        """``withdraw`` is the job's threading.Event: set from the GUI thread, it cancels the
+        job (the visit ended, or the kiosk is stopping)."""
+        assert isinstance(withdraw, threading.Event)
+        folder = Path(pdf).parent
+
+        def on_accepted(job_id: str) -> None:
+            self.ledger.add(job_id)
+            # CUPS holds its own copy now: the patient's questions leave this machine's disk.
+            shutil.rmtree(folder, ignore_errors=True)
+            self.accepted.emit(generation, job_id)
+
         try:
+            if withdraw.is_set():
+                log.info("print withdrawn before it was sent: the visit ended or the kiosk stopped")
+                return
             outcome = cups.submit(
                 Path(pdf),
                 printer,
                 JOB_TITLE,
                 timeout_s=timeout_s,
-                on_accepted=lambda job: self.accepted.emit(generation, job),
+                on_accepted=on_accepted,
+                withdraw=withdraw,
             )
         finally:
-            # The patient's questions do not stay on disk: the folder was made for this job.
-            shutil.rmtree(Path(pdf).parent, ignore_errors=True)
+            shutil.rmtree(folder, ignore_errors=True)
+        if outcome.job_id is not None and outcome.ended:
+            self.ledger.discard(outcome.job_id)
         self.finished.emit(generation, outcome)
+        self.settled.emit(bool(self.ledger.ids()))
+
+    @Slot()
+    def settle(self) -> None:
+        """Cancels the jobs still owed a cancel."""
+        self.settled.emit(bool(self.ledger.settle()))
 
 
 class PrintService(QObject):
@@ -98,22 +133,60 @@ class PrintService(QObject):
     state_changed = Signal(object, str)  # PrintState, patient message
     job_accepted = Signal(str)  # job id
 
-    _submit_requested = Signal(int, str, str, float)  # generation, pdf, printer, timeout
+    # generation, pdf, printer, timeout, the job's withdraw event
+    _submit_requested = Signal(int, str, str, float, object)
+    _settle_requested = Signal()
 
-    def __init__(self, config: Config, leaflet: Leaflet, parent: QObject | None = None) -> None:
+    # How often saved handouts past pdf_keep_hours are looked for while the kiosk runs.
+    EXPIRY_CHECK_MS = 15 * 60 * 1000
+    # While a job is owed a cancel because CUPS was down: a cupsd that comes back sends its
+    # jobs at once, so it is asked again often, at about 15 ms of ipptool each time.
+    SETTLE_RETRY_MS = 1000
+    # How long stopping the kiosk waits for the job under way to be cancelled: within the 3 s
+    # the kiosk promises, well inside systemd's TimeoutStopSec=10.
+    STOP_WAIT_MS = 2500
+
+    def __init__(
+        self,
+        config: Config,
+        leaflet: Leaflet,
+        parent: QObject | None = None,
+        ledger: jobs.JobLedger | None = None,
+    ) -> None:
         super().__init__(parent)
         self._config = config
         self._leaflet = leaflet
         self._state = PrintState.IDLE
         self._generation = 0
+        self._withdraw: threading.Event | None = None  # the job under way's
+        self._stopping = False
         # The thread starts with the first print, so a kiosk that never prints has none.
         self._thread = QThread(self)
         self._thread.setObjectName("printing")
-        self._worker = _SubmitWorker()
+        self._worker = _SubmitWorker(ledger or jobs.JobLedger.default())
         self._worker.moveToThread(self._thread)
         self._submit_requested.connect(self._worker.submit)
+        self._settle_requested.connect(self._worker.settle)
         self._worker.accepted.connect(self._on_accepted)
         self._worker.finished.connect(self._on_finished)
+        self._worker.settled.connect(self._on_settled)
+        self._retry = QTimer(self)
+        self._retry.setSingleShot(True)
+        self._retry.setInterval(self.SETTLE_RETRY_MS)
+        self._retry.timeout.connect(self._settle_requested)
+        self._expiry = QTimer(self)
+        self._expiry.setInterval(self.EXPIRY_CHECK_MS)
+        self._expiry.timeout.connect(self._delete_expired_pdfs)
+
+    def start(self) -> None:
+        """Clears up after an earlier run of the kiosk: cancels the jobs it left unfinished,
+        removes the handout files it left behind and the saved handouts past their time."""
+        jobs.sweep_job_folders()
+        self._delete_expired_pdfs()
+        self._expiry.start()
+        if self._worker.ledger.ids():
+            self._thread.start()
+            self._settle_requested.emit()
 
     @property
     def state(self) -> PrintState:
@@ -153,7 +226,12 @@ class PrintService(QObject):
             log.warning("print failed before sending: %s", staff_message)
             self._set_state(PrintState.FAILED)
             return
-        folder = Path(tempfile.mkdtemp(prefix="kiosk-print-"))
+        try:
+            folder = jobs.job_folder()
+        except OSError as error:
+            log.warning("cannot make a private folder for the handout: %s", error)
+            self._set_state(PrintState.FAILED)
+            return
         pdf = folder / "handout.pdf"
         try:
             render_pdf(handout, self._paper(printer), pdf)
@@ -165,8 +243,13 @@ class PrintService(QObject):
         self._generation += 1
         if not self._thread.isRunning():
             self._thread.start()
+        self._withdraw = threading.Event()
         self._submit_requested.emit(
-            self._generation, str(pdf), printer, float(self._config.print_timeout_s)
+            self._generation,
+            str(pdf),
+            printer,
+            float(self._config.print_timeout_s),
+            self._withdraw,
         )
 
     def handout(self, ticked: frozenset[int], today: date) -> Handout:
@@ -178,6 +261,7 @@ class PrintService(QObject):
             own_questions_label=self.tr("My own questions:"),
             date_label=self.tr("Date: {0}"),
             source_label=self.tr("Source: {0}"),
+            page_label=self.tr("Page {0} of {1}"),
         )
 
     def reset(self) -> None:
@@ -186,24 +270,45 @@ class PrintService(QObject):
             self._set_state(PrintState.IDLE)
 
     def end_visit(self) -> None:
-        """The visit ended: forget its printing. A job under way still prints, and the log
-        says how it ended, but the next patient is never told about it."""
+        """The visit ended: a job still under way is cancelled, so the patient's questions
+        never print for the next one, and the log says how it ended; the next patient is never
+        told about it."""
         if self._state is PrintState.PRINTING:
             self._generation += 1
+            self._withdraw_job()
         self._set_state(PrintState.IDLE)
 
     def shutdown(self) -> None:
-        """Let a job under way reach its end (it is cancelled at its time limit), then stop."""
+        """Cancels a job under way and stops, within STOP_WAIT_MS; a job CUPS could not be
+        asked to cancel stays in the ledger for the next start."""
+        self._expiry.stop()
+        self._retry.stop()
+        self._stopping = True
+        self._withdraw_job()
         if self._thread.isRunning():
             self._thread.quit()
-            self._thread.wait(int(self._config.print_timeout_s * 1000) + 5000)
+            if not self._thread.wait(self.STOP_WAIT_MS):
+                log.warning("the print thread did not stop in time: CUPS is slow to answer")
+                self._thread.wait()
+
+    def _withdraw_job(self) -> None:
+        if self._withdraw is not None:
+            self._withdraw.set()
+            self._withdraw = None
+
+    def _on_settled(self, owed: bool) -> None:
+        if owed and not self._stopping:
+            self._retry.start()
+
+    def _delete_expired_pdfs(self) -> None:
+        jobs.delete_expired_pdfs(self._config.pdf_folder, self._config.pdf_keep_hours)
 
     def _paper(self, printer: str) -> Paper:
         return choose_paper(self._config.paper, printer, self._leaflet.language)
 
     def _save_pdf(self, handout: Handout) -> None:
         try:
-            path = save_pdf(handout, self._config.pdf_folder)
+            path = save_pdf(handout, self._config.pdf_folder, self._config.pdf_keep_hours)
         except OSError as error:
             log.warning(
                 "no printer, and the handout cannot be saved in %s: %s",
@@ -241,6 +346,12 @@ class PrintService(QObject):
             log.info("print job %s completed", outcome.job_id)
         else:
             log.warning("print failed (%s): %s", outcome.fault.name, outcome.staff_message)
+        if outcome.file_kept:
+            log.warning(
+                "CUPS keeps a copy of each handout after printing (job %s), where a restart of "
+                "the job prints it again: set PreserveJobFiles No in cupsd.conf",
+                outcome.job_id,
+            )
         if generation == self._generation:  # not a job of a visit that has ended
             self._set_state(PrintState.PRINTED if outcome.fault is None else PrintState.FAILED)
 

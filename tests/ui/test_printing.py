@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
+import stat
 import subprocess
+import sys
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -14,14 +17,16 @@ from pytestqt.qtbot import QtBot
 from kiosk.app import Kiosk
 from kiosk.config import Config
 from kiosk.printing.handout import format_date
+from kiosk.printing.jobs import JobLedger, private_folder
 from kiosk.session import Page
-from tests.cups import Q_A4, Q_PDF, Q_ROLL_80, Q_STUCK, CupsServer, pdf_text
+from tests.cups import Q_A4, Q_PDF, Q_ROLL_80, Q_STUCK, Q_UNREACHABLE, CupsServer, pdf_text
 
 from .conftest import KioskFactory, tap
 
 PRINTED = "Your questions have printed. Please collect them from the printer."
 NOT_WORKING = "The printer is not working right now. Please ask at the front desk."
 PRINT_TIMEOUT_MS = 30_000
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _kiosk(make_kiosk: KioskFactory, tmp_path: Path, **settings: object) -> Kiosk:
@@ -149,8 +154,94 @@ def test_with_no_printer_at_all_the_handout_is_saved_for_staff(
 def test_no_handout_is_left_in_the_temporary_folder(
     qtbot: QtBot, printers: CupsServer, make_kiosk: KioskFactory, tmp_path: Path
 ) -> None:
-    before = set(Path(tempfile.gettempdir()).glob("kiosk-print-*"))
+    def ours() -> set[Path]:
+        temp = Path(tempfile.gettempdir())
+        return {*temp.glob("kiosk-print*"), *temp.glob("clinic-kiosk*"), *temp.glob("tmp*.pdf")}
+
+    before = ours()
     kiosk = _kiosk(make_kiosk, tmp_path, printer=Q_PDF)
     assert _tick_and_print(qtbot, kiosk, (1,)) == PRINTED
     assert len(printers.printed_jobs(Q_PDF)) == 1
-    assert set(Path(tempfile.gettempdir()).glob("kiosk-print-*")) <= before
+    assert list(private_folder().iterdir()) == [], "the handout went as soon as CUPS had it"
+    assert stat.S_IMODE(private_folder().stat().st_mode) == 0o700
+    assert ours() <= before
+
+
+def _ledger() -> list[str]:
+    """The job ids the kiosk still owes a cancel, as the next start reads them."""
+    return JobLedger.default().ids()
+
+
+def test_a_job_still_waiting_when_the_visit_ends_is_cancelled(
+    qtbot: QtBot, printers: CupsServer, make_kiosk: KioskFactory, tmp_path: Path
+) -> None:
+    """The printer is off: the job must not print later, for whoever stands there then."""
+    kiosk = _kiosk(make_kiosk, tmp_path, printer=Q_UNREACHABLE)
+    page = kiosk.window.questions_page
+    accepted: list[str] = []
+    kiosk.printing.job_accepted.connect(accepted.append)
+    tap(qtbot, page.rows[0])
+    tap(qtbot, page.print_button)
+    qtbot.waitUntil(lambda: bool(accepted), timeout=PRINT_TIMEOUT_MS)
+    assert printers.jobs_not_completed() == accepted, "the job waits for the printer"
+    kiosk.visit.reset()  # nobody answered "Are you still here?"
+    qtbot.waitUntil(lambda: printers.job_state(accepted[0]) == "canceled", timeout=10000)
+    qtbot.waitUntil(lambda: _ledger() == [], timeout=10000)
+    assert printers.jobs_not_completed() == []
+    assert page.print_status.text() == "", "the next patient is told nothing of it"
+
+
+def test_closing_the_kiosk_mid_job_cancels_it_and_leaves_no_file(
+    qtbot: QtBot, printers: CupsServer, make_kiosk: KioskFactory, tmp_path: Path
+) -> None:
+    """What SIGTERM does (kiosk.app.quit_on_signals calls close): with the default 60 s time
+    limit, waiting for the job would outlast systemd's 10 s TimeoutStopSec."""
+    kiosk = _kiosk(make_kiosk, tmp_path, printer=Q_UNREACHABLE)
+    accepted: list[str] = []
+    kiosk.printing.job_accepted.connect(accepted.append)
+    tap(qtbot, kiosk.window.questions_page.rows[1])
+    tap(qtbot, kiosk.window.questions_page.print_button)
+    qtbot.waitUntil(lambda: bool(accepted), timeout=PRINT_TIMEOUT_MS)
+    kiosk.printing.shutdown()  # returns once the job is cancelled (it waits at most 2.5 s)
+    assert printers.job_state(accepted[0]) == "canceled"
+    assert printers.jobs_not_completed() == []
+    assert _ledger() == []
+    assert list(private_folder().iterdir()) == []
+
+
+def test_a_kiosk_starting_cancels_the_job_a_killed_one_left(
+    qtbot: QtBot, printers: CupsServer, make_kiosk: KioskFactory, tmp_path: Path
+) -> None:
+    """A kiosk killed mid-job (SIGKILL, a power cut) leaves its job queued; its id is in the
+    ledger, and the next kiosk to start cancels it before the printer comes back."""
+    env = {**os.environ, "PYTHONPATH": str(REPO), "QT_QPA_PLATFORM": "offscreen"}
+    command = [sys.executable, "-m", "kiosk", "print", "--questions", "1", "--printer"]
+    with subprocess.Popen([*command, Q_UNREACHABLE], cwd=REPO, env=env) as killed:
+        try:
+            qtbot.waitUntil(lambda: bool(_ledger()), timeout=PRINT_TIMEOUT_MS)
+        finally:
+            killed.kill()
+    [job_id] = _ledger()
+    assert printers.jobs_not_completed() == [job_id]
+    _kiosk(make_kiosk, tmp_path, printer=Q_PDF)
+    qtbot.waitUntil(lambda: printers.job_state(job_id) == "canceled", timeout=10000)
+    qtbot.waitUntil(lambda: _ledger() == [], timeout=10000)
+    assert printers.jobs_not_completed() == []
+    assert list(private_folder().iterdir()) == [], "its handout file is swept too"
+
+
+def test_a_job_given_up_on_while_cups_is_down_is_cancelled_when_it_answers(
+    qtbot: QtBot, printers: CupsServer, make_kiosk: KioskFactory, tmp_path: Path
+) -> None:
+    """cupsd stopped while the job waits and started again after the patient was told it
+    failed: CUPS kept the job, and would print it when the printer came back."""
+    kiosk = _kiosk(make_kiosk, tmp_path, printer=Q_UNREACHABLE, print_timeout_s=2)
+    accepted: list[str] = []
+    kiosk.printing.job_accepted.connect(accepted.append)
+    kiosk.printing.job_accepted.connect(lambda _job: printers.stop())
+    assert _tick_and_print(qtbot, kiosk, (3,)) == NOT_WORKING
+    assert _ledger() == accepted, "owed a cancel"
+    printers.start()  # with the job: tests/printing/test_jobs.py shows CUPS keeps it
+    qtbot.waitUntil(lambda: printers.job_state(accepted[0]) == "canceled", timeout=10000)
+    qtbot.waitUntil(lambda: _ledger() == [], timeout=10000)
+    assert printers.jobs_not_completed() == []

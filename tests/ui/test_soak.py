@@ -21,6 +21,7 @@ from benchmarks.soak import (
     table,
 )
 from kiosk.config import Config
+from kiosk.printing.jobs import private_folder
 from tests.audio import PulseServer
 from tests.cups import Q_PDF, CupsServer
 from tests.ui.conftest import LANDSCAPE, KioskFactory
@@ -60,7 +61,7 @@ def test_three_hundred_visits_leave_no_memory_objects_threads_processes_or_files
             kiosk,
             VISITS,
             samples.append,
-            meter=Meter([temp, handouts]),
+            meter=Meter([temp, handouts, private_folder()]),
             sample_every=SAMPLE_EVERY,
         )
     finally:
