@@ -81,6 +81,7 @@ def _findings(
         ("fonts", _fonts),
         ("screen", lambda: _screen(config)),
         ("printer", lambda: _printer(config)),
+        ("print spool", _print_spool),
         (PDF_FOLDER.check, lambda: _folder(PDF_FOLDER, config.pdf_folder, config_path)),
         ("speech", lambda: _speech(config)),
         ("audio", _audio),
@@ -261,6 +262,35 @@ def _printer(config: Config) -> list[Finding]:
         return [Finding(Status.PROBLEM, "printer", _printer_problem(fault, staff_message, printer))]
     which = "" if wanted else " (the system's default printer)"
     return [Finding(Status.OK, "printer", f"{printer!r}{which} is ready to print")]
+
+
+def _print_spool() -> list[Finding]:
+    """A CUPS that keeps each printed handout (PreserveJobFiles) holds patients' questions on
+    disk for a day, and prints them again on ``lp -i JOB -H restart``."""
+    if not cups.AVAILABLE:
+        return []
+    kept, setting, conf = cups.preserved_job_files()
+    if kept is None:
+        where = f"{conf} cannot be read" if conf else f"CUPS runs elsewhere ({cups.cups_server()})"
+        return [
+            Finding(
+                Status.NOTE,
+                "print spool",
+                f"not checked: {where}; make sure its cupsd.conf says PreserveJobFiles No",
+            )
+        ]
+    if kept:
+        return [
+            Finding(
+                Status.PROBLEM,
+                "print spool",
+                f"CUPS keeps a copy of every handout after printing (PreserveJobFiles {setting} "
+                f"in {conf}), so patients' questions stay on disk and can be printed again — "
+                f"add the line PreserveJobFiles No to {conf} and restart CUPS "
+                "(sudo systemctl restart cups)",
+            )
+        ]
+    return [Finding(Status.OK, "print spool", f"CUPS deletes each handout once printed ({conf})")]
 
 
 def _printer_problem(fault: PrintFault, staff_message: str, printer: str | None) -> str:

@@ -64,7 +64,7 @@ WebInterface No
 DefaultAuthType None
 JobRetryInterval 5
 PreserveJobHistory Yes
-PreserveJobFiles No
+{preserve_job_files}
 <Location />
   Order allow,deny
   Allow all
@@ -184,6 +184,7 @@ class CupsServer:
     # The queues start_cups() made, which reset() brings back if a test deleted them.
     _standard: dict[str, list[str]] = field(default_factory=dict)
     _saved_server: str | None = None
+    _saved_root: str | None = None
     # Held open, bound but not listening, so connections to its port are refused.
     _refusing: socket.socket | None = None
 
@@ -202,7 +203,12 @@ class CupsServer:
     @property
     def env(self) -> dict[str, str]:
         """os.environ for a CUPS client of this server, with messages in English."""
-        return {**os.environ, "CUPS_SERVER": str(self.socket), "LC_ALL": "C"}
+        return {
+            **os.environ,
+            "CUPS_SERVER": str(self.socket),
+            "CUPS_SERVERROOT": str(self.directory / "etc"),
+            "LC_ALL": "C",
+        }
 
     def output_of(self, queue: str) -> Path:
         """The folder a PDF queue writes its jobs into, one file per job."""
@@ -439,12 +445,13 @@ class CupsServer:
         self._queues[name] = list(arguments)
 
 
-def start_cups(directory: Path) -> CupsServer:
+def start_cups(directory: Path, preserve_job_files: str | None = "No") -> CupsServer:
     """Starts a private cupsd in ``directory``, points ``os.environ`` (CUPS_SERVER) at it and
     makes the standard queues (Q_*).
 
     cupsd runs filters and backends as user lp, so ``directory`` and every folder above it
     must be open to others (pytest's tmp_path is not: its base folder is mode 700).
+    ``preserve_job_files`` is cupsd.conf's PreserveJobFiles; None leaves CUPS's default (one day).
     """
     missing = missing_commands()
     if missing:
@@ -467,7 +474,10 @@ def start_cups(directory: Path) -> CupsServer:
         (directory / folder).mkdir(parents=True, exist_ok=True)
     _make_server_bin(directory / "serverbin")
     etc = directory / "etc"
-    (etc / "cupsd.conf").write_text(_CUPSD_CONF.format(socket=server.socket), encoding="utf-8")
+    preserve = f"PreserveJobFiles {preserve_job_files}" if preserve_job_files else ""
+    (etc / "cupsd.conf").write_text(
+        _CUPSD_CONF.format(socket=server.socket, preserve_job_files=preserve), encoding="utf-8"
+    )
     (etc / "cups-files.conf").write_text(_CUPS_FILES_CONF.format(d=directory), encoding="utf-8")
     # A private ServerRoot has no raw.types/raw.convs, which let cupsd take raw jobs; the PDF
     # queues here work without them, but the copies keep the server like the machine's one.
@@ -476,7 +486,10 @@ def start_cups(directory: Path) -> CupsServer:
         if not (etc / name).exists() and (_SYSTEM_CUPS / name).exists():
             shutil.copy(_SYSTEM_CUPS / name, etc / name)
     server._saved_server = os.environ.get("CUPS_SERVER")
+    server._saved_root = os.environ.get("CUPS_SERVERROOT")
     os.environ["CUPS_SERVER"] = str(server.socket)
+    # Where CUPS's tools, and the kiosk's doctor, find the server's cupsd.conf.
+    os.environ["CUPS_SERVERROOT"] = str(etc)
     _running.append(server)
     try:
         server.start()
@@ -526,10 +539,14 @@ def stop_cups(server: CupsServer) -> None:
     if server._refusing is not None:
         server._refusing.close()
         server._refusing = None
-    if server._saved_server is None:
-        os.environ.pop("CUPS_SERVER", None)
-    else:
-        os.environ["CUPS_SERVER"] = server._saved_server
+    for name, saved in (
+        ("CUPS_SERVER", server._saved_server),
+        ("CUPS_SERVERROOT", server._saved_root),
+    ):
+        if saved is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = saved
 
 
 @atexit.register
@@ -540,7 +557,9 @@ def _stop_left_running() -> None:
 
 
 @contextmanager
-def private_cups(directory: Path | None = None) -> Iterator[CupsServer]:
+def private_cups(
+    directory: Path | None = None, preserve_job_files: str | None = "No"
+) -> Iterator[CupsServer]:
     """A private CUPS server for the duration of a ``with`` block (see ``start_cups``).
 
     Without ``directory`` it runs in a new folder under the system's temporary folder, open to
@@ -551,7 +570,7 @@ def private_cups(directory: Path | None = None) -> Iterator[CupsServer]:
         directory = Path(tempfile.mkdtemp(prefix="kiosk-cups-"))
         directory.chmod(0o755)  # mkdtemp makes it 700; CUPS filters run as lp
     try:
-        server = start_cups(directory)
+        server = start_cups(directory, preserve_job_files)
         try:
             yield server
         finally:

@@ -12,8 +12,9 @@ import pytest
 
 from kiosk import doctor
 from kiosk.config import Config, load_config
+from kiosk.printing.cups import JOB_TITLE, submit
 from tests.audio import SINK_DESCRIPTION, PulseServer
-from tests.cups import Q_PDF, CupsServer
+from tests.cups import Q_PDF, CupsServer, private_cups, write_pdf
 
 REPO = Path(__file__).resolve().parents[1]
 PACK = REPO / "resources/leaflets/vertebroplasty"
@@ -24,6 +25,7 @@ CHECKS = (
     "fonts",
     "screen",
     "printer",
+    "print spool",
     "handout folder",
     "speech",
     "audio",
@@ -69,8 +71,9 @@ def _problems(lines: list[str]) -> list[str]:
     return [line for line in lines if line.startswith("PROBLEM")]
 
 
-def test_a_healthy_kiosk_passes_every_check(healthy: Path) -> None:
+def test_a_healthy_kiosk_passes_every_check(healthy: Path, printers: CupsServer) -> None:
     status, lines = _doctor("--config", str(healthy))
+    conf = printers.directory / "etc" / "cupsd.conf"
     assert status == 0, lines
     defaults = Config()
     assert lines[0] == f"ok      configuration: {healthy} (built-in defaults where not set)"
@@ -87,6 +90,7 @@ def test_a_healthy_kiosk_passes_every_check(healthy: Path) -> None:
     assert lines[5] == NO_DISPLAY_NOTE
     assert lines[6:] == [
         f"ok      printer: '{Q_PDF}' is ready to print",
+        f"ok      print spool: CUPS deletes each handout once printed ({conf})",
         f"ok      handout folder: pdf_folder {defaults.pdf_folder} can be written",
         "ok      speech: eSpeak NG speaks English with the usual English voice",
         f"ok      audio: sound plays to '{SINK_DESCRIPTION}'",
@@ -230,3 +234,30 @@ def test_a_check_that_crashes_is_a_problem_and_the_rest_still_run(
         "this line to whoever looks after the kiosk"
     ]
     assert lines[-2] == f"ok      audio: sound plays to '{SINK_DESCRIPTION}'"
+
+
+@pytest.mark.usefixtures("printers")
+def test_a_cups_that_keeps_printed_handouts_is_a_problem_saying_how_to_stop_it(
+    healthy: Path, tmp_path: Path
+) -> None:
+    """CUPS's default PreserveJobFiles keeps each document a day, where a restart of the job
+    prints it again; the shipped Debian cupsd.conf does not change it."""
+    with private_cups(preserve_job_files=None) as keeping:
+        status, report = _doctor("--config", str(healthy))
+        handout = write_pdf(tmp_path / "handout.pdf", ["Questions for your doctor"])
+        outcome = submit(handout, Q_PDF, JOB_TITLE)
+        spooled = sorted((keeping.directory / "spool").glob("d*"))
+    assert status == 1, report
+    [line] = [line for line in report if line.startswith("PROBLEM print spool: ")]
+    conf = keeping.directory / "etc" / "cupsd.conf"
+    assert f"add the line PreserveJobFiles No to {conf} and restart CUPS" in line
+    assert outcome.fault is None
+    assert outcome.file_kept, "CUPS says so of the job too"
+    assert spooled, "the document is still in the spool after printing"
+
+
+def test_a_cups_that_deletes_printed_handouts_is_ok(healthy: Path, printers: CupsServer) -> None:
+    status, report = _doctor("--config", str(healthy))
+    conf = printers.directory / "etc" / "cupsd.conf"
+    assert f"ok      print spool: CUPS deletes each handout once printed ({conf})" in report
+    assert status == 0, report
