@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from kiosk.config import SPEECH_RATES_WPM, TEXT_SIZE_STEPS_PERCENT, THEMES, VOLUMES_PERCENT
 
@@ -17,6 +17,11 @@ class Page:
 
 
 HOME = Page()
+
+# How long Undo can bring back the ticks Clear all took away: twice the 10 s a patient needs
+# at the least to hear "All ticks cleared. Press Undo to bring them back." and press it, and
+# the 20 s WCAG 2.2.1 takes as enough time to act.
+UNDO_CLEAR_S = 20.0
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,8 @@ class Visit(QObject):
 
     Signals:
         ticked_changed: the set of ticked questions changed.
+        undo_offer_changed(bool): Undo began (``True``) or stopped (``False``) being able to
+            bring back the ticks Clear all took away.
         page_changed(Page): the patient moved to another page.
         text_step_changed(int): the text size step changed (index into the steps).
         theme_changed(str): the colour theme changed.
@@ -55,6 +62,7 @@ class Visit(QObject):
     """
 
     ticked_changed = Signal()
+    undo_offer_changed = Signal(bool)  # whether Undo can bring back the cleared ticks
     page_changed = Signal(object)  # Page
     text_step_changed = Signal(int)  # step index
     theme_changed = Signal(str)  # theme name
@@ -63,11 +71,23 @@ class Visit(QObject):
     began = Signal()
     was_reset = Signal()
 
-    def __init__(self, question_count: int, defaults: VisitDefaults, parent: QObject | None = None):
+    def __init__(
+        self,
+        question_count: int,
+        defaults: VisitDefaults,
+        parent: QObject | None = None,
+        *,
+        undo_clear_s: float = UNDO_CLEAR_S,
+    ):
         super().__init__(parent)
         self._question_count = question_count
         self._defaults = defaults
         self._ticked: set[int] = set()
+        self._cleared: frozenset[int] = frozenset()  # what Undo brings back; empty: no offer
+        self._undo_timer = QTimer(self)
+        self._undo_timer.setSingleShot(True)
+        self._undo_timer.timeout.connect(self._withdraw_undo)
+        self.undo_clear_s = undo_clear_s  # how long Undo is offered after Clear all
         self._page = HOME
         self._text_step = defaults.text_step
         self._theme = defaults.theme
@@ -108,14 +128,46 @@ class Visit(QObject):
         else:
             self._ticked.discard(number)
         self.ticked_changed.emit()
+        self._withdraw_undo()  # a new choice: Undo would overwrite it
 
     def toggle(self, number: int) -> None:
         self.set_ticked(number, not self.is_ticked(number))
 
-    def clear_ticked(self) -> None:
-        if self._ticked:
-            self._ticked.clear()
-            self.ticked_changed.emit()
+    def clear_ticked(self) -> frozenset[int]:
+        """Untick every question (Clear all) and return what was ticked. For
+        ``undo_clear_s`` seconds, or until a question is ticked, the page changes or the visit
+        ends, ``restore_ticked`` brings them back: no single press erases a choice for good."""
+        cleared = self.ticked
+        if not cleared:
+            return cleared
+        self._ticked.clear()
+        self._cleared = cleared
+        self._undo_timer.start(round(self.undo_clear_s * 1000))
+        self.ticked_changed.emit()
+        self.undo_offer_changed.emit(True)
+        return cleared
+
+    @property
+    def undo_offered(self) -> bool:
+        """Whether ``restore_ticked`` can bring back the ticks Clear all took away."""
+        return bool(self._cleared)
+
+    def restore_ticked(self) -> None:
+        """Undo Clear all: tick again exactly the questions it cleared (nothing if the offer
+        has ended)."""
+        cleared = self._cleared
+        if not cleared:
+            return
+        self._withdraw_undo()
+        self._ticked = set(cleared)
+        self.ticked_changed.emit()
+
+    def _withdraw_undo(self) -> None:
+        """The undo offer ends; the cleared ticks are forgotten for good."""
+        self._undo_timer.stop()
+        if self._cleared:
+            self._cleared = frozenset()
+            self.undo_offer_changed.emit(False)
 
     # Page ------------------------------------------------------------------------------------
 
@@ -125,6 +177,7 @@ class Visit(QObject):
 
     def go_to(self, page: Page) -> None:
         if page != self._page:
+            self._withdraw_undo()  # Undo is offered on the questions page only
             self._page = page
             self.page_changed.emit(page)
 
@@ -194,10 +247,13 @@ class Visit(QObject):
     # The end of a visit ----------------------------------------------------------------------
 
     def reset(self) -> None:
-        """Forget the visit: clear the questions, restore the clinic's defaults, go home, and
-        show the welcome screen. Everything else that holds visit state listens to
-        ``was_reset``."""
-        self.clear_ticked()
+        """Forget the visit: clear the questions (with no undo), restore the clinic's
+        defaults, go home, and show the welcome screen. Everything else that holds visit state
+        listens to ``was_reset``."""
+        self._withdraw_undo()
+        if self._ticked:
+            self._ticked.clear()
+            self.ticked_changed.emit()
         self.set_text_step(self._defaults.text_step)
         self.set_theme(self._defaults.theme)
         self.change_rate(self._defaults.rate_step - self._rate_step)

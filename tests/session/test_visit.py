@@ -70,3 +70,76 @@ def test_speech_rate_and_volume_step_and_reset_to_the_clinics_defaults(qtbot: Qt
     assert not visit.can_change_volume(+1)
     visit.reset()
     assert (visit.rate_wpm, visit.volume) == (135, 0.75)
+
+
+def test_clear_all_can_be_undone_with_exactly_the_ticks_it_cleared(qtbot: QtBot) -> None:
+    visit = _visit()
+    for number in (2, 3, 5):
+        visit.toggle(number)
+    assert not visit.undo_offered
+    with qtbot.waitSignal(visit.undo_offer_changed) as offered:
+        assert visit.clear_ticked() == frozenset({2, 3, 5})
+    assert offered.args == [True]
+    assert visit.ticked == frozenset()
+    assert visit.undo_offered
+    with qtbot.waitSignals([visit.ticked_changed, visit.undo_offer_changed]):
+        visit.restore_ticked()
+    assert visit.ticked == frozenset({2, 3, 5})
+    assert not visit.undo_offered, "Undo works once"
+    visit.toggle(2)
+    visit.restore_ticked()  # nothing on offer: nothing happens
+    assert visit.ticked == frozenset({3, 5})
+
+
+def test_clearing_nothing_offers_no_undo(qtbot: QtBot) -> None:
+    visit = _visit()
+    with qtbot.assertNotEmitted(visit.undo_offer_changed):
+        assert visit.clear_ticked() == frozenset()
+    assert not visit.undo_offered
+
+
+def test_the_undo_offer_ends_after_its_time(qtbot: QtBot) -> None:
+    visit = Visit(5, VisitDefaults(), undo_clear_s=0.05)
+    visit.toggle(1)
+    visit.clear_ticked()
+    with qtbot.waitSignal(visit.undo_offer_changed, timeout=5000) as ended:
+        pass
+    assert ended.args == [False]
+    visit.restore_ticked()
+    assert visit.ticked == frozenset(), "the cleared ticks are gone for good"
+
+
+def test_the_undo_offer_lasts_at_least_ten_seconds() -> None:
+    assert Visit(5, VisitDefaults()).undo_clear_s >= 10
+
+
+@pytest.mark.parametrize("then", ["a new tick", "a page change", "the end of the visit"])
+def test_a_new_tick_a_page_change_or_the_visits_end_ends_the_undo_offer(
+    qtbot: QtBot, then: str
+) -> None:
+    visit = _visit()
+    visit.go_to(Page(4))
+    visit.toggle(1)
+    visit.toggle(4)
+    visit.clear_ticked()
+    with qtbot.waitSignal(visit.undo_offer_changed) as ended:
+        if then == "a new tick":
+            visit.toggle(2)
+        elif then == "a page change":
+            visit.go_to(HOME)
+        else:
+            visit.reset()
+    assert ended.args == [False]
+    assert not visit.undo_offered
+    visit.restore_ticked()
+    assert visit.ticked == (frozenset({2}) if then == "a new tick" else frozenset())
+
+
+def test_the_end_of_a_visit_clears_the_ticks_with_no_undo(qtbot: QtBot) -> None:
+    visit = _visit()
+    visit.toggle(3)
+    with qtbot.assertNotEmitted(visit.undo_offer_changed):
+        visit.reset()
+    assert not visit.undo_offered
+    visit.restore_ticked()
+    assert visit.ticked == frozenset(), "nothing of the visit stays behind"
