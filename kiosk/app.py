@@ -181,6 +181,8 @@ def _keys(
     )
     visit.rate_changed.connect(lambda wpm: talk.say(f"Speech rate {wpm} words a minute."))
     printing.state_changed.connect(lambda _state, message: talk.say(message))
+    # The questions page says what its own controls did ("All ticks cleared. Press Undo...").
+    window.questions_page.announced.connect(talk.say)
     return keys, talk
 
 

@@ -217,17 +217,29 @@ class QuestionsPage(_Page):
     """The checklist of questions to ask the doctor.
 
     Below the questions, the page shows what the printed handout will list, and a Print
-    button that prints it with one tap.
+    button that prints it with one tap. After Clear all, "All ticks cleared." and an Undo
+    button show for as long as the visit offers to bring the ticks back.
+
+    The focus never lands on a control by accident: Print stays usable while it prints (a
+    press then does nothing), and a control that becomes unavailable while it has the focus
+    hands it to the count of ticks first. Qt would move it on to the next control, silently,
+    and that can be Clear all: a patient pressing Enter to print again erased every tick
+    (issue 13).
 
     Signals:
         question_toggled(int): a question row was touched (its 1-based number).
         clear_requested: "Clear all" was touched.
-        print_requested: "Print my questions" was touched.
+        undo_requested: "Undo" was touched (bring back the ticks Clear all took away).
+        print_requested: "Print my questions" was touched while it was not printing.
+        announced(str): something changed that a patient using keys should hear (the
+            sentence to say).
     """
 
     question_toggled = Signal(int)  # question number
     clear_requested = Signal()
+    undo_requested = Signal()
     print_requested = Signal()
+    announced = Signal(str)  # the sentence
 
     def __init__(self, leaflet: Leaflet, metrics: Metrics, parent: QWidget | None = None):
         super().__init__(metrics, parent)
@@ -246,11 +258,23 @@ class QuestionsPage(_Page):
         status.addWidget(self.count_text)
         self.add_reader(self.count_text)
         self.print_button = BigButton(self.tr("Print my questions"), metrics)
-        self.print_button.clicked.connect(self.print_requested)
+        self.print_button.clicked.connect(self._on_print_clicked)
         status.addWidget(self.print_button)
         self.clear_button = BigButton(self.tr("Clear all"), metrics, ButtonStyle.SECONDARY)
-        self.clear_button.clicked.connect(self.clear_requested)
+        self.clear_button.clicked.connect(self._on_clear_clicked)
         status.addWidget(self.clear_button)
+        # Next to Clear all, in reading order right after it: the way back from a stray press.
+        self.cleared_text = TextView(self.tr("All ticks cleared."), TextRole.LABEL)
+        status.addWidget(self.cleared_text)
+        self._readers.append(
+            lambda: _sentences(self.cleared_text, None) if self._undo_shown() else []
+        )
+        self.undo_button = BigButton(self.tr("Undo"), metrics)
+        self.undo_button.setAccessibleDescription(self.tr("Bring back the ticks Clear all took"))
+        self.undo_button.clicked.connect(self._on_undo_clicked)
+        status.addWidget(self.undo_button)
+        self.cleared_text.hide()
+        self.undo_button.hide()
         self.column.addWidget(status_host)
         self.print_status = self.add_text("", TextRole.LABEL)
         self.print_status.hide()
@@ -268,15 +292,58 @@ class QuestionsPage(_Page):
         self.end_column()
 
     def show_print_status(self, message: str, busy: bool) -> None:
-        """Say how printing goes; while it prints, Print cannot be tapped again."""
+        """Say how printing goes; while it prints, a press of Print does nothing (Print stays
+        enabled, so that the focus stays on it for trying again)."""
+        if not message:
+            self._hand_focus_away(self.print_status)
         self.print_status.setText(message)
         self.print_status.setVisible(bool(message))
         self._printing = busy
-        self._update_print_button()
 
-    def _update_print_button(self) -> None:
-        ticked = any(row.isChecked() for row in self.rows)
-        self.print_button.setEnabled(ticked and not self._printing)
+    def _on_print_clicked(self) -> None:
+        if self._printing:
+            self.announced.emit(self.print_status.text())  # "Printing your questions…"
+            return
+        self.print_requested.emit()
+
+    def _on_clear_clicked(self) -> None:
+        self.clear_requested.emit()
+        if self._undo_shown():
+            self.announced.emit(self.tr("All ticks cleared. Press Undo to bring them back."))
+
+    def _on_undo_clicked(self) -> None:
+        self.undo_requested.emit()
+        if not self._undo_shown():
+            self.announced.emit(self.tr("Ticks brought back. {0}.").format(self.count_text.text()))
+
+    def _undo_shown(self) -> bool:
+        return not self.undo_button.isHidden()
+
+    def show_undo(self, offered: bool) -> None:
+        """Offer Undo after Clear all (``True``), with the focus on it, or take it away."""
+        if not offered:
+            self._hand_focus_away(self.cleared_text, self.undo_button)
+            self.cleared_text.hide()
+            self.undo_button.hide()
+            return
+        self.cleared_text.show()
+        self.undo_button.show()
+        focus = self.window().focusWidget()
+        by_keys = focus is not None and self.isAncestorOf(focus)
+        # A screen reader follows the focus too; a touch still leaves no ring behind.
+        reason = Qt.FocusReason.TabFocusReason if by_keys else Qt.FocusReason.OtherFocusReason
+        self.undo_button.setFocus(reason)
+
+    def _set_available(self, control: QWidget, available: bool) -> None:
+        if not available:
+            self._hand_focus_away(control)
+        control.setEnabled(available)
+
+    def _hand_focus_away(self, *leaving: QWidget) -> None:
+        """Before ``leaving`` is disabled or hidden: if it has the focus (of the window,
+        active or not, as Qt checks), the count of ticks takes it."""
+        if self.window().focusWidget() in leaving:
+            self.count_text.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _row_script(self, row: QuestionRow) -> list[Utterance]:
         state = self.tr("Ticked.") if row.isChecked() else self.tr("Not ticked.")
@@ -291,7 +358,7 @@ class QuestionsPage(_Page):
         count = len(ticked)
         text = self.tr("Questions ticked: {0} of {1}").format(count, len(self.rows))
         self.count_text.setText(text)
-        self.clear_button.setEnabled(count > 0)
+        self._set_available(self.clear_button, count > 0)
         chosen = [row.text() for row in self.rows if row.isChecked()]
         if chosen:
             self.preview_heading.setText(self.tr("Your printed questions will be:"))
@@ -300,4 +367,4 @@ class QuestionsPage(_Page):
             self.preview_heading.setText(self.tr("Tick at least one question to print it."))
             self.preview.setText("")
         self.preview.setVisible(bool(chosen))
-        self._update_print_button()
+        self._set_available(self.print_button, count > 0)

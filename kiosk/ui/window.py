@@ -286,6 +286,8 @@ class KioskWindow(QWidget):
         self.home_page.section_chosen.connect(lambda index: visit.go_to(Page(index)))
         self.questions_page.question_toggled.connect(visit.toggle)
         self.questions_page.clear_requested.connect(visit.clear_ticked)
+        self.questions_page.undo_requested.connect(visit.restore_ticked)
+        visit.undo_offer_changed.connect(self.questions_page.show_undo)
 
     # What the patient sees -------------------------------------------------------------------
 

@@ -268,3 +268,82 @@ def test_the_focus_ring_surrounds_the_item_and_nothing_clips_it(
         if item.isVisibleTo(window) and item.visibleRegion().boundingRect() == item.rect():
             shown = frame.visibleRegion().boundingRect()
             assert shown == frame.rect(), f"the ring around {describe(item, 5)!r} is cut off"
+
+
+def test_a_failed_print_by_keys_keeps_the_focus_on_print_and_every_tick(
+    qtbot: QtBot, make_kiosk: KioskFactory, printers: CupsServer
+) -> None:
+    """The printer fails once; the patient's next Enter tries again, and no tick is lost."""
+    kiosk = make_kiosk(LANDSCAPE, replace(Config(), printer=Q_PDF, print_timeout_s=5))
+    kiosk.visit.reset()
+    qtbot.waitUntil(kiosk.window.isActiveWindow)  # as on the kiosk: its keys have focus
+    printers.disable(Q_PDF, "Out of paper")
+    patient = Patient(qtbot, kiosk)
+    page = kiosk.window.questions_page
+    patient.press(Qt.Key.Key_Down)  # the welcome screen: the visit begins
+    kiosk.visit.go_to(Page(kiosk.leaflet.section_index(kiosk.leaflet.questions_section)))
+    for number in (1, 3, 5):
+        patient.move_to(f"Question {number} of 5")
+        patient.press(Qt.Key.Key_Return)
+    assert kiosk.visit.ticked == frozenset({1, 3, 5})
+    patient.move_to("Button: Print my questions")
+    assert patient.press(Qt.Key.Key_Return)[0] == "Printing your questions…"
+    qtbot.waitUntil(lambda: patient.said[-1].startswith("The printer is not working"))
+    assert page.print_status.text().startswith("The printer is not working")
+    assert patient.focused() is page.print_button, "the keys are still on Print"
+    printers.enable(Q_PDF)
+    heard = patient.press(Qt.Key.Key_Return)
+    assert heard[0] == "Printing your questions…", "Enter tries again"
+    assert kiosk.visit.ticked == frozenset({1, 3, 5}), "every tick is kept"
+    qtbot.waitUntil(lambda: "Your questions have printed." in patient.said[-1], timeout=20000)
+    printed = " ".join(pdf_text(printers.last_printed(Q_PDF)).split())
+    for question in kiosk.leaflet.questions:
+        assert (question.text in printed) == (question.number in (1, 3, 5))
+
+
+def test_clear_all_by_keys_says_how_to_undo_and_undo_is_the_next_enter(
+    qtbot: QtBot, welcome: Kiosk
+) -> None:
+    """A stray Enter on Clear all costs no tick: the keys land on Undo, and after Undo on the
+    count of ticks, never on Clear all again."""
+    qtbot.waitUntil(welcome.window.isActiveWindow)  # as on the kiosk: its keys have focus
+    patient = Patient(qtbot, welcome)
+    page = welcome.window.questions_page
+    patient.press(Qt.Key.Key_Return)
+    welcome.visit.go_to(Page(welcome.leaflet.section_index(welcome.leaflet.questions_section)))
+    for number in (2, 4):
+        patient.move_to(f"Question {number} of 5")
+        patient.press(Qt.Key.Key_Return)
+    patient.move_to("Button: Clear all")
+    assert patient.press(Qt.Key.Key_Return) == ["All ticks cleared. Press Undo to bring them back."]
+    assert welcome.visit.ticked == frozenset()
+    assert patient.focused() is page.undo_button
+    assert patient.press(Qt.Key.Key_Up) == ["All ticks cleared."]
+    assert patient.press(Qt.Key.Key_Down) == ["Button: Undo"], "Undo is in the reading order"
+    assert patient.press(Qt.Key.Key_Return) == ["Ticks brought back. Questions ticked: 2 of 5."]
+    assert welcome.visit.ticked == frozenset({2, 4})
+    assert patient.focused() is page.count_text
+    assert patient.press(Qt.Key.Key_Return) == ["Questions ticked: 2 of 5"]
+    assert welcome.visit.ticked == frozenset({2, 4}), "a second Enter erases nothing"
+
+
+def test_when_the_undo_offer_runs_out_the_keys_move_to_the_count_of_ticks(
+    qtbot: QtBot, welcome: Kiosk
+) -> None:
+    qtbot.waitUntil(welcome.window.isActiveWindow)
+    patient = Patient(qtbot, welcome)
+    page = welcome.window.questions_page
+    welcome.visit.undo_clear_s = 0.2
+    patient.press(Qt.Key.Key_Return)
+    welcome.visit.go_to(Page(welcome.leaflet.section_index(welcome.leaflet.questions_section)))
+    patient.move_to("Question 3 of 5")
+    patient.press(Qt.Key.Key_Return)
+    patient.move_to("Button: Clear all")
+    patient.press(Qt.Key.Key_Return)
+    assert patient.focused() is page.undo_button
+    with qtbot.waitSignal(welcome.visit.undo_offer_changed, timeout=5000):
+        pass
+    assert not page.undo_button.isVisible()
+    assert patient.focused() is page.count_text, "not the next control in Qt's focus chain"
+    assert patient.press(Qt.Key.Key_Return) == ["Questions ticked: 0 of 5"]
+    assert welcome.visit.ticked == frozenset(), "the cleared tick is gone for good"
