@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path, PureWindowsPath
 
@@ -42,6 +44,31 @@ def state_dir(platform: str = sys.platform, environ: Mapping[str, str] = os.envi
     if platform == "darwin":
         return _home(platform, environ) / "Library" / "Application Support" / APP_FOLDER
     return _xdg_base(environ, "XDG_STATE_HOME", ".local/state") / APP_FOLDER
+
+
+def write_state_file(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text``, whole or not at all and durably (a state file must
+    survive a power cut), readable by the kiosk's user alone (0600, in a 0700 folder).
+    Raises OSError."""
+    folder = path.parent
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as file:  # mkstemp made it 0600
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    if os.name == "posix":  # the rename itself reaches the disk only with its folder
+        folder_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(folder_fd)
+        finally:
+            os.close(folder_fd)
 
 
 def _home(platform: str, environ: Mapping[str, str]) -> Path:

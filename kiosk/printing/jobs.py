@@ -14,7 +14,7 @@ import threading
 import time
 from pathlib import Path
 
-from kiosk.paths import APP_FOLDER, state_dir
+from kiosk.paths import APP_FOLDER, state_dir, write_state_file
 from kiosk.printing import cups
 
 log = logging.getLogger("kiosk.printing")
@@ -90,14 +90,8 @@ class JobLedger:
         if self._path is None:
             return
         try:
-            self._path.parent.mkdir(parents=True, exist_ok=True)
-            # Written beside and renamed over, so a power cut leaves the old list or the new.
-            fd, temporary = tempfile.mkstemp(prefix=".print-jobs-", dir=self._path.parent)
-            with os.fdopen(fd, "w", encoding="ascii") as file:
-                file.write("".join(f"{job_id}\n" for job_id in self._ids))
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(temporary, self._path)
+            # A power cut leaves the old list or the new.
+            write_state_file(self._path, "".join(f"{job_id}\n" for job_id in self._ids))
         except OSError as error:
             log.warning(
                 "cannot write the print job list %s (%s): a job given up on now is cancelled "

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
 import hashlib
 import hmac
 import itertools
@@ -15,13 +14,14 @@ import os
 import re
 import secrets
 import stat
-import tempfile
 import time
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+
+from kiosk.paths import write_state_file
 
 log = logging.getLogger("kiosk.staff")
 
@@ -272,26 +272,8 @@ class LockoutFile:
 
     def write(self, state: LockoutState) -> None:
         """Replace the file with ``state``, durably (it must survive a power cut). OSError."""
-        folder = self.path.parent
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         text = json.dumps({"wrong_pins": state.wrong_pins, "locked_until": state.locked_until})
-        fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{self.path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as file:  # mkstemp made it 0600
-                file.write(text + "\n")
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(temporary, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
-        if os.name == "posix":  # the rename itself reaches the disk only with its folder
-            folder_fd = os.open(folder, os.O_RDONLY)
-            try:
-                os.fsync(folder_fd)
-            finally:
-                os.close(folder_fd)
+        write_state_file(self.path, text + "\n")
 
 
 def _parse_lockout(data: bytes) -> LockoutState:
