@@ -28,10 +28,13 @@ RUN_PACKAGES=(
 # the driver lookup lpadmin -m needs (cups), the Generic PDF printer's PPD, pdftopdf and the
 # parallel backend its failing queues use (cups-filters), and pdftotext to read a printed
 # page back (poppler-utils). The packaging test builds the standalone kiosk with PyInstaller,
-# which needs objcopy (binutils) and Python's shared library (libpython3-dev).
+# which needs objcopy (binutils) and Python's shared library (libpython3-dev). The
+# accessibility tests ask a real AT-SPI client what a screen reader sees: a private D-Bus
+# session (dbus-daemon), the AT-SPI bus and registry (at-spi2-core) and pyatspi, which runs
+# under the system's Python (python3-pyatspi).
 TEST_PACKAGES=(
   xvfb xauth pulseaudio pulseaudio-utils cups cups-filters poppler-utils
-  binutils libpython3-dev
+  binutils libpython3-dev dbus-daemon at-spi2-core python3-pyatspi
 )
 
 # The benchmarks (benchmarks/run.py) start their own X server, audio server and CUPS, as the

@@ -36,6 +36,13 @@ class ButtonStyle(Enum):
 class _TouchControl(QAbstractButton):
     """What every touch control shares: a wrapping label that follows the inherited font, a
     height that follows the width, and a focus ring for keys only.
+
+    A checkable one (a question row, High contrast) is a view of the visit: it never ticks
+    itself. A touch, a key or the accessible Press emits ``clicked`` and leaves the state alone;
+    the accessible Toggle (Qt's ``toggle()``, which flips the state and emits no ``clicked``)
+    emits ``clicked`` too. Whatever owns the state answers ``clicked`` by calling ``setChecked``;
+    a change nobody confirms is undone. So every way of pressing it does what a touch does
+    (issue 13: Toggle showed a question ticked that the visit never recorded).
     """
 
     def __init__(
@@ -53,8 +60,12 @@ class _TouchControl(QAbstractButton):
         self._role = role
         self._reading = False
         self._label = WrappedText(text, alignment)
+        self._name: str | None = None  # set by setAccessibleName; else the label's words
+        self._following = False  # setChecked is showing the owner's state
+        self._confirmed = False  # the owner set the state while clicked was being handled
         self.setText(text)
-        self.setAccessibleName(spoken_label(text))
+        QAbstractButton.setAccessibleName(self, spoken_label(text))
+        self.toggled.connect(self._on_toggled)
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # touch leaves no focus ring behind
         # Not Fixed vertically: a layout caps a Fixed widget at its one-line size hint, which
         # would cut off a label that wraps.
@@ -64,12 +75,41 @@ class _TouchControl(QAbstractButton):
         self._apply_font()
 
     def set_label(self, text: str) -> None:
-        """Change the visible and accessible label."""
+        """Change the visible label, and the accessible name unless one was given."""
         self.setText(text)
-        self.setAccessibleName(spoken_label(text))
+        if self._name is None:
+            QAbstractButton.setAccessibleName(self, spoken_label(text))
         self._label.set_text(text)
         self.updateGeometry()
         self.update()
+
+    def setAccessibleName(self, name: str) -> None:
+        """The name a screen reader says, kept through label changes; setting the same name
+        again tells it nothing (Listen's name stays put while narration changes its label)."""
+        self._name = name
+        if name != self.accessibleName():
+            super().setAccessibleName(name)
+
+    def setChecked(self, checked: bool) -> None:
+        """Show the owner's state (the only way the state changes for good)."""
+        self._following = True
+        try:
+            super().setChecked(checked)
+        finally:
+            self._following = False
+        self._confirmed = True
+
+    def nextCheckState(self) -> None:
+        """A click leaves the state to the owner, who answers ``clicked``."""
+
+    def _on_toggled(self, checked: bool) -> None:
+        if self._following:
+            return
+        # Qt's toggle(): the accessible Toggle action. Ask the owner, as a touch does.
+        self._confirmed = False
+        self.clicked.emit()
+        if not self._confirmed:
+            self.setChecked(not checked)  # nobody took it: back to what the owner shows
 
     def _apply_font(self) -> None:
         self._label.set_font(self._role.font(self.font()))

@@ -1,0 +1,230 @@
+"""What a screen reader meets through a real AT-SPI bus: names, roles, actions, structure.
+
+The kiosk runs as the program does (early welcome screen, then the full kiosk, full screen) on
+a private X server and accessibility bus; a real AT-SPI client (pyatspi, Debian's) reads its
+tree and does its actions, as Orca does (see tests/atspi.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.atspi import AtspiBus, KioskOnBus, Node, missing_packages, private_atspi
+from tests.audio import PulseServer
+
+KioskStarter = Callable[..., KioskOnBus]
+
+BUTTON, CHECK_BOX, HEADING, LABEL = "push button", "check box", "heading", "label"
+_CONTROL_ROLES = {BUTTON, CHECK_BOX, "toggle button"}
+# A name is read aloud: words, digits and the punctuation of a sentence, never a symbol that
+# is only there for the eye (•, arrows, ☑, ♪, emoji).
+_SPOKEN_PUNCTUATION = set(" .,:;'’?!()-/")
+
+
+@pytest.fixture(scope="session")
+def atspi_bus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AtspiBus]:
+    """A private X server, session bus and accessibility bus, started once for the session."""
+    missing = missing_packages()
+    if missing:
+        pytest.fail(
+            f"the AT-SPI tests need a real accessibility bus and client, but {', '.join(missing)} "
+            "is not installed: apt-get install at-spi2-core python3-pyatspi dbus xvfb "
+            "(./dev.sh test does)",
+            pytrace=False,
+        )
+    with private_atspi(tmp_path_factory.mktemp("atspi")) as bus:
+        yield bus
+
+
+@pytest.fixture
+def start_kiosk(
+    atspi_bus: AtspiBus,
+    pulse: PulseServer,  # noqa: ARG001 - the kiosk reads aloud, as in the clinic
+    tmp_path: Path,
+) -> Iterator[KioskStarter]:
+    """Start the kiosk on the bus (``tests/atspi_kiosk.py`` arguments), stopped after the test."""
+    started: list[KioskOnBus] = []
+
+    def start(*arguments: str) -> KioskOnBus:
+        kiosk = KioskOnBus(atspi_bus, tmp_path, *arguments)
+        started.append(kiosk)
+        return kiosk
+
+    yield start
+    for kiosk in started:
+        kiosk.close()
+
+
+@pytest.fixture
+def kiosk(start_kiosk: KioskStarter) -> KioskOnBus:
+    """The kiosk on its welcome screen, settled on the bus."""
+    on_bus = start_kiosk()
+    on_bus.tree()
+    return on_bus
+
+
+def _begin(kiosk: KioskOnBus) -> Node:
+    """Touch the welcome screen; the home page's tree."""
+    kiosk.command("touch")
+    return kiosk.wait_for(lambda tree: bool(tree.find(BUTTON, "Home")), "the home page shows")
+
+
+def _to_questions(kiosk: KioskOnBus) -> Node:
+    _begin(kiosk)
+    kiosk.do(BUTTON, "My questions: 0 ticked", "Press")
+    return kiosk.wait_for(
+        lambda tree: bool(tree.find(CHECK_BOX)), "the questions page shows its questions"
+    )
+
+
+def _symbols(name: str) -> str:
+    return "".join(c for c in name if not (c.isalnum() or c in _SPOKEN_PUNCTUATION))
+
+
+def _control_problems(tree: Node, where: str) -> list[str]:
+    problems = []
+    for node in tree.walk():
+        actions = [a for a in node.actions if a != "SetFocus"]
+        if node.role not in _CONTROL_ROLES and not actions:
+            continue
+        label = f"{where}: {node.role} {node.name!r}"
+        if node.role not in _CONTROL_ROLES:
+            problems.append(f"{label} has actions {actions} but is not a control")
+        if not node.name.strip():
+            problems.append(f"{label} has no name")
+        if _symbols(node.name):
+            problems.append(f"{label} is named with {_symbols(node.name)!r}")
+        if "enabled" in node.states and not actions:
+            problems.append(f"{label} can be used but has no action")
+    return problems
+
+
+def _question_names(tree: Node) -> list[str]:
+    return [node.name for node in tree.find(CHECK_BOX) if node.name != "High contrast"]
+
+
+def _print_list(tree: Node) -> str:
+    """What the questions page says the handout will list ("" when nothing is ticked)."""
+    labels = [node for node in tree.walk() if node.role == LABEL]
+    heading = next(
+        i for i, node in enumerate(labels) if node.name == "Your printed questions will be:"
+    )
+    return labels[heading + 1].name
+
+
+# Names and roles ------------------------------------------------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason="issue 13, defect 5: the page's scroll bar has no name")
+def test_every_control_on_every_screen_has_a_role_and_a_name_without_symbols(
+    kiosk: KioskOnBus,
+) -> None:
+    problems = _control_problems(kiosk.tree(), "welcome")
+    home = _begin(kiosk)
+    problems += _control_problems(home, "home")
+    kiosk.do(BUTTON, "Start reading", "Press")
+    problems += _control_problems(
+        kiosk.wait_for(lambda t: bool(t.find(BUTTON, "Back")), "a section shows"), "a section"
+    )
+    kiosk.do(BUTTON, "My questions: 0 ticked", "Press")
+    questions = kiosk.wait_for(lambda t: bool(t.find(CHECK_BOX)), "the questions page shows")
+    kiosk.do(CHECK_BOX, _question_names(questions)[0], "Press")
+    problems += _control_problems(
+        kiosk.wait_for(lambda t: bool(t.find(BUTTON, "My questions: 1 ticked")), "a tick"),
+        "questions",
+    )
+    kiosk.command("staff")
+    problems += _control_problems(
+        kiosk.wait_for(lambda t: bool(t.find(BUTTON, "OK")), "the PIN pad shows"), "staff PIN"
+    )
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.xfail(strict=True, reason="issue 13, defect 5: the page's scroll bar has no name")
+def test_the_still_here_warning_offers_a_named_button(start_kiosk: KioskStarter) -> None:
+    kiosk = start_kiosk("--idle-timeout-s", "1")
+    _begin(kiosk)
+    tree = kiosk.wait_for(
+        lambda t: bool(t.find(BUTTON, "Yes, I'm still here")), "the still-here warning shows"
+    )
+    assert not _control_problems(tree, "still here")
+    kiosk.do(BUTTON, "Yes, I'm still here", "Press")
+    kiosk.wait_for(lambda t: not t.find(BUTTON, "Yes, I'm still here"), "the warning goes")
+    assert kiosk.state()["screen"] == "LEAFLET"
+
+
+# Every action does what a touch does ----------------------------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason="issue 13, defect 5: the print list starts with •")
+@pytest.mark.parametrize("action", ["Toggle", "Press"])
+def test_each_action_of_a_question_ticks_it_as_a_touch_does(kiosk: KioskOnBus, action: str) -> None:
+    tree = _to_questions(kiosk)
+    first, second = _question_names(tree)[:2]
+    kiosk.do(CHECK_BOX, second, action)
+    tree = kiosk.wait_for(
+        lambda t: "checked" in t.one(CHECK_BOX, second).states, f"{action} ticks the row"
+    )
+    assert kiosk.state()["ticked"] == [2]
+    assert tree.find(BUTTON, "My questions: 1 ticked")
+    assert tree.find(LABEL, "Questions ticked: 1 of 5")
+    assert _print_list(tree) == second
+
+    kiosk.do(CHECK_BOX, first, action)
+    tree = kiosk.wait_for(lambda t: bool(t.find(BUTTON, "My questions: 2 ticked")), "two ticks")
+    assert kiosk.state()["ticked"] == [1, 2]
+    assert _print_list(tree) == f"{first}\n{second}"
+
+    kiosk.do(CHECK_BOX, second, action)
+    tree = kiosk.wait_for(
+        lambda t: "checked" not in t.one(CHECK_BOX, second).states, f"{action} unticks it"
+    )
+    assert kiosk.state()["ticked"] == [1]
+    assert tree.find(LABEL, "Questions ticked: 1 of 5")
+    assert _print_list(tree) == first
+
+
+def test_a_tap_on_a_question_ticks_it_once(kiosk: KioskOnBus) -> None:
+    tree = _to_questions(kiosk)
+    name = _question_names(tree)[0]
+    kiosk.command(f"tap {name}")
+    tree = kiosk.wait_for(lambda t: bool(t.find(BUTTON, "My questions: 1 ticked")), "a tick")
+    assert "checked" in tree.one(CHECK_BOX, name).states
+    assert kiosk.state()["ticked"] == [1]
+    kiosk.command(f"tap {name}")
+    tree = kiosk.wait_for(lambda t: bool(t.find(BUTTON, "My questions: 0 ticked")), "no tick")
+    assert "checked" not in tree.one(CHECK_BOX, name).states
+
+
+@pytest.mark.parametrize("action", ["Toggle", "Press"])
+def test_each_action_of_high_contrast_switches_the_theme_as_a_touch_does(
+    kiosk: KioskOnBus, action: str
+) -> None:
+    _begin(kiosk)
+    kiosk.do(CHECK_BOX, "High contrast", action)
+    kiosk.wait_for(
+        lambda t: "checked" in t.one(CHECK_BOX, "High contrast").states, f"{action} turns it on"
+    )
+    assert kiosk.state()["theme"] == "high_contrast"
+    kiosk.do(CHECK_BOX, "High contrast", action)
+    kiosk.wait_for(
+        lambda t: "checked" not in t.one(CHECK_BOX, "High contrast").states,
+        f"{action} turns it off",
+    )
+    assert kiosk.state()["theme"] == "standard"
+
+
+@pytest.mark.xfail(strict=True, reason="issue 13, defect 5: headings are labels")
+def test_pressing_a_topic_and_the_bars_buttons_moves_as_a_touch_does(kiosk: KioskOnBus) -> None:
+    home = _begin(kiosk)
+    topic = next(n.name for n in home.find(BUTTON) if n.name.startswith("What is"))
+    kiosk.do(BUTTON, topic, "Press")
+    section = kiosk.wait_for(lambda t: bool(t.find(HEADING, topic)), "the topic's page shows")
+    assert kiosk.state()["section"] is not None
+    assert section.find(BUTTON, "Next page")
+    kiosk.do(BUTTON, "Home", "Press")
+    kiosk.wait_for(lambda t: bool(t.find(BUTTON, "Start reading")), "home again")
+    assert kiosk.state()["section"] is None
