@@ -322,6 +322,15 @@ class KioskOnBus:
         role and name, as a screen reader does; it fails if the object has no such action."""
         self._ask({"cmd": "do", "role": role, "name": name, "action": action})
 
+    def read(self, role: str, name: str, by: str) -> list[tuple[str, int, int]]:
+        """The text of the one showing object with that role and name, read through its Text
+        interface piece by piece ("char", "word", "sentence" or "line"), as a screen reader
+        reads on: (text, start, end) for each."""
+        return [
+            (text, start, end)
+            for text, start, end in self._ask({"cmd": "read", "role": role, "name": name, "by": by})
+        ]
+
     def listen(self, *events: str) -> None:
         """Keep the AT-SPI events of these types from now on ("object:state-changed:checked")."""
         self._ask({"cmd": "listen", "events": list(events)})

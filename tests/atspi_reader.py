@@ -12,6 +12,9 @@ with one JSON line on standard output:
     {"cmd": "listen", "events": ["object:property-change:accessible-name", "focus:"]}
                            start keeping those events
     {"cmd": "heard"}       the kept events since the last "heard", oldest first
+    {"cmd": "read", "role": "label", "name": "...", "by": "word"}
+                           the one showing object's text in pieces, as a screen reader reads
+                           it by "char", "word", "sentence" or "line": [[text, start, end], ...]
 
 A node is {"role", "name", "description", "states", "interfaces", "actions", "text",
 "attributes", "extents", "children"} (extents: x, y, width, height on the screen); only what
@@ -133,6 +136,32 @@ def _do(pid: int, role: str, name: str, action_name: str) -> dict[str, Any]:
     return {"done": bool(action.doAction(names.index(action_name)))}
 
 
+_BOUNDARIES = {
+    "char": pyatspi.TEXT_BOUNDARY_CHAR,
+    "word": pyatspi.TEXT_BOUNDARY_WORD_START,
+    "sentence": pyatspi.TEXT_BOUNDARY_SENTENCE_START,
+    "line": pyatspi.TEXT_BOUNDARY_LINE_START,
+}
+
+
+def _read(pid: int, role: str, name: str, by: str) -> Any:
+    """The object's text piece by piece, each asked for at the offset where the last ended,
+    as Orca does when it reads on by word or line."""
+    matches = [match for window in _windows(pid) for match in _find(window, role, name)]
+    if len(matches) != 1:
+        return {"error": f"{len(matches)} showing {role} named {name!r}, not one"}
+    text = matches[0].queryText()
+    pieces: list[list[Any]] = []
+    offset = 0
+    while offset < text.characterCount:
+        piece, start, end = text.getTextAtOffset(offset, _BOUNDARIES[by])
+        if end <= offset:  # no progress: the implementation gave up
+            return {"error": f"getTextAtOffset({offset}) gave {piece!r} {start}..{end}"}
+        pieces.append([piece, start, end])
+        offset = end
+    return pieces
+
+
 def _on_event(event: Any) -> None:
     source = event.source
     try:
@@ -162,6 +191,8 @@ def _answer(pid: int, request: dict[str, Any]) -> Any:
         return _settled(pid)
     if command == "do":
         return _do(pid, request["role"], request["name"], request["action"])
+    if command == "read":
+        return _read(pid, request["role"], request["name"], request["by"])
     if command == "listen":
         for event_type in request["events"]:
             pyatspi.Registry.registerEventListener(_on_event, event_type)

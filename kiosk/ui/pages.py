@@ -128,7 +128,7 @@ class HomePage(_Page):
         part: str | None = None
         for index, section in enumerate(leaflet.sections):
             if section.part != part and section.part is not None:
-                heading = TextView(section.part, TextRole.LABEL)
+                heading = TextView(section.part, TextRole.LABEL, heading_level=2)
                 self._entries.append(heading)
                 self.add_reader(heading)
             part = section.part
@@ -362,7 +362,8 @@ class QuestionsPage(_Page):
         chosen = [row.text() for row in self.rows if row.isChecked()]
         if chosen:
             self.preview_heading.setText(self.tr("Your printed questions will be:"))
-            self.preview.setText("\n".join(f"• {text}" for text in chosen))
+            # A screen reader gets the questions alone: it would read each bullet aloud.
+            self.preview.setText("\n".join(f"• {text}" for text in chosen), "\n".join(chosen))
         else:
             self.preview_heading.setText(self.tr("Tick at least one question to print it."))
             self.preview.setText("")

@@ -13,6 +13,7 @@ from PySide6.QtCore import QMessageLogContext, Qt, QtMsgType, qInstallMessageHan
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.config import ScreenSpec
+from kiosk.ui import accessible
 
 qt_log = logging.getLogger("kiosk.qt")
 
@@ -31,11 +32,13 @@ def application(argv: list[str] | None = None) -> QApplication:
     """The one QApplication, created with the kiosk's style."""
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
+        accessible.install()  # an application made elsewhere (a test's) tells the same
         return existing
     qInstallMessageHandler(_log_qt_message)
     app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("clinic-kiosk")
     app.setStyle("Fusion")  # the same look on every platform; colours come from our palette
+    accessible.install()  # before any window: a screen reader may ask about the first one
     return app
 
 

@@ -31,7 +31,10 @@ class PinPad(_Screen):
         self._digits = ""
         self.title_view = _centred(self.tr("Staff only"), TextRole.TITLE)
         self.message_view = _centred(self.tr("Enter the staff PIN."), TextRole.BODY)
-        self.dots_view = _centred(" ", TextRole.TITLE)
+        # Title-sized so the dots are easy to count; what they stand for is no heading.
+        self.dots_view = TextView(
+            " ", TextRole.TITLE, alignment=Qt.AlignmentFlag.AlignHCenter, heading_level=0
+        )
         for widget in (self.title_view, self.message_view, self.dots_view):
             self.column.addWidget(widget)
         self.digit_buttons: dict[str, BigButton] = {}
@@ -126,7 +129,7 @@ class StaffPanel(ScrollPage):
         self.voice_button = BigButton(self.tr("Hear a test sentence"), metrics)
         self.reload_button = BigButton(self.tr("Reload the leaflet"), metrics)
         self.quit_button = BigButton(self.tr("Quit the kiosk"), metrics, ButtonStyle.SECONDARY)
-        self.log_heading = TextView(self.tr("Recent log"), TextRole.HEADING)
+        self.log_heading = TextView(self.tr("Recent log"), TextRole.HEADING, heading_level=2)
         self.log_view = TextView("", TextRole.BODY)
         self.column.addWidget(self.title_view)
         self.column.addWidget(self.close_button)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import math
+from typing import cast
 
-from PySide6.QtCore import QEvent, QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QSize, Qt
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
+    QAccessible,
+    QAccessibleTextUpdateEvent,
     QColor,
     QFont,
     QPainter,
@@ -15,6 +18,7 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
+    QTextLine,
     QTextOption,
 )
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
@@ -88,6 +92,27 @@ class WrappedText:
             return QRect()
         return QRect(0, int(top), width, math.ceil(bottom - top))
 
+    def character_rect(self, offset: int, width: int) -> QRect:
+        """Where character ``offset`` is drawn (null when there is no such character)."""
+        if not 0 <= offset < len(self._doc.toPlainText()):
+            return QRect()
+        self._doc.setTextWidth(max(1, width))
+        block = self._doc.findBlock(offset)
+        origin = self._doc.documentLayout().blockBoundingRect(block).topLeft()  # lays it out
+        position = offset - block.position()
+        line = block.layout().lineForTextPosition(position)
+        if not line.isValid():
+            return QRect()
+        left = _x_of(line, position)
+        right = _x_of(line, position + 1) if position < block.length() - 1 else left
+        x, y = origin.x() + min(left, right), origin.y() + line.y()
+        return QRect(int(x), int(y), max(1, math.ceil(abs(right - left))), math.ceil(line.height()))
+
+    def offset_at(self, point: QPoint, width: int) -> int:
+        """The character drawn at ``point``, or -1 where there is none."""
+        self._doc.setTextWidth(max(1, width))
+        return self._doc.documentLayout().hitTest(QPointF(point), Qt.HitTestAccuracy.ExactHit)
+
     def draw(
         self,
         painter: QPainter,
@@ -118,13 +143,25 @@ class WrappedText:
         painter.restore()
 
 
+def _x_of(line: QTextLine, position: int) -> float:
+    """Where the caret would be before ``position`` on ``line`` (PySide6 returns the x with
+    the position Qt may have moved it to, and types it as a bare object)."""
+    x, _ = cast(tuple[float, int], line.cursorToX(position))
+    return x
+
+
+# A title or a heading is a heading to a screen reader, at this level unless told otherwise.
+_HEADING_LEVELS = {TextRole.TITLE: 1, TextRole.HEADING: 1}
+
+
 class TextView(QLabel):
     """A block of plain text in one of the kiosk's text roles, wrapped to the widget's width.
 
     Its font follows the inherited font (the body size the patient chose) scaled by its role, so
     changing the window's font resizes every text at once. It paints and sizes itself; it is a
-    ``QLabel`` only so that screen readers meet it as text (Qt's accessibility gives a label
-    the static-text role, and a plain widget a nameless "client" area).
+    ``QLabel`` so that screen readers meet it as text, and ``kiosk.ui.accessible`` tells them
+    the rest: a heading with its level (``heading_level``; a title or heading is one at level 1
+    unless told otherwise, 0 for none), and the text itself, by character, word or sentence.
     """
 
     def __init__(
@@ -133,11 +170,16 @@ class TextView(QLabel):
         role: TextRole = TextRole.BODY,
         parent: QWidget | None = None,
         alignment: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft,
+        *,
+        heading_level: int | None = None,
     ) -> None:
         super().__init__(parent)
         self.setTextFormat(Qt.TextFormat.PlainText)
         QLabel.setText(self, text)
         self._role = role
+        self._heading_level = (
+            _HEADING_LEVELS.get(role, 0) if heading_level is None else heading_level
+        )
         self._text = WrappedText(text, alignment)
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         policy.setHeightForWidth(True)
@@ -150,10 +192,18 @@ class TextView(QLabel):
     def text(self) -> str:
         return self._text.text
 
-    def setText(self, text: str) -> None:
+    def setText(self, text: str, spoken: str | None = None) -> None:
+        """Show ``text``; a screen reader's name for it is ``spoken``, when the text has
+        symbols only there for the eye (a list's bullets), or else the text itself."""
+        before = self._text.shown_text()
         QLabel.setText(self, text)
         self._text.set_text(text)
-        self.setAccessibleName(text)
+        self.setAccessibleName(text if spoken is None else spoken)
+        if QAccessible.isActive() and self._text.shown_text() != before:
+            # What lets a screen reader's Text interface follow the change (AT-SPI's
+            # object:text-changed), as it does for Qt's own text widgets.
+            change = QAccessibleTextUpdateEvent(self, 0, before, self._text.shown_text())
+            QAccessible.updateAccessibility(change)
         self.updateGeometry()
         self.update()
 
@@ -163,6 +213,19 @@ class TextView(QLabel):
 
     def role(self) -> TextRole:
         return self._role
+
+    def heading_level(self) -> int:
+        """1 for the title or heading of what is on screen, 2 below it; 0 for no heading (as
+        for a blank text: a heading that says nothing would only be a stop on the way)."""
+        return self._heading_level if self._text.text.strip() else 0
+
+    def character_rect(self, offset: int) -> QRect:
+        """Where character ``offset`` of the shown text is, in this widget's coordinates."""
+        return self._text.character_rect(offset, self.width())
+
+    def offset_at(self, point: QPoint) -> int:
+        """The character of the shown text at ``point`` (this widget's coordinates), or -1."""
+        return self._text.offset_at(point, self.width())
 
     def role_font(self) -> QFont:
         return self._role.font(self.font())

@@ -5,14 +5,19 @@ from __future__ import annotations
 import pytest
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
+from pytestqt.qtbot import QtBot
 
 from kiosk.app import Kiosk
+from kiosk.config import Config
 from kiosk.session import HOME, Page
 from kiosk.ui.buttons import QuestionRow
+from kiosk.ui.early import show_welcome_early
+from kiosk.ui.metrics import Metrics
+from kiosk.ui.screens import OutOfOrderScreen
 from kiosk.ui.text import TextView
 from kiosk.ui.window import Screen
 
-from .conftest import SCREENS, KioskFactory
+from .conftest import LANDSCAPE, SCREENS, KioskFactory
 
 NAME = QAccessible.Text.Name
 Role = QAccessible.Role
@@ -33,10 +38,13 @@ def _problems(kiosk: Kiosk, where: str) -> list[str]:
         name, role = face.text(NAME), face.role()
         label = f"{where}: {type(widget).__name__} {widget.text()[:30]!r}"
         if isinstance(widget, TextView):
-            if widget.text().strip() not in ("", "•") and name != widget.text():
+            # Read as shown, less a list's bullets.
+            words = "\n".join(line.removeprefix("• ") for line in widget.text().split("\n"))
+            if words.strip() not in ("", "•") and name != words:
                 problems.append(f"{label} is read as {name!r}")
-            if role is not Role.StaticText:
-                problems.append(f"{label} has role {role}")
+            expected = Role.Heading if widget.heading_level() else Role.StaticText
+            if role is not expected:
+                problems.append(f"{label} has role {role}, not {expected}")
             continue
         if not name.strip():
             problems.append(f"{label} has no name")
@@ -95,3 +103,39 @@ def test_controls_named_with_symbols_are_read_by_their_words(kiosk: Kiosk) -> No
     kiosk.visit.set_ticked(1, True)
     face = QAccessible.queryAccessibleInterface(window.questions_button)
     assert face.text(NAME) == "My questions: 1 ticked"
+
+
+def test_every_window_is_a_frame_and_what_it_holds_is_not(kiosk: Kiosk, qtbot: QtBot) -> None:
+    """Qt calls a plain top-level widget a client area ("filler" on AT-SPI); screen readers
+    look for a frame (the Window role) to say which window came up."""
+    early = show_welcome_early(Config(), windowed=True)
+    assert early is not None
+    out_of_order = OutOfOrderScreen("no leaflet", Metrics.for_screen(LANDSCAPE, "Sans"))
+    qtbot.addWidget(out_of_order)
+    out_of_order.show()
+    for window in (kiosk.window, early.screen, out_of_order):
+        assert QAccessible.queryAccessibleInterface(window).role() is Role.Window
+    early.hand_over(kiosk.window)
+    # Made without a parent, so a window for a moment, and then put in its place.
+    for inside in (kiosk.window.home_page, kiosk.window.welcome_screen, kiosk.window.home_button):
+        assert QAccessible.queryAccessibleInterface(inside).role() is not Role.Window
+
+
+def test_a_text_tells_a_screen_reader_where_each_character_is(kiosk: Kiosk) -> None:
+    """Orca's mouse review and a magnifier follow the character being read."""
+    kiosk.visit.go_to(Page(1))
+    QApplication.processEvents()
+    view = max(
+        (w for w in _shown(kiosk.window) if isinstance(w, TextView)), key=lambda w: len(w.text())
+    )
+    text = QAccessible.queryAccessibleInterface(view).textInterface()
+    assert text is not None, "a Text interface"
+    assert text.characterCount() == len(view.text())
+    assert text.text(0, -1) == view.text()
+    on_screen = view.rect().translated(view.mapToGlobal(view.rect().topLeft()))
+    last = len(view.text()) - 1
+    for offset in (0, 5, last):
+        box = text.characterRect(offset)
+        assert on_screen.contains(box), (offset, box, on_screen)
+        assert text.offsetAtPoint(box.center()) == offset
+    assert text.characterRect(last).top() > text.characterRect(0).top(), "it wraps"

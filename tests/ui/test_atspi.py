@@ -159,7 +159,6 @@ def test_the_still_here_warning_offers_a_named_button(start_kiosk: KioskStarter)
 # Every action does what a touch does ----------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13, defect 5: the print list starts with •")
 @pytest.mark.parametrize("action", ["Toggle", "Press"])
 def test_each_action_of_a_question_ticks_it_as_a_touch_does(kiosk: KioskOnBus, action: str) -> None:
     tree = _to_questions(kiosk)
@@ -217,7 +216,6 @@ def test_each_action_of_high_contrast_switches_the_theme_as_a_touch_does(
     assert kiosk.state()["theme"] == "standard"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13, defect 5: headings are labels")
 def test_pressing_a_topic_and_the_bars_buttons_moves_as_a_touch_does(kiosk: KioskOnBus) -> None:
     home = _begin(kiosk)
     topic = next(n.name for n in home.find(BUTTON) if n.name.startswith("What is"))
@@ -228,3 +226,51 @@ def test_pressing_a_topic_and_the_bars_buttons_moves_as_a_touch_does(kiosk: Kios
     kiosk.do(BUTTON, "Home", "Press")
     kiosk.wait_for(lambda t: bool(t.find(BUTTON, "Start reading")), "home again")
     assert kiosk.state()["section"] is None
+
+
+# Structure: what a screen reader navigates by -------------------------------------------------
+
+
+def test_the_window_is_a_frame_named_by_the_leaflet(kiosk: KioskOnBus) -> None:
+    """Screen readers say a frame's name as the window's title when it comes up; a filler is
+    only a box to them."""
+    welcome = kiosk.tree()
+    home = _begin(kiosk)
+    title = home.find(HEADING)[0].name
+    assert (welcome.role, welcome.name) == ("frame", title)
+    assert (home.role, home.name) == ("frame", title)
+
+
+def test_headings_are_headings_with_their_levels(kiosk: KioskOnBus) -> None:
+    """Orca's H key moves from heading to heading, and 1 or 2 to the next of that level."""
+    home = _begin(kiosk)
+    headings = [(node.name, node.attributes.get("level")) for node in home.find(HEADING)]
+    title, *parts = headings
+    assert title == (home.name, "1")
+    assert parts, "home shows the leaflet's parts"
+    assert {level for _, level in parts} == {"2"}
+    assert not {name for name, _ in parts} & {node.name for node in home.find(LABEL)}
+    kiosk.do(BUTTON, "Start reading", "Press")
+    section = kiosk.wait_for(lambda t: bool(t.find(BUTTON, "Back")), "a section shows")
+    assert [node.attributes.get("level") for node in section.find(HEADING)] == ["1"]
+
+
+def test_every_text_can_be_read_word_by_word_through_its_text_interface(
+    kiosk: KioskOnBus,
+) -> None:
+    _begin(kiosk)
+    kiosk.do(BUTTON, "Start reading", "Press")
+    section = kiosk.wait_for(lambda t: bool(t.find(BUTTON, "Back")), "a section shows")
+    texts = [node for node in section.walk() if node.role in (HEADING, LABEL) and node.name]
+    assert texts
+    unreadable = [node.name[:30] for node in texts if node.text != node.name]
+    assert not unreadable, f"no Text interface with the words shown: {unreadable}"
+    paragraph = max(texts, key=lambda node: len(node.name))
+    words = kiosk.read(LABEL, paragraph.name, "word")
+    assert "".join(word for word, _, _ in words) == paragraph.name
+    # Qt gives the spaces between words as pieces of their own (QTextBoundaryFinder's words).
+    spoken = [word for word, _, _ in words if word.strip()]
+    assert spoken[:4] == paragraph.name.split()[:4]
+    sentences = kiosk.read(LABEL, paragraph.name, "sentence")
+    assert len(sentences) > 1
+    assert sentences[0][0].rstrip().endswith(".")
