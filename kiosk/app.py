@@ -38,10 +38,12 @@ from kiosk.staff.pin import (
     StaffLock,
     parse_pin_hash,
 )
+from kiosk.ui.announcer import Announcer
 from kiosk.ui.early import Answer, EarlyWelcome
-from kiosk.ui.keyboard import KeyControl, Talk
+from kiosk.ui.keyboard import KeyControl
 from kiosk.ui.metrics import Metrics
 from kiosk.ui.qtapp import application, show_window, window_flags
+from kiosk.ui.screen_reader import ScreenReaderWatch
 from kiosk.ui.screens import OutOfOrderScreen
 from kiosk.ui.staff_mode import StaffActions, StaffMode
 from kiosk.ui.window import KioskWindow
@@ -62,7 +64,7 @@ class Kiosk:
     idle: IdleWatch
     staff: StaffMode
     keys: KeyControl
-    talk: Talk
+    announcer: Announcer
 
     def close(self) -> None:
         """Stop speaking and end the speech worker; the window closes."""
@@ -130,18 +132,18 @@ def build(
     window = KioskWindow(leaflet, visit, metrics, narrator)
     window.setWindowFlags(window_flags(windowed))
     window.lock(not windowed)  # patients cannot close the full-screen kiosk
-    printing = _printing(config, leaflet, visit, window)
-    if narrator is not None:
-        window.questions_page.print_requested.connect(narrator.stop)  # any other tap stops it
+    announcer = _announcer(visit, window, narrator)
+    printing = _printing(config, leaflet, visit, window, announcer)
     # Before the idle watch: the application's event filters run newest first, so the idle
     # watch sees every key before the key control takes it.
-    keys, talk = _keys(config, visit, window, narrator, printing)
-    idle = _idle(config, visit, window, narrator, talk)
+    keys = _keys(config, visit, window, announcer)
+    idle = _idle(config, visit, window, announcer)
     staff = _staff_mode(
         config,
         visit,
         window,
         narrator=narrator,
+        announcer=announcer,
         printing=printing,
         idle=idle,
         support=support or StaffSupport(staff_lock(config)),
@@ -153,18 +155,35 @@ def build(
         metrics.body_px,
         len(leaflet.sections),
     )
-    return Kiosk(app, leaflet, visit, window, narrator, printing, idle, staff, keys, talk)
+    return Kiosk(app, leaflet, visit, window, narrator, printing, idle, staff, keys, announcer)
 
 
-def _keys(
-    config: Config,
-    visit: Visit,
-    window: KioskWindow,
-    narrator: Narrator | None,
-    printing: PrintService,
-) -> tuple[KeyControl, Talk]:
-    """Keys for every function, and talking mode, which says what changes on screen."""
-    talk = Talk(narrator, window)
+def _announcer(visit: Visit, window: KioskWindow, narrator: Narrator | None) -> Announcer:
+    """What the kiosk says of its own accord, and the rule that any other action of the
+    patient silences reading aloud at once (its own announcement then plays)."""
+    announcer = Announcer(narrator, ScreenReaderWatch(window), window)
+    for action in (
+        visit.page_changed,
+        visit.ticked_changed,
+        visit.text_step_changed,
+        visit.theme_changed,
+        visit.was_reset,
+        window.questions_page.print_requested,
+    ):
+        action.connect(announcer.interrupt)
+    window.staff_gesture_made.connect(announcer.silence)  # the page is gone from view
+    window.listen_requested.connect(announcer.read)
+    # The questions page says what its own controls did ("All ticks cleared. Press Undo...").
+    window.questions_page.announced.connect(announcer.say)
+    visit.text_step_changed.connect(
+        lambda step: announcer.say(f"Text size {TEXT_SIZE_STEPS_PERCENT[step]} percent.")
+    )
+    visit.rate_changed.connect(lambda wpm: announcer.say(f"Speech rate {wpm} words a minute."))
+    return announcer
+
+
+def _keys(config: Config, visit: Visit, window: KioskWindow, announcer: Announcer) -> KeyControl:
+    """Keys for every function; talking mode says what they do."""
     bindings = {
         getattr(Qt.Key, f"Key_{name}").value: action
         for action, names in config.keys.items()
@@ -175,24 +194,12 @@ def _keys(
         names = [SPOKEN_KEY_NAMES.get(name, name) for name in config.keys.get(action, ())]
         return " or ".join(names[:2])
 
-    keys = KeyControl(window, visit, talk, bindings=bindings, help_keys=help_keys, parent=window)
-    visit.text_step_changed.connect(
-        lambda step: talk.say(f"Text size {TEXT_SIZE_STEPS_PERCENT[step]} percent.")
+    return KeyControl(
+        window, visit, announcer, bindings=bindings, help_keys=help_keys, parent=window
     )
-    visit.rate_changed.connect(lambda wpm: talk.say(f"Speech rate {wpm} words a minute."))
-    printing.state_changed.connect(lambda _state, message: talk.say(message))
-    # The questions page says what its own controls did ("All ticks cleared. Press Undo...").
-    window.questions_page.announced.connect(talk.say)
-    return keys, talk
 
 
-def _idle(
-    config: Config,
-    visit: Visit,
-    window: KioskWindow,
-    narrator: Narrator | None,
-    talk: Talk,
-) -> IdleWatch:
+def _idle(config: Config, visit: Visit, window: KioskWindow, announcer: Announcer) -> IdleWatch:
     """The end of a forgotten visit: the warning (spoken when reading aloud works), then a reset.
 
     What is said on its own, with no key or touch just before, lasts under three seconds
@@ -206,20 +213,19 @@ def _idle(
     idle.warning_ended.connect(window.hide_idle_warning)
 
     def on_warning_started(seconds_left: int) -> None:
-        window.show_idle_warning(seconds_left)
-        if talk.on:
-            talk.say("Still here? Press any key.")
-        elif narrator is not None:
-            narrator.speak([Utterance("Still here? Touch the screen.")])
+        window.show_idle_warning(seconds_left)  # a screen reader hears it by its focus
+        if announcer.talking:
+            announcer.say("Still here? Press any key.")
+        else:
+            announcer.say_to_everyone("Still here? Touch the screen.")
 
     def on_countdown_changed(seconds_left: int) -> None:
         if seconds_left % 10 == 0:
-            talk.say(f"{seconds_left} seconds.")
+            announcer.say(f"{seconds_left} seconds.")
 
     idle.warning_started.connect(on_warning_started)
     idle.countdown_changed.connect(on_countdown_changed)
-    if narrator is not None:
-        idle.warning_ended.connect(narrator.stop)
+    idle.warning_ended.connect(announcer.interrupt)
     return idle
 
 
@@ -236,6 +242,7 @@ def _staff_mode(
     window: KioskWindow,
     *,
     narrator: Narrator | None,
+    announcer: Announcer,
     printing: PrintService,
     idle: IdleWatch,
     support: StaffSupport,
@@ -269,20 +276,25 @@ def _staff_mode(
     staff = StaffMode(window, visit, idle=idle, lock=support.lock, actions=actions, parent=window)
     printing.state_changed.connect(lambda _state, message: staff.show_print_result(message))
     staff.closed.connect(printing.reset)  # patients never see a test page's "printed"
-    if narrator is not None:
-        window.staff_gesture_made.connect(narrator.stop)  # the page is gone from view
-        staff.opened.connect(narrator.stop)
+    staff.opened.connect(announcer.silence)
     return staff
 
 
-def _printing(config: Config, leaflet: Leaflet, visit: Visit, window: KioskWindow) -> PrintService:
+def _printing(
+    config: Config, leaflet: Leaflet, visit: Visit, window: KioskWindow, announcer: Announcer
+) -> PrintService:
     """The print service, wired to the questions page: one tap prints, and it says how it went."""
     printing = PrintService(config, leaflet)
     page = window.questions_page
+
+    def on_state_changed(state: PrintState, message: str) -> None:
+        page.show_print_status(message, state is PrintState.PRINTING)
+        announcer.say(message)
+        if message:
+            announcer.alert(page.print_status)
+
     page.print_requested.connect(lambda: printing.print_questions(visit.ticked))
-    printing.state_changed.connect(
-        lambda state, message: page.show_print_status(message, state is PrintState.PRINTING)
-    )
+    printing.state_changed.connect(on_state_changed)
     visit.ticked_changed.connect(printing.reset)  # "printed" no longer says what is ticked
     visit.was_reset.connect(printing.end_visit)
     printing.start()  # cancels what an earlier run left unfinished
@@ -290,7 +302,7 @@ def _printing(config: Config, leaflet: Leaflet, visit: Visit, window: KioskWindo
 
 
 def _narrator(config: Config, leaflet: Leaflet, visit: Visit) -> Narrator:
-    """The narrator, wired so that any other action of the patient silences it at once."""
+    """The narrator, speaking at the visit's rate and volume (``_announcer`` silences it)."""
     pack = config.content_pack if config.content_pack.is_dir() else config.content_pack.parent
     lexicon_path = pack / f"pronunciation-{leaflet.language}.toml"
     try:
@@ -303,14 +315,6 @@ def _narrator(config: Config, leaflet: Leaflet, visit: Visit) -> Narrator:
     narrator.set_volume(visit.volume)
     visit.rate_changed.connect(narrator.set_rate)
     visit.volume_changed.connect(narrator.set_volume)
-    for interruption in (
-        visit.page_changed,
-        visit.ticked_changed,
-        visit.text_step_changed,
-        visit.theme_changed,
-        visit.was_reset,
-    ):
-        interruption.connect(narrator.stop)
     narrator.check()
     return narrator
 

@@ -76,6 +76,26 @@ class AtspiBus:
         """os.environ for a program on this bus and display."""
         return {**os.environ, "DISPLAY": self.display, "DBUS_SESSION_BUS_ADDRESS": self.address}
 
+    def set_screen_reader(self, running: bool) -> None:
+        """Say on the bus that a screen reader runs, or not (``org.a11y.Status``'s
+        ``ScreenReaderEnabled``, which the desktop sets when it starts one)."""
+        subprocess.run(
+            [
+                "dbus-send",
+                "--session",
+                "--print-reply",
+                "--dest=org.a11y.Bus",
+                "/org/a11y/bus",
+                "org.freedesktop.DBus.Properties.Set",
+                "string:org.a11y.Status",
+                "string:ScreenReaderEnabled",
+                f"variant:boolean:{'true' if running else 'false'}",
+            ],
+            env=self.env(),
+            capture_output=True,
+            check=True,
+        )
+
 
 @contextmanager
 def private_atspi(directory: Path) -> Iterator[AtspiBus]:

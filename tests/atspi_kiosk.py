@@ -1,7 +1,7 @@
 """The kiosk as a child process for the AT-SPI tests: started as the program starts it, then
 driven by a few commands on standard input where no accessible action can do the same.
 
-    .venv/bin/python -m tests.atspi_kiosk [--idle-timeout-s S]
+    .venv/bin/python -m tests.atspi_kiosk [--idle-timeout-s S] [--idle-warning-s S]
 
 It shows the early welcome screen, builds the kiosk full screen behind it and hands over, as
 ``kiosk`` does (kiosk.cli._run), then prints {"ready": true}. Each line on standard input is a
@@ -11,7 +11,10 @@ command, answered with one JSON line:
     tap NAME a finger on the middle of the control a screen reader calls NAME, scrolled
              into view first as a patient would
     staff    five quick taps in the top right-hand corner: the staff PIN pad
-    state    what the visit holds: {"ticked": [...], "section": N or null, "theme", "screen"}
+    key NAME a key press on the kiosk's keypad (a Qt.Key name without Key_: Down, Return)
+    state    what the visit holds: {"ticked": [...], "section": N or null, "theme", "screen"},
+             what the kiosk's own voice was handed ("said", every sentence since the start),
+             and whether it is reading aloud now ("speaking")
 
 SIGTERM ends it as it ends the kiosk (kiosk.app.quit_on_signals).
 """
@@ -25,7 +28,7 @@ from typing import Any
 
 from PySide6.QtCore import QPoint, QSocketNotifier, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractButton
+from PySide6.QtWidgets import QAbstractButton, QApplication
 
 from kiosk.app import Runner, quit_on_signals
 from kiosk.config import Config
@@ -63,48 +66,67 @@ def _tap_control(runner: Runner, name: str) -> Any:
     return {"done": True}
 
 
-def _answer(runner: Runner, command: str) -> Any:
+def _press(runner: Runner, name: str) -> Any:
+    key = getattr(Qt.Key, f"Key_{name}", None)
+    if key is None:
+        return {"error": f"no key {name!r}"}
+    assert runner.kiosk is not None
+    QTest.keyClick(QApplication.focusWidget() or runner.kiosk.window, key)
+    return {"done": True}
+
+
+def _answer(runner: Runner, command: str, said: list[str]) -> Any:
     kiosk = runner.kiosk
     if kiosk is None:
         return {"error": "the kiosk did not start; see its log"}
     window = kiosk.window
-    if command == "touch":
+    verb, _, argument = command.partition(" ")
+    if verb == "touch":
         _tap(runner, window.width() // 2, window.height() // 2)
-        return {"done": True}
-    if command.startswith("tap "):
-        return _tap_control(runner, command.removeprefix("tap "))
-    if command == "staff":
+    elif verb == "tap":
+        return _tap_control(runner, argument)
+    elif verb == "key":
+        return _press(runner, argument)
+    elif verb == "staff":
         for _ in range(5):
             _tap(runner, window.width() - 2, 2)
-        return {"done": True}
-    if command == "state":
+    elif verb == "state":
         visit = kiosk.visit
         return {
             "ticked": sorted(visit.ticked),
             "section": visit.page.section,
             "theme": visit.theme,
             "screen": window.showing().name,
+            "said": said,
+            "speaking": kiosk.narrator is not None and kiosk.narrator.active,
         }
-    return {"error": f"unknown command {command!r}"}
+    else:
+        return {"error": f"unknown command {command!r}"}
+    return {"done": True}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--idle-timeout-s", type=float, default=Config.idle_timeout_s)
+    # By default up to five minutes to answer "Are you still here?", so a slow test never sees
+    # the reset; a visit that waits for the reset on purpose (benchmarks/orca_visit.py) says less.
+    parser.add_argument("--idle-warning-s", type=float, default=300)
     args = parser.parse_args()
-    # Up to five minutes to answer "Are you still here?", so a slow test never sees the reset.
-    config = Config(idle_timeout_s=args.idle_timeout_s, idle_warning_s=300)
+    config = Config(idle_timeout_s=args.idle_timeout_s, idle_warning_s=args.idle_warning_s)
     early = show_welcome_early(config, windowed=False)
     runner = Runner(config, windowed=False, problems=[])
     runner.start(early)
     notifier = quit_on_signals(runner.app, runner.close)
+    said: list[str] = []
+    if runner.kiosk is not None:
+        runner.kiosk.announcer.said.connect(said.append)
 
     def on_command() -> None:
         line = sys.stdin.readline()
         if not line:  # the test has gone: so does the kiosk
             runner.quit()
             return
-        reply = _answer(runner, line.strip())
+        reply = _answer(runner, line.strip(), said)
         sys.stdout.write(json.dumps(reply) + "\n")
         sys.stdout.flush()
 

@@ -1,30 +1,22 @@
-"""Using the kiosk with keys alone: moving through each screen's items, and talking mode."""
+"""Using the kiosk with keys alone: moving through each screen's items in reading order."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, Signal
-from PySide6.QtGui import (
-    QAccessible,
-    QAccessibleAnnouncementEvent,
-    QKeyEvent,
-    QPainter,
-    QPaintEvent,
-    QPalette,
-    QPen,
-)
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
 from kiosk.config import VOLUMES_PERCENT
 from kiosk.keys import KeyAction
-from kiosk.narration.narrator import Narrator
-from kiosk.narration.script import Utterance
 from kiosk.session import Page, Visit
+from kiosk.ui.announcer import Announcer
 from kiosk.ui.buttons import BigButton, QuestionRow
-from kiosk.ui.metrics import Metrics, TextRole
-from kiosk.ui.scrolling import ScrollPage
+from kiosk.ui.focus_ring import FocusFrame
+from kiosk.ui.metrics import TextRole
+from kiosk.ui.scrolling import ScrollPage, scroll_page_of
 from kiosk.ui.text import TextView
 from kiosk.ui.window import KioskWindow, Screen
 
@@ -32,147 +24,6 @@ log = logging.getLogger("kiosk.ui")
 
 # A key a patient may press before any other: a visit starts and talking mode comes on.
 _ITEM_TYPES = (TextView, QAbstractButton)
-
-
-class FocusFrame(QWidget):
-    """The focus indicator: a thick ring around the item the keys are on, outside it, so that
-    it never covers the item's words. Two colours (the theme's focus colour, and the page
-    colour inside it) keep it visible on any background."""
-
-    def __init__(self, metrics: Metrics) -> None:
-        super().__init__()
-        self._metrics = metrics
-        self._target: QWidget | None = None
-        self._scrolling: ScrollPage | None = None
-        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self.hide()
-
-    @property
-    def ring_px(self) -> int:
-        return max(4, self._metrics.screen.px(1.0))  # 1 mm: far past WCAG 2.4.13's 2 px
-
-    @property
-    def outset_px(self) -> int:
-        """How far the ring reaches outside its item."""
-        return self.ring_px + max(1, self.ring_px // 2)
-
-    def follow(self, target: QWidget | None) -> None:
-        """Ring ``target`` (``None``: no ring). The ring lives in the scrolling page's viewport
-        (or the bar) around it, so that no narrow container between them clips it, and it
-        moves when the page scrolls."""
-        if self._target is not None:
-            self._target.removeEventFilter(self)
-        if self._scrolling is not None:
-            self._scrolling.verticalScrollBar().valueChanged.disconnect(self._place)
-            self._scrolling = None
-        self._target = target
-        if target is None or target.parentWidget() is None:
-            self.hide()
-            return
-        self._scrolling = _scroll_page_of(target)
-        container = (
-            self._scrolling.viewport() if self._scrolling is not None else target.parentWidget()
-        )
-        self.setParent(container)
-        target.installEventFilter(self)
-        if self._scrolling is not None:
-            self._scrolling.verticalScrollBar().valueChanged.connect(self._place)
-        self._place()
-        self.raise_()
-
-    def target(self) -> QWidget | None:
-        return self._target
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._target and event.type() in (
-            QEvent.Type.Move,
-            QEvent.Type.Resize,
-            QEvent.Type.Show,
-            QEvent.Type.Hide,
-        ):
-            self._place()
-        return False
-
-    def _place(self) -> None:
-        target, container = self._target, self.parentWidget()
-        if target is None or container is None:
-            return
-        out = self.outset_px
-        corner = target.mapTo(container, QPoint(0, 0))
-        self.setGeometry(QRect(corner, target.size()).adjusted(-out, -out, out, out))
-        self.setVisible(target.isVisible())
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        palette = self.palette()
-        ring = self.ring_px
-        inner = max(1, ring // 2)
-        painter.setPen(QPen(palette.color(QPalette.ColorRole.Accent), ring))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        half = ring / 2
-        radius = self._metrics.screen.px(2) + ring
-        painter.drawRoundedRect(
-            self.rect().toRectF().adjusted(half, half, -half, -half), radius, radius
-        )
-        painter.setPen(QPen(palette.color(QPalette.ColorRole.Window), inner))
-        edge = ring + inner / 2
-        painter.drawRoundedRect(
-            self.rect().toRectF().adjusted(edge, edge, -edge, -edge), radius, radius
-        )
-
-
-class Talk(QObject):
-    """Talking mode: once a patient uses the keys, the kiosk says what they move to, what
-    their key did, and every change they need to know about, through the narrator's voice.
-    New speech replaces older speech. It ends with the visit.
-
-    Signals:
-        said(str): a sentence was handed to the voice (the spoken-text log).
-    """
-
-    said = Signal(str)  # the sentence
-
-    def __init__(self, narrator: Narrator | None, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._narrator = narrator
-        self.on = False
-
-    def turn_on(self) -> None:
-        if not self.on:
-            self.on = True
-            log.info("talking mode on")
-
-    def turn_off(self) -> None:
-        self.on = False
-
-    def say(self, *sentences: str, target: QWidget | None = None) -> None:
-        """Say ``sentences`` now, instead of anything being said (only in talking mode).
-        The first is about ``target``, which is highlighted while it is said."""
-        if not self.on:
-            return
-        script = [
-            _utterance(text, target if index == 0 else None)
-            for index, text in enumerate(sentences)
-            if text
-        ]
-        for text in sentences:
-            if text:
-                self.said.emit(text)
-        if self._narrator is not None and script:
-            self._narrator.speak(script)
-
-
-def _utterance(text: str, target: QWidget | None) -> Utterance:
-    """A sentence about ``target``: a text is highlighted whole, word by word when the voice
-    reads its own words; a control is highlighted whole."""
-    if isinstance(target, TextView):
-        shown = target.text()
-        return Utterance(shown, target, 0, len(shown), spoken=None if text == shown else text)
-    if isinstance(target, QAbstractButton):
-        shown = target.text()
-        return Utterance(shown, target, 0, len(shown), spoken=text)
-    return Utterance(text)
 
 
 def describe(widget: QWidget, question_count: int) -> str:
@@ -212,7 +63,7 @@ class KeyControl(QObject):
         self,
         window: KioskWindow,
         visit: Visit,
-        talk: Talk,
+        announcer: Announcer,
         *,
         bindings: dict[int, KeyAction],
         help_keys: Callable[[KeyAction], str],
@@ -221,18 +72,20 @@ class KeyControl(QObject):
         super().__init__(parent)
         self._window = window
         self._visit = visit
-        self._talk = talk
+        self._announcer = announcer
         self._bindings = bindings
         self._help_keys = help_keys
         self._question_count = len(window.questions_page.rows)
         self.frame = FocusFrame(window.metrics)
         self._current: QWidget | None = None
+        self._before_help: QWidget | None = None  # where the keys were when the help opened
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._on_focus_changed)
         visit.page_changed.connect(self._on_page_changed)
+        visit.began.connect(self._on_visit_began)
         visit.was_reset.connect(self._on_visit_reset)
 
     # Items --------------------------------------------------------------------------------
@@ -267,7 +120,7 @@ class KeyControl(QObject):
         else:
             index = items.index(current) + step
             if not 0 <= index < len(items):
-                self._talk.say(
+                self._announcer.say(
                     QApplication.translate("Talk", "End of the page.")
                     if step > 0
                     else QApplication.translate("Talk", "Top of the page.")
@@ -277,22 +130,22 @@ class KeyControl(QObject):
 
     def begin_by_key(self) -> None:
         """A key on the welcome screen: the visit begins in talking mode, on the first item."""
-        self._talk.turn_on()
+        self._announcer.start_talking()
         self._visit.begin()
         self.focus_first_on_page()
 
     def focus(self, item: QWidget) -> None:
         self._set_current(item)
-        page = _scroll_page_of(item)
+        page = scroll_page_of(item)
         if page is not None:
             out = self.frame.outset_px  # the ring shows in full too
             page.reveal(item, item.rect().adjusted(-out, -out, out, out))
-        self._talk.say(describe(item, self._question_count), target=item)
+        self._announcer.say(describe(item, self._question_count), target=item)
 
     def _set_current(self, item: QWidget) -> None:
         self._current = item
         item.setFocus(Qt.FocusReason.TabFocusReason)
-        if self._talk.on:
+        if self._announcer.talking:
             self.frame.setPalette(self._window.palette())
             self.frame.follow(item)
 
@@ -312,9 +165,11 @@ class KeyControl(QObject):
 
     def _on_key(self, event: QKeyEvent) -> bool:
         window = self._window
-        if window.idle_panel.isVisible():
-            return True  # the idle watch has seen it: the visit goes on, and nothing else
+        self._announcer.new_action()
         action = self._bindings.get(event.key())
+        # The idle watch has seen a key over its warning: the visit goes on, and nothing else.
+        if window.idle_panel.isVisible() or self._closes_help(action):
+            return True
         shown = window.showing()
         if shown is Screen.STAFF_PIN:
             return self._on_pin_key(event, action)
@@ -325,7 +180,7 @@ class KeyControl(QObject):
             return True
         if action is None:
             return False
-        self._talk.turn_on()
+        self._announcer.start_talking()
         handler: Callable[[], None] = {
             KeyAction.NEXT: lambda: self.move(+1),
             KeyAction.PREVIOUS: lambda: self.move(-1),
@@ -372,13 +227,13 @@ class KeyControl(QObject):
             self.move(+1)
         elif isinstance(item, QAbstractButton):
             if not item.isEnabled():
-                self._talk.say(describe(item, self._question_count), target=item)
+                self._announcer.say(describe(item, self._question_count), target=item)
                 return
             item.click()
             if isinstance(item, QuestionRow) or item.isCheckable():
-                self._talk.say(describe(item, self._question_count), target=item)
+                self._announcer.say(describe(item, self._question_count), target=item)
         else:
-            self._talk.say(describe(item, self._question_count), target=item)
+            self._announcer.say(describe(item, self._question_count), target=item)
 
     def _back(self) -> None:
         window = self._window
@@ -386,13 +241,15 @@ class KeyControl(QObject):
             window.staff_panel.close_button.click()
             return
         if self._visit.page.section is None:
-            self._talk.say(QApplication.translate("Talk", "This is the first page."))
+            self._announcer.say(QApplication.translate("Talk", "This is the first page."))
             return
         window.back_button.click()
 
     def _help(self) -> None:
+        """What each key does, said and shown (the words stay on screen until a key or a
+        touch closes them)."""
         tr = QApplication.translate
-        self._talk.say(
+        sentences = [
             tr("Talk", "You are on {0}.").format(self._where()),
             tr("Talk", "Press {0} for the next item and {1} for the one before.").format(
                 self._help_keys(KeyAction.NEXT), self._help_keys(KeyAction.PREVIOUS)
@@ -409,12 +266,29 @@ class KeyControl(QObject):
                 self._help_keys(KeyAction.QUIETER),
             ),
             tr("Talk", "Press {0} to hear this again.").format(self._help_keys(KeyAction.HELP)),
-        )
+        ]
+        closing = tr("Talk", "Press any other key, or touch the screen, to close this help.")
+        if not self._window.help_panel.isVisible():
+            self._before_help = self.focused_item()
+        self._window.help_panel.show_help([*sentences[1:], closing], self._window)
+        self._announcer.say(*sentences, closing)
+
+    def _closes_help(self, action: KeyAction | None) -> bool:
+        """While the help shows, a key other than Help closes it and does nothing else; the
+        keys go back to where they were, which is said again."""
+        panel = self._window.help_panel
+        if not panel.isVisible() or action is KeyAction.HELP:
+            return False
+        panel.close_help()
+        before, self._before_help = self._before_help, None
+        if before is not None and before in self.items():
+            self.focus(before)
+        return True
 
     def _volume(self, direction: int) -> None:
         self._visit.change_volume(direction)
         percent = VOLUMES_PERCENT[VOLUMES_PERCENT.index(round(self._visit.volume * 100))]
-        self._talk.say(QApplication.translate("Talk", "Volume {0} percent.").format(percent))
+        self._announcer.say(QApplication.translate("Talk", "Volume {0} percent.").format(percent))
 
     def _scroll(self, *, lines: int = 0, pages: int = 0) -> None:
         window = self._window
@@ -446,7 +320,7 @@ class KeyControl(QObject):
         self._set_current(first)
         window.current_page().to_top()
         tr = QApplication.translate
-        self._talk.say(
+        self._announcer.say(
             tr("Talk", "Page: {0}.").format(self._where()),
             tr("Talk", "Press {0} to read on, or {1} for help.").format(
                 self._help_keys(KeyAction.NEXT), self._help_keys(KeyAction.HELP)
@@ -469,15 +343,26 @@ class KeyControl(QObject):
 
     def _on_page_changed(self, page: Page) -> None:
         del page
-        if self._talk.on:
+        if self._announcer.talking:
             self.focus_first_on_page()
-        elif QAccessible.isActive():
-            # A screen reader follows the focus, which a touch does not move: tell it.
-            where = QApplication.translate("Talk", "Page: {0}.").format(self._where())
-            QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(self._window, where))
+        else:
+            self._show_page_to_screen_reader()
+
+    def _on_visit_began(self) -> None:
+        if not self._announcer.talking:  # a key's start focuses the first item itself
+            self._show_page_to_screen_reader()
+
+    def _show_page_to_screen_reader(self) -> None:
+        """A touch changed the page: a screen reader hears it by the focus on its heading."""
+        if self._window.showing() is not Screen.LEAFLET:
+            return
+        content = _items_in(self._window.current_page().content)
+        first = next((item for item in content if isinstance(item, TextView)), None)
+        if first is not None:
+            self._announcer.show_page(first)
 
     def _on_visit_reset(self) -> None:
-        self._talk.turn_off()
+        self._announcer.stop_talking()
         self._current = None
         self.frame.follow(None)
 
@@ -485,7 +370,7 @@ class KeyControl(QObject):
         """A touch or Qt moved the focus: the ring follows it, or goes."""
         if new is None or new.window() is not self._window or new is self._current:
             return
-        if self._talk.on and isinstance(new, _ITEM_TYPES):
+        if self._announcer.talking and isinstance(new, _ITEM_TYPES):
             self._current = new
             self.frame.setPalette(self._window.palette())
             self.frame.follow(new)
@@ -515,12 +400,3 @@ def _items_in(root: QWidget) -> list[QWidget]:
 
 def _is_more_below(widget: QWidget) -> bool:
     return isinstance(widget, BigButton) and isinstance(widget.parentWidget(), ScrollPage)
-
-
-def _scroll_page_of(widget: QWidget) -> ScrollPage | None:
-    parent = widget.parentWidget()
-    while parent is not None:
-        if isinstance(parent, ScrollPage):
-            return parent
-        parent = parent.parentWidget()
-    return None

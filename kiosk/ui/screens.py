@@ -1,4 +1,4 @@
-"""Screens between visits: the welcome screen, "Are you still here?", and "out of order"."""
+"""The screens between visits (welcome, out of order) and the cards shown over a page."""
 
 from __future__ import annotations
 
@@ -92,48 +92,28 @@ class WelcomeScreen(_Screen):
         super().keyPressEvent(event)
 
 
-class IdlePanel(QWidget):
-    """ "Are you still here?" over the dimmed page, with the seconds left to answer.
-
-    A touch anywhere answers it (the idle watch sees every touch); the panel only takes the
-    touch so that it does not also press whatever lies beneath.
-    """
+class _Overlay(QWidget):
+    """A card in the middle of the dimmed page: it speaks to the patient over whatever is on
+    screen, which stays faintly in view. The card scrolls if it must (a small screen at the
+    largest text size), but its text takes the controls' size, which grows at half the rate,
+    so that it rarely must."""
 
     def __init__(self, metrics: Metrics, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.metrics = metrics
-        # It scrolls if it must (a small screen at the largest text size), but its text
-        # takes the controls' size, which grows at half the rate, so that it rarely must.
         self.card = ScrollPage(metrics, self)
         self.card.setAutoFillBackground(True)
         column = self.card.column
         pad = metrics.gap_px * 2
         column.setContentsMargins(pad, pad, pad, pad)
         column.setSpacing(metrics.gap_px * 2)
-        self.question_view = _centred(self.tr("Are you still here?"), TextRole.HEADING)
-        self.countdown_view = _centred("", TextRole.LABEL)
-        self.explanation_view = _centred(
-            self.tr("If not, the screen will clear your choices for the next patient."),
-            TextRole.BODY,
-        )
-        self.stay_button = BigButton(self.tr("Yes, I'm still here"), metrics)
-        for widget in (self.question_view, self.countdown_view, self.explanation_view):
-            column.addWidget(widget)
-        column.addWidget(self.stay_button)
         self.hide()
 
-    def show_seconds_left(self, seconds: int) -> None:
-        self.countdown_view.setText(
-            self.tr("Touch the screen within 1 second to keep reading.")
-            if seconds == 1
-            else self.tr("Touch the screen within {0} seconds to keep reading.").format(seconds)
-        )
-        self._place_card()
-
-    def spoken_text(self) -> str:
-        return " ".join(
-            view.text() for view in (self.question_view, self.countdown_view, self.explanation_view)
-        )
+    def cover(self, window: QWidget) -> None:
+        """Show over the whole of ``window``, above everything in it."""
+        self.setGeometry(window.rect())
+        self.raise_()
+        self.show()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -156,8 +136,81 @@ class IdlePanel(QWidget):
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor(0, 0, 0, 170))  # the page stays faintly in view
 
+
+class IdlePanel(_Overlay):
+    """ "Are you still here?" over the dimmed page, with the seconds left to answer.
+
+    A touch anywhere answers it (the idle watch sees every touch); the panel only takes the
+    touch so that it does not also press whatever lies beneath.
+    """
+
+    def __init__(self, metrics: Metrics, parent: QWidget | None = None) -> None:
+        super().__init__(metrics, parent)
+        self.question_view = _centred(self.tr("Are you still here?"), TextRole.HEADING)
+        self.countdown_view = _centred("", TextRole.LABEL)
+        self.explanation_view = _centred(
+            self.tr("If not, the screen will clear your choices for the next patient."),
+            TextRole.BODY,
+        )
+        self.stay_button = BigButton(self.tr("Yes, I'm still here"), metrics)
+        column = self.card.column
+        for widget in (self.question_view, self.countdown_view, self.explanation_view):
+            column.addWidget(widget)
+        column.addWidget(self.stay_button)
+
+    def show_seconds_left(self, seconds: int) -> None:
+        self.countdown_view.setText(
+            self.tr("Touch the screen within 1 second to keep reading.")
+            if seconds == 1
+            else self.tr("Touch the screen within {0} seconds to keep reading.").format(seconds)
+        )
+        self._place_card()
+
+    def spoken_text(self) -> str:
+        return " ".join(
+            view.text() for view in (self.question_view, self.countdown_view, self.explanation_view)
+        )
+
     def mousePressEvent(self, event: QMouseEvent) -> None:
         event.accept()  # answered by the idle watch; nothing beneath is pressed
+
+
+class HelpPanel(_Overlay):
+    """The keys' help on screen, as talking mode says it (for a patient who hears it poorly,
+    or not at all): which key does what, and a button that closes it. A touch anywhere, or any
+    key, closes it too.
+
+    Signals:
+        closed: the patient closed it.
+    """
+
+    closed = Signal()
+
+    def __init__(self, metrics: Metrics, parent: QWidget | None = None) -> None:
+        super().__init__(metrics, parent)
+        self.heading_view = TextView(self.tr("Using the keys"), TextRole.HEADING)
+        self.lines_view = TextView("", TextRole.BODY)
+        self.close_button = BigButton(self.tr("Close help"), metrics)
+        self.close_button.clicked.connect(self.close_help)
+        column = self.card.column
+        for widget in (self.heading_view, self.lines_view, self.close_button):
+            column.addWidget(widget)
+
+    def show_help(self, lines: list[str], window: QWidget) -> None:
+        """Show ``lines`` over ``window``; the focus goes to Close help."""
+        self.lines_view.setText("\n".join(lines))
+        self.cover(window)
+        self._place_card()
+        self.close_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def close_help(self) -> None:
+        if self.isVisible():
+            self.hide()
+            self.closed.emit()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        event.accept()  # nothing beneath is pressed
+        self.close_help()
 
 
 class OutOfOrderScreen(_Screen):

@@ -158,3 +158,13 @@ class ScrollPage(QScrollArea):
         button.setVisible(more and self._cue_allowed)
         self._fade.raise_()
         button.raise_()
+
+
+def scroll_page_of(widget: QWidget) -> ScrollPage | None:
+    """The scrolling page ``widget`` is on, if it is on one."""
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, ScrollPage):
+            return parent
+        parent = parent.parentWidget()
+    return None

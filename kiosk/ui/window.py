@@ -34,7 +34,7 @@ from kiosk.ui.buttons import BigButton, ButtonStyle, QuestionRow
 from kiosk.ui.flow import FlowLayout
 from kiosk.ui.metrics import Metrics
 from kiosk.ui.pages import HomePage, QuestionsPage, SectionPage
-from kiosk.ui.screens import IdlePanel, WelcomeScreen
+from kiosk.ui.screens import HelpPanel, IdlePanel, WelcomeScreen
 from kiosk.ui.scrolling import ScrollPage
 from kiosk.ui.staff import PinPad, StaffPanel
 from kiosk.ui.text import TextView
@@ -98,9 +98,11 @@ class KioskWindow(QWidget):
 
     Signals:
         staff_gesture_made: five quick taps in the top right-hand corner (see ``CornerTaps``).
+        listen_requested(list): Listen was touched; the current page's script to read aloud.
     """
 
     staff_gesture_made = Signal()
+    listen_requested = Signal(list)  # the page's script: list[Utterance]
 
     def __init__(
         self,
@@ -171,6 +173,7 @@ class KioskWindow(QWidget):
         self.staff_panel = StaffPanel(metrics)
         self._build_layout()
         self.idle_panel = IdlePanel(metrics, self)
+        self.help_panel = HelpPanel(metrics, self)
         self._connect()
         self._on_theme_changed(visit.theme)
         self._on_text_step_changed(visit.text_step)
@@ -312,17 +315,26 @@ class KioskWindow(QWidget):
         return next(screen for screen, w in self._screen_widgets.items() if w is widget)
 
     def show_screen(self, screen: Screen) -> None:
+        """Fill the window with ``screen``. The leaflet's pages leave the focus to whoever
+        shows the page (its heading, or the keys' first item)."""
+        self._drop_focus()
         self._screens.setCurrentWidget(self._screen_widgets[screen])
         if screen is not Screen.LEAFLET:
             self.hide_idle_warning()  # it belongs to the visit's pages
-        self._screen_widgets[screen].setFocus()
+            self._screen_widgets[screen].setFocus()
+
+    def _drop_focus(self) -> None:
+        """Before what has the focus is hidden: Qt would hand the focus on to the next
+        control in its chain and on, and a screen reader would say each one on the way
+        ("Home", an unnamed filler) before the new page's heading."""
+        focus = self.focusWidget()
+        if focus is not None:
+            focus.clearFocus()
 
     def show_idle_warning(self, seconds_left: int) -> None:
         """ "Are you still here?" over whatever is on screen."""
         self.idle_panel.show_seconds_left(seconds_left)
-        self.idle_panel.setGeometry(self.rect())
-        self.idle_panel.raise_()
-        self.idle_panel.show()
+        self.idle_panel.cover(self)
         self.idle_panel.stay_button.setFocus()
 
     def hide_idle_warning(self) -> None:
@@ -335,6 +347,7 @@ class KioskWindow(QWidget):
             page.to_top()
         self._set_reading(None)
         self.hide_idle_warning()
+        self.help_panel.hide()
         self.pin_pad.clear()
         self.staff_panel.show_result("")
         self.show_screen(Screen.WELCOME)
@@ -463,6 +476,7 @@ class KioskWindow(QWidget):
         super().resizeEvent(event)
         self._place_top_bar()
         self.idle_panel.setGeometry(self.rect())
+        self.help_panel.setGeometry(self.rect())
 
     def _step(self, direction: int) -> None:
         section = self._visit.page.section
@@ -471,8 +485,10 @@ class KioskWindow(QWidget):
         self._visit.go_to(HOME if target < 0 else Page(min(target, len(self._pages) - 1)))
 
     def _on_page_changed(self, page: Page) -> None:
+        self.help_panel.hide()
         widget = self.page_widget(page)
         widget.to_top()
+        self._drop_focus()
         self._stack.setCurrentWidget(widget)
         self._place_top_bar()
         last = len(self._pages) - 1
@@ -497,7 +513,8 @@ class KioskWindow(QWidget):
     def _on_text_step_changed(self, step: int) -> None:
         self.setFont(self._metrics.body_font(step))
         controls = self._metrics.control_font(step)
-        for widget in (self._top_bar, self._bottom_bar, self._speech_bar, self.idle_panel):
+        overlays = (self.idle_panel, self.help_panel)
+        for widget in (self._top_bar, self._bottom_bar, self._speech_bar, *overlays):
             widget.setFont(controls)
         for page in self._built_pages():
             page.set_cue_font(controls)
@@ -513,10 +530,10 @@ class KioskWindow(QWidget):
     # Reading aloud ---------------------------------------------------------------------------
 
     def listen(self) -> None:
-        """Read the current page aloud from its top."""
+        """Ask for the current page to be read aloud from its top."""
         if self._narrator is None:
             return
-        self._narrator.speak(self.current_page().script())
+        self.listen_requested.emit(self.current_page().script())
 
     def reading_widget(self) -> Readable | None:
         """The text or control highlighted as being read aloud, if any."""

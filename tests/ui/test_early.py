@@ -112,7 +112,7 @@ def test_a_touch_before_the_kiosk_is_ready_begins_the_visit(start: list[Runner])
     assert kiosk is not None
     assert kiosk.visit.under_way
     assert kiosk.window.showing() is Screen.LEAFLET
-    assert not kiosk.talk.on, "a touch does not start talking mode"
+    assert not kiosk.announcer.talking, "a touch does not start talking mode"
     assert kiosk.idle.state is IdleState.WATCHING, "the visit's idle watch runs"
 
 
@@ -128,7 +128,7 @@ def test_a_key_before_the_kiosk_is_ready_begins_the_visit_in_talking_mode(
     kiosk = runner.kiosk
     assert kiosk is not None
     assert kiosk.visit.under_way
-    assert kiosk.talk.on, "as a key on the kiosk's own welcome screen does"
+    assert kiosk.announcer.talking, "as a key on the kiosk's own welcome screen does"
 
 
 def test_no_touch_leaves_the_kiosk_on_the_welcome_screen_with_no_timer(start: list[Runner]) -> None:

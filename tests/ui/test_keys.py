@@ -19,7 +19,7 @@ from kiosk.ui.keyboard import describe
 from kiosk.ui.text import TextView
 from kiosk.ui.window import Screen
 from tests.audio import PulseServer
-from tests.cups import Q_PDF, CupsServer, pdf_text
+from tests.cups import Q_PDF, Q_UNREACHABLE, CupsServer, pdf_text
 from tests.ui.conftest import LANDSCAPE, KioskFactory
 
 
@@ -31,7 +31,7 @@ class Patient:
         self.qtbot = qtbot
         self.kiosk = kiosk
         self.said: list[str] = []
-        kiosk.talk.said.connect(self.said.append)
+        kiosk.announcer.said.connect(self.said.append)
 
     def press(self, key: Qt.Key, times: int = 1) -> list[str]:
         """Press ``key``; what the kiosk said in answer."""
@@ -71,7 +71,7 @@ def test_a_key_on_the_welcome_screen_starts_a_visit_and_talking_mode(
     assert welcome.window.showing() is Screen.WELCOME
     heard = patient.press(Qt.Key.Key_Down)
     assert welcome.window.showing() is Screen.LEAFLET
-    assert welcome.talk.on
+    assert welcome.announcer.talking
     assert heard[0] == f"Page: {welcome.leaflet.title}."
     assert heard[1] == "Press the down arrow or Tab to read on, or F 1 or Help for help."
     focused = patient.focused()
@@ -169,11 +169,37 @@ def test_help_says_the_keys_and_back_on_the_first_page_says_so(
 ) -> None:
     patient = Patient(qtbot, welcome)
     patient.press(Qt.Key.Key_Return)
+    before = patient.focused()
     heard = patient.press(Qt.Key.Key_F1)
     assert heard[0] == f"You are on {welcome.leaflet.title}."
     assert "Press the down arrow or Tab for the next item" in heard[1]
     assert "Enter" in heard[2]
+    # The same words stay on screen, for a patient who hears them poorly.
+    help_panel = welcome.window.help_panel
+    assert help_panel.isVisible()
+    shown = help_panel.lines_view.text().splitlines()
+    assert shown == heard[1:]
+    assert shown[-1] == "Press any other key, or touch the screen, to close this help."
+    # Any other key closes it and does nothing else: the keys are back where they were.
+    assert patient.press(Qt.Key.Key_Backspace) == [f"Heading: {welcome.leaflet.title}"]
+    assert not help_panel.isVisible()
+    assert patient.focused() is before
     assert patient.press(Qt.Key.Key_Backspace) == ["This is the first page."]
+
+
+def test_a_touch_closes_the_help_and_presses_nothing_beneath(qtbot: QtBot, welcome: Kiosk) -> None:
+    patient = Patient(qtbot, welcome)
+    patient.press(Qt.Key.Key_Return)
+    patient.press(Qt.Key.Key_F1)
+    window = welcome.window
+    assert window.help_panel.isVisible()
+    # A finger on Next, under the help: the help goes and the page stays.
+    where = window.next_button.mapTo(window, window.next_button.rect().center())
+    target = window.childAt(where)
+    assert target is not None
+    qtbot.mouseClick(target, Qt.MouseButton.LeftButton, pos=target.mapFrom(window, where))
+    assert not window.help_panel.isVisible()
+    assert welcome.visit.page == HOME
 
 
 def test_louder_quieter_and_scrolling_by_line_and_page(qtbot: QtBot, welcome: Kiosk) -> None:
@@ -210,9 +236,9 @@ def test_a_question_row_reads_its_number_state_and_text(qtbot: QtBot, welcome: K
 def test_talking_mode_and_the_focus_ring_end_with_the_visit(qtbot: QtBot, welcome: Kiosk) -> None:
     patient = Patient(qtbot, welcome)
     patient.press(Qt.Key.Key_Return)
-    assert welcome.talk.on
+    assert welcome.announcer.talking
     welcome.visit.reset()
-    assert not welcome.talk.on
+    assert not welcome.announcer.talking
     assert not welcome.keys.frame.isVisible()
     assert welcome.visit.page == HOME
 
@@ -347,3 +373,42 @@ def test_when_the_undo_offer_runs_out_the_keys_move_to_the_count_of_ticks(
     assert patient.focused() is page.count_text, "not the next control in Qt's focus chain"
     assert patient.press(Qt.Key.Key_Return) == ["Questions ticked: 0 of 5"]
     assert welcome.visit.ticked == frozenset(), "the cleared tick is gone for good"
+
+
+def test_printing_by_keys_is_heard_whole_not_cut_off_by_the_press_that_printed(
+    qtbot: QtBot,
+    make_kiosk: KioskFactory,
+    pulse: PulseServer,  # noqa: ARG001
+    printers: CupsServer,
+) -> None:
+    """The press on Print silences reading aloud, and then "Printing your questions…" plays:
+    the voice really speaks it, and it is not stopped by the same press (issue 13)."""
+    kiosk = make_kiosk(
+        LANDSCAPE, replace(Config(), printer=Q_UNREACHABLE, print_timeout_s=30), narration=True
+    )
+    narrator = kiosk.narrator
+    assert narrator is not None
+    qtbot.waitUntil(lambda: narrator.state is NarrationState.IDLE, timeout=10000)
+    kiosk.visit.reset()
+    # A printer that is switched off: the job keeps "printing", and nothing else is said.
+    printers.add_unreachable_queue()
+    patient = Patient(qtbot, kiosk)
+    patient.press(Qt.Key.Key_Down)
+    kiosk.visit.go_to(Page(kiosk.leaflet.section_index(kiosk.leaflet.questions_section)))
+    patient.move_to("Question 2 of 5")
+    patient.press(Qt.Key.Key_Return)
+    patient.move_to("Button: Print my questions")
+    qtbot.waitUntil(lambda: narrator.state is NarrationState.SPEAKING, timeout=10000)
+    voiced: list[str] = []
+
+    def on_sentence_started(index: int) -> None:
+        utterance = narrator.utterance(index)
+        if utterance is not None:
+            voiced.append(utterance.spoken or utterance.text)
+
+    narrator.sentence_started.connect(on_sentence_started)
+    assert patient.press(Qt.Key.Key_Return) == ["Printing your questions…"]
+    qtbot.waitUntil(lambda: bool(voiced), timeout=10000)
+    assert voiced == ["Printing your questions…"]
+    qtbot.waitUntil(lambda: not narrator.active, timeout=10000)  # said to its end
+    assert voiced == ["Printing your questions…"]

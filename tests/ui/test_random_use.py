@@ -385,7 +385,7 @@ def assert_no_visit_remains(kiosk: Kiosk) -> None:
     assert window.showing() is Screen.WELCOME
     assert window.welcome_screen.isVisible()
     assert not window.idle_panel.isVisible()
-    assert not kiosk.talk.on, "talking mode ends with the visit"
+    assert not kiosk.announcer.talking, "talking mode ends with the visit"
     assert not kiosk.keys.frame.isVisible(), "no focus ring"
     assert window.reading_widget() is None
     assert kiosk.narrator is not None
