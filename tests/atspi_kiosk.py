@@ -2,6 +2,7 @@
 driven by a few commands on standard input where no accessible action can do the same.
 
     .venv/bin/python -m tests.atspi_kiosk [--idle-timeout-s S] [--idle-warning-s S]
+                                          [--printer QUEUE] [--print-timeout-s S]
 
 It shows the early welcome screen, builds the kiosk full screen behind it and hands over, as
 ``kiosk`` does (kiosk.cli._run), then prints {"ready": true}. Each line on standard input is a
@@ -111,8 +112,15 @@ def main() -> int:
     # By default up to five minutes to answer "Are you still here?", so a slow test never sees
     # the reset; a visit that waits for the reset on purpose (benchmarks/orca_visit.py) says less.
     parser.add_argument("--idle-warning-s", type=float, default=300)
+    parser.add_argument("--printer", default="", help="a CUPS queue (CUPS_SERVER says where)")
+    parser.add_argument("--print-timeout-s", type=float, default=Config.print_timeout_s)
     args = parser.parse_args()
-    config = Config(idle_timeout_s=args.idle_timeout_s, idle_warning_s=args.idle_warning_s)
+    config = Config(
+        idle_timeout_s=args.idle_timeout_s,
+        idle_warning_s=args.idle_warning_s,
+        printer=args.printer,
+        print_timeout_s=args.print_timeout_s,
+    )
     early = show_welcome_early(config, windowed=False)
     runner = Runner(config, windowed=False, problems=[])
     runner.start(early)

@@ -42,6 +42,23 @@ def install() -> None:
 _CLIENT_AREAS = ("QWidget", "QScrollArea")
 
 
+# A widget's own role, where Qt's widgets have no setter for one (see ``set_role``).
+_ROLE_PROPERTY = "kiosk_accessible_role"
+
+
+def set_role(widget: QWidget, role: QAccessible.Role) -> None:
+    """Tell screen readers what ``widget`` is where Qt cannot: the "Are you still here?" card
+    is an alert (Orca says "alert", its name and every text in it when the focus moves into
+    it), a message that must be heard at once is a notification (Orca speaks one each time it
+    shows, wherever the focus is). Set before the widget is first shown: Qt asks once."""
+    widget.setProperty(_ROLE_PROPERTY, role.value)
+
+
+def _own_role(widget: QWidget) -> QAccessible.Role | None:
+    value = widget.property(_ROLE_PROPERTY)
+    return None if value is None else QAccessible.Role(value)
+
+
 def _interface_for(class_name: str, thing: QObject) -> QAccessibleInterface | None:
     """The interface for ``thing``, or None to let Qt's own factories answer.
 
@@ -52,6 +69,8 @@ def _interface_for(class_name: str, thing: QObject) -> QAccessibleInterface | No
     """
     if isinstance(thing, TextView):
         return _TextViewInterface(thing)
+    if isinstance(thing, QWidget) and (role := _own_role(thing)) is not None:
+        return QAccessibleWidget(thing, role)
     if class_name in _CLIENT_AREAS and isinstance(thing, QWidget) and _is_plain_window(thing):
         return _AreaInterface(thing)
     return None
@@ -107,6 +126,9 @@ class _TextViewInterface(QAccessibleWidget):
         self._attributes = _HeadingLevel(view)
 
     def role(self) -> QAccessible.Role:
+        own = _own_role(self._view)
+        if own is not None:
+            return own
         if self._view.heading_level():
             return QAccessible.Role.Heading
         return QAccessible.Role.StaticText

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAccessible, QAccessibleEvent
+from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QAbstractButton, QWidget
 
 from kiosk.narration.narrator import Narrator
@@ -30,9 +30,9 @@ class Announcer(QObject):
     Two listeners. Talking mode starts at a patient's first key and ends with the visit. When
     a screen reader runs (``ScreenReaderWatch``), it speaks the interface and the kiosk's voice
     keeps quiet, so two voices never talk over each other; Listen still reads the page. The
-    screen reader is told through the accessible tree, in the ways screen readers speak today
-    (Orca 43 ignores announcement events): the focus on a page's heading, an alert, a focused
-    warning.
+    screen reader is told through the accessible tree, in the ways Orca 43 speaks (it ignores
+    announcement events): the focus on a page's heading, a notification shown afresh for each
+    print result, and the "Are you still here?" alert, which takes the focus.
 
     Signals:
         said(str): a sentence was handed to the kiosk's voice (the spoken-text log).
@@ -152,10 +152,14 @@ class Announcer(QObject):
         self._turn_end.start()
 
     def alert(self, widget: QWidget) -> None:
-        """``widget`` now says something a screen reader must speak at once (the print
-        result): an alert event from it, which Orca speaks wherever the focus is."""
+        """``widget`` (a notification, see ``accessible.set_role``) now says something a
+        screen reader must speak at once, wherever the focus is (the print result). Orca 43
+        speaks a notification when it shows, and not when its words change, so it is shown
+        afresh; Qt sends nothing for an alert event, and Orca ignores announcements (both
+        measured)."""
         if QAccessible.isActive() and widget.isVisible():
-            QAccessible.updateAccessibility(QAccessibleEvent(widget, QAccessible.Event.Alert))
+            widget.hide()
+            widget.show()
 
 
 def _utterance(text: str, target: QWidget | None) -> Utterance:

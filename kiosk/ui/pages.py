@@ -6,12 +6,13 @@ import functools
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QAccessible, QResizeEvent
 from PySide6.QtWidgets import QAbstractButton, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.content import Block, BlockKind, Leaflet, Section, SectionKind
 from kiosk.content.sentences import split_sentences
 from kiosk.narration.script import Utterance
+from kiosk.ui.accessible import set_role
 from kiosk.ui.buttons import BigButton, ButtonStyle, QuestionRow
 from kiosk.ui.flow import FlowLayout
 from kiosk.ui.metrics import Metrics, TextRole
@@ -277,6 +278,9 @@ class QuestionsPage(_Page):
         self.undo_button.hide()
         self.column.addWidget(status_host)
         self.print_status = self.add_text("", TextRole.LABEL)
+        # A screen reader speaks a notification each time it shows, wherever the focus is
+        # (the keys stay on Print): the announcer shows it again for each new message.
+        set_role(self.print_status, QAccessible.Role.Notification)
         self.print_status.hide()
         self.rows: list[QuestionRow] = []
         for question in leaflet.questions:

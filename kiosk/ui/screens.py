@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import (
+    QAccessible,
     QCloseEvent,
     QColor,
     QKeyEvent,
@@ -15,6 +16,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QWidget
 
+from kiosk.ui.accessible import set_role
 from kiosk.ui.buttons import BigButton
 from kiosk.ui.metrics import Metrics, TextRole
 from kiosk.ui.scrolling import ScrollPage
@@ -157,6 +159,11 @@ class IdlePanel(_Overlay):
         for widget in (self.question_view, self.countdown_view, self.explanation_view):
             column.addWidget(widget)
         column.addWidget(self.stay_button)
+        # An alert named by its question: when the focus moves to the button in it, a screen
+        # reader says "alert, Are you still here?", then every text in it (the seconds left
+        # and what happens at zero), then the button (Orca 43, measured).
+        set_role(self, QAccessible.Role.AlertMessage)
+        self.setAccessibleName(self.question_view.text())
 
     def show_seconds_left(self, seconds: int) -> None:
         self.countdown_view.setText(

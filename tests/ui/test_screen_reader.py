@@ -3,9 +3,11 @@ what changed, and the kiosk's own voice keeps quiet while a screen reader speaks
 
 from __future__ import annotations
 
-from tests.atspi import AtspiBus, KioskOnBus
+from tests.atspi import AtspiBus, KioskOnBus, Node
+from tests.cups import Q_UNREACHABLE, CupsServer
 from tests.ui.test_atspi import (  # noqa: F401 - the fixtures, shared with the tree's tests
     BUTTON,
+    CHECK_BOX,
     KioskStarter,
     atspi_bus,
     kiosk,
@@ -67,3 +69,75 @@ def test_with_a_screen_reader_talking_mode_leaves_the_interface_to_it_and_listen
         atspi_bus.set_screen_reader(False)
     on_bus.command("key Down")
     assert len(on_bus.state()["said"]) > len(said), "the kiosk speaks again once it stops"
+
+
+def _ancestors_of_focus(tree: Node) -> list[Node]:
+    """The nodes from the window down to the focused one."""
+
+    def path(node: Node) -> list[Node] | None:
+        if "focused" in node.states:
+            return [node]
+        for child in node.children:
+            found = path(child)
+            if found is not None:
+                return [node, *found]
+        return None
+
+    return path(tree) or []
+
+
+def test_the_still_here_warning_is_an_alert_that_takes_the_focus_and_says_everything(
+    start_kiosk: KioskStarter,  # noqa: F811
+) -> None:
+    """What Orca 43 speaks when the focus moves into an alert: "alert", its name, every text
+    in it, then the focused button. So the question, the seconds left and what happens at
+    zero are all heard."""
+    on_bus = start_kiosk("--idle-timeout-s", "1")
+    on_bus.tree()
+    on_bus.command("touch")
+    tree = on_bus.wait_for(
+        lambda t: (t.focused() or t).name == "Yes, I'm still here", "the warning has the focus"
+    )
+    alert = next(node for node in _ancestors_of_focus(tree) if node.role == "alert")
+    assert alert.name == "Are you still here?"
+    texts = " ".join(node.name for node in alert.walk() if node.role in ("label", "heading"))
+    assert "within" in texts
+    assert "seconds" in texts
+    assert "clear your choices for the next patient" in texts
+
+
+def test_the_print_result_is_a_notification_a_screen_reader_speaks_where_the_focus_is(
+    start_kiosk: KioskStarter,  # noqa: F811
+    printers: CupsServer,
+) -> None:
+    """Orca 43 speaks a notification each time it shows, not when its words change: first
+    "Printing your questions…", then, when the switched-off printer is given up on, the
+    failure."""
+    printers.add_unreachable_queue(Q_UNREACHABLE)
+    on_bus = start_kiosk("--printer", Q_UNREACHABLE, "--print-timeout-s", "2")
+    on_bus.tree()
+    on_bus.command("touch")
+    on_bus.wait_for(lambda t: bool(t.find(BUTTON, "My questions: 0 ticked")), "home shows")
+    on_bus.do(BUTTON, "My questions: 0 ticked", "Press")
+    tree = on_bus.wait_for(lambda t: bool(t.find(CHECK_BOX)), "the questions page shows")
+    first = next(n.name for n in tree.find(CHECK_BOX) if n.name != "High contrast")
+    on_bus.do(CHECK_BOX, first, "Press")
+    on_bus.wait_for(lambda t: bool(t.find(BUTTON, "My questions: 1 ticked")), "a tick")
+    before = on_bus.tree().focused()
+    on_bus.listen("object:state-changed:showing")
+    on_bus.do(BUTTON, "Print my questions", "Press")
+    tree = on_bus.wait_for(
+        lambda t: any(n.name.startswith("The printer is not working") for n in t.walk()),
+        "the print result shows",
+    )
+    shown = [
+        event["name"]
+        for event in on_bus.heard()
+        if event["role"] == "notification" and event["detail1"] == 1
+    ]
+    assert shown[0] == "Printing your questions…"
+    assert shown[-1].startswith("The printer is not working"), shown
+    after = tree.focused()
+    assert before is not None
+    assert after is not None
+    assert after.name == before.name, "heard wherever the focus is, which stays put"
