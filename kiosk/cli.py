@@ -253,7 +253,7 @@ def _ask_secretly(prompt: str) -> str:
 
 def _screenshot(args: argparse.Namespace, config: Config) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from kiosk.ui.screenshot import ScreenshotError, take_screenshot
+    from kiosk.screenshot import ScreenshotError, take_screenshot
 
     try:
         take_screenshot(
@@ -274,7 +274,7 @@ def _screenshot(args: argparse.Namespace, config: Config) -> int:
 
 def _speak(args: argparse.Namespace, config: Config) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from kiosk.ui.page_audio import SpeakError, write_page_audio
+    from kiosk.page_audio import SpeakError, write_page_audio
 
     try:
         sentences = write_page_audio(config, page=args.page, out=args.out, ticks=args.tick)

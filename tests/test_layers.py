@@ -84,6 +84,13 @@ def test_config_imports_no_qt() -> None:
     assert {m for m in IMPORTS["kiosk/config.py"] if _within(m, "PySide6", "shiboken6")} == set()
 
 
+@pytest.mark.parametrize("path", [p for p in IMPORTS if p.startswith("kiosk/ui/")])
+def test_the_ui_does_not_reach_up_into_the_composition_root(path: str) -> None:
+    """kiosk.app builds the UI and wires it; what builds a whole kiosk (the screenshot and the
+    page audio tools) sits beside it, not inside the UI."""
+    assert {m for m in IMPORTS[path] if _within(m, "kiosk.app")} == set()
+
+
 @pytest.mark.parametrize("path", [p for p in IMPORTS if p.startswith("kiosk/session/")])
 def test_session_does_not_reach_up_into_the_ui(path: str) -> None:
     assert {m for m in IMPORTS[path] if _within(m, "kiosk.ui", "kiosk.app")} == set()

@@ -7,13 +7,12 @@ from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication, QPixmap
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QWidget
 
 from kiosk.app import build
 from kiosk.config import Config
 from kiosk.content import Leaflet, SectionKind
 from kiosk.session import HOME, Page
-from kiosk.ui.window import Screen
+from kiosk.ui.window import KioskWindow, Screen
 
 
 class ScreenshotError(Exception):
@@ -93,7 +92,7 @@ def take_screenshot(
         raise ScreenshotError(f"cannot write {out}")
 
 
-def _grab(window: QWidget) -> QPixmap:
+def _grab(window: KioskWindow) -> QPixmap:
     """On a real display, read the pixels back from the display server; offscreen, render."""
     QGuiApplication.processEvents()
     if QGuiApplication.platformName() == "xcb":

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QCoreApplication
 
 from kiosk.app import build
 from kiosk.config import Config
 from kiosk.narration.pronounce import load_lexicon, respell
 from kiosk.narration.synth import SpeechAudio, SynthesisError, Synthesizer
 from kiosk.narration.wav import write_wav
-from kiosk.ui.screenshot import ScreenshotError, parse_page
+from kiosk.screenshot import ScreenshotError, parse_page
 
 
 class SpeakError(Exception):
@@ -31,7 +31,7 @@ def write_page_audio(config: Config, *, page: str, out: Path, ticks: list[int]) 
     screen = config.screen
     kiosk.window.resize(screen.width_px, screen.height_px)
     kiosk.window.show()
-    QApplication.processEvents()
+    QCoreApplication.processEvents()
     script = kiosk.window.current_page().script()
     pack = config.content_pack if config.content_pack.is_dir() else config.content_pack.parent
     lexicon = load_lexicon(pack / f"pronunciation-{kiosk.leaflet.language}.toml")
