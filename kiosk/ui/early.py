@@ -21,6 +21,7 @@ from kiosk.config import Config
 from kiosk.content import ContentError, LeafletHeader, leaflet_header
 from kiosk.fonts import load_fonts
 from kiosk.session import VisitDefaults
+from kiosk.ui.lockdown import LockDown
 from kiosk.ui.metrics import Metrics
 from kiosk.ui.qtapp import application, show_window, window_flags
 from kiosk.ui.screens import WelcomeScreen
@@ -56,7 +57,8 @@ class EarlyWelcome(QObject):
         self.screen.setPalette(THEMES[defaults.theme].palette())
         self.screen.setFont(metrics.body_font(defaults.text_step))
         self.screen.setWindowFlags(window_flags(windowed))
-        self._locked = not windowed  # full screen, patients cannot close it, as the kiosk's
+        # Full screen, patients cannot close or leave it, as the kiosk's.
+        self._lockdown = LockDown(self.screen, locked=not windowed)
         self.screen.touched.connect(lambda: self._answered(Answer.TOUCH))
         self.screen.installEventFilter(self)
         self._painted = QEventLoop()
@@ -85,9 +87,6 @@ class EarlyWelcome(QObject):
         elif kind == QEvent.Type.KeyPress and watched is self.screen:
             self._answered(Answer.KEY)
             return True
-        elif kind == QEvent.Type.Close and watched is self.screen and self._locked:
-            event.ignore()
-            return True
         return super().eventFilter(watched, event)
 
     def _answered(self, answer: Answer) -> None:
@@ -99,6 +98,7 @@ class EarlyWelcome(QObject):
         already shown on top) takes the screen's place. Returns the patient's answer, if any."""
         QApplication.processEvents()  # touches and keys that arrived while building
         self.screen.removeEventFilter(self)
+        self._lockdown.release()
         self.screen.close()
         self.screen.deleteLater()
         if window is not None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import (
     QAccessible,
-    QCloseEvent,
     QColor,
     QKeyEvent,
     QMouseEvent,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import QWidget
 
 from kiosk.ui.accessible import set_role
 from kiosk.ui.buttons import BigButton
+from kiosk.ui.lockdown import LockDown
 from kiosk.ui.metrics import Metrics, TextRole
 from kiosk.ui.scrolling import ScrollPage
 from kiosk.ui.text import TextView
@@ -232,7 +232,7 @@ class OutOfOrderScreen(_Screen):
             self.column.addWidget(widget)
         self.finish()
         self.show_reason(reason)
-        self._locked = False
+        self._lockdown = LockDown(self)
 
     def show_reason(self, reason: str) -> None:
         self.reason_view.setText(
@@ -243,15 +243,9 @@ class OutOfOrderScreen(_Screen):
         )
 
     def lock(self, locked: bool) -> None:
-        """While locked (full screen), closing the window is refused, as for the kiosk."""
-        self._locked = locked
+        """While locked (full screen), it cannot be closed or left, as the kiosk's window."""
+        self._lockdown.locked = locked
 
     def close_for_good(self) -> None:
-        self._locked = False
+        self._lockdown.release()
         self.close()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self._locked:
-            event.ignore()
-            return
-        super().closeEvent(event)

@@ -6,10 +6,8 @@ import enum
 import logging
 import time
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import (
-    QCloseEvent,
-    QKeyEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -32,6 +30,7 @@ from kiosk.session import HOME, Page, Visit
 from kiosk.staff.gesture import CORNER_MM, CornerTaps
 from kiosk.ui.buttons import BigButton, ButtonStyle, QuestionRow
 from kiosk.ui.flow import FlowLayout
+from kiosk.ui.lockdown import LockDown
 from kiosk.ui.metrics import Metrics
 from kiosk.ui.pages import HomePage, QuestionsPage, SectionPage
 from kiosk.ui.screens import HelpPanel, IdlePanel, WelcomeScreen
@@ -41,18 +40,6 @@ from kiosk.ui.text import TextView
 from kiosk.ui.theme import THEMES
 
 log = logging.getLogger("kiosk.ui")
-
-
-def _is_escape_key(event: QKeyEvent) -> bool:
-    """Escape, Ctrl+Q, Ctrl+W and Alt+F4: the keys that close windows or leave full screen."""
-    key, modifiers = event.key(), event.modifiers()
-    control = bool(modifiers & Qt.KeyboardModifier.ControlModifier)
-    alt = bool(modifiers & Qt.KeyboardModifier.AltModifier)
-    return (
-        key == Qt.Key.Key_Escape
-        or (control and key in (Qt.Key.Key_Q, Qt.Key.Key_W))
-        or (alt and key == Qt.Key.Key_F4)
-    )
 
 
 # What can be highlighted while the page is read aloud.
@@ -117,7 +104,7 @@ class KioskWindow(QWidget):
         self._metrics = metrics
         self._narrator = narrator
         self._reading: Readable | None = None  # the text highlighted as being read
-        self._locked = False
+        self._lockdown = LockDown(self)
         self._corner_taps = CornerTaps(metrics.screen.px(CORNER_MM))
         self._last_press_ms = -1
         self.setWindowTitle(leaflet.title)
@@ -181,8 +168,8 @@ class KioskWindow(QWidget):
         self._on_page_changed(visit.page)
         app = QApplication.instance()
         if app is not None:
-            # For the staff gesture and the lock-down; installed last, so that the events of
-            # building the window do not pass through it.
+            # For the staff gesture; installed last, so that the events of building the
+            # window do not pass through it.
             app.installEventFilter(self)
 
     def _build_layout(self) -> None:
@@ -416,11 +403,9 @@ class KioskWindow(QWidget):
     # Locked down for patients --------------------------------------------------------------
 
     def lock(self, locked: bool) -> None:
-        """While locked, patients cannot close the window or open a context menu; the window
-        manager's close (Alt+F4) is refused like any other close request."""
-        self._locked = locked
-        # The filter is on the application (set up in __init__), so widgets made later
-        # (home's rows) are covered too.
+        """While locked, patients cannot close the window, leave it by a key, or open a
+        context menu (see ``LockDown``)."""
+        self._lockdown.locked = locked
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
@@ -430,13 +415,6 @@ class KioskWindow(QWidget):
             and watched.window() is self
         ):
             self._note_press(event)
-        if (
-            self._locked
-            and event.type() == QEvent.Type.ContextMenu
-            and isinstance(watched, QWidget)
-            and (watched is self or self.isAncestorOf(watched))
-        ):
-            return True  # a long press or right click opens nothing
         return super().eventFilter(watched, event)
 
     def _note_press(self, event: QMouseEvent) -> None:
@@ -455,22 +433,8 @@ class KioskWindow(QWidget):
 
     def close_for_good(self) -> None:
         """Close the window even while locked (staff quitting, or the end of a test)."""
-        self._locked = False
+        self._lockdown.release()
         self.close()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self._locked:
-            log.info("a request to close the kiosk window was refused")
-            event.ignore()
-            return
-        super().closeEvent(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if self._locked and _is_escape_key(event):
-            log.info("a key that would leave the kiosk was ignored")
-            event.accept()
-            return
-        super().keyPressEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

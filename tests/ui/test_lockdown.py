@@ -10,7 +10,12 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.app import Kiosk, build
 from kiosk.config import Config
+from kiosk.content import leaflet_header
+from kiosk.fonts import load_fonts
 from kiosk.session import Page
+from kiosk.ui.early import EarlyWelcome
+from kiosk.ui.metrics import Metrics
+from kiosk.ui.screens import OutOfOrderScreen
 
 
 @pytest.fixture
@@ -84,3 +89,26 @@ def test_the_developers_window_closes_as_usual(qtbot: QtBot) -> None:
     kiosk.window.show()
     assert kiosk.window.close()
     kiosk.close()
+
+
+def test_the_out_of_order_and_early_welcome_screens_are_locked_as_the_kiosk_is(
+    qtbot: QtBot,
+) -> None:
+    """Every window a patient can meet: no close, no leaving key, no menu."""
+    metrics = Metrics.for_screen(Config().screen, load_fonts())
+    out_of_order = OutOfOrderScreen("the leaflet cannot be shown", metrics)
+    out_of_order.lock(True)
+    early = EarlyWelcome(leaflet_header(Config().content_pack, "en"), Config(), windowed=False)
+    for window in (out_of_order, early.screen):
+        window.show()
+        qtbot.waitExposed(window)
+        qtbot.keyClick(window, Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier)
+        assert not window.close(), "a close request is refused"
+        assert window.isVisible()
+        probe = _MenuProbe(window)
+        probe.show()
+        QApplication.sendEvent(probe, _right_click(probe))
+        assert probe.requests == 0
+    out_of_order.close_for_good()
+    early.hand_over()
+    assert not out_of_order.isVisible()
