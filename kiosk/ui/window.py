@@ -28,23 +28,19 @@ from kiosk.content import Leaflet, SectionKind
 from kiosk.narration.narrator import NarrationState, Narrator
 from kiosk.session import HOME, Page, Visit
 from kiosk.staff.gesture import CORNER_MM, CornerTaps
-from kiosk.ui.buttons import BigButton, ButtonStyle, QuestionRow
+from kiosk.ui.buttons import BigButton, ButtonStyle
 from kiosk.ui.flow import FlowLayout
 from kiosk.ui.lockdown import LockDown
 from kiosk.ui.metrics import Metrics
 from kiosk.ui.pages import HomePage, QuestionsPage, SectionPage
+from kiosk.ui.reading import Readable, ReadingHighlight
 from kiosk.ui.screens import HelpPanel, IdlePanel, WelcomeScreen
 from kiosk.ui.scrolling import ScrollPage
 from kiosk.ui.staff import PinPad, StaffPanel
-from kiosk.ui.text import TextView
 from kiosk.ui.theme import THEMES
 
 log = logging.getLogger("kiosk.ui")
 
-
-# What can be highlighted while the page is read aloud.
-Readable = TextView | BigButton | QuestionRow
-_READABLE = (TextView, BigButton, QuestionRow)
 
 # The bars may take at most this share of the window's height before the top one scrolls.
 _MAX_BARS_SHARE = 0.4
@@ -103,7 +99,7 @@ class KioskWindow(QWidget):
         self._visit = visit
         self._metrics = metrics
         self._narrator = narrator
-        self._reading: Readable | None = None  # the text highlighted as being read
+        self._highlight: ReadingHighlight | None = None  # while reading aloud works
         self._lockdown = LockDown(self)
         self._corner_taps = CornerTaps(metrics.screen.px(CORNER_MM))
         self._last_press_ms = -1
@@ -270,8 +266,7 @@ class KioskWindow(QWidget):
             self.repeat_button.clicked.connect(narrator.repeat)
             narrator.state_changed.connect(self._on_narration_changed)
             narrator.availability_changed.connect(self._on_narration_changed)
-            narrator.sentence_started.connect(self._on_sentence_started)
-            narrator.word_started.connect(self._on_word_started)
+            self._highlight = ReadingHighlight(narrator, self, self.current_page, self)
             self._on_narration_changed()
         self.home_page.section_chosen.connect(lambda index: visit.go_to(Page(index)))
         self.questions_page.question_toggled.connect(visit.toggle)
@@ -332,7 +327,7 @@ class KioskWindow(QWidget):
         highlight, no warning; then the welcome screen."""
         for page in self._built_pages():
             page.to_top()
-        self._set_reading(None)
+        self._clear_highlight()
         self.hide_idle_warning()
         self.help_panel.hide()
         self.pin_pad.clear()
@@ -501,7 +496,7 @@ class KioskWindow(QWidget):
 
     def reading_widget(self) -> Readable | None:
         """The text or control highlighted as being read aloud, if any."""
-        return self._reading
+        return None if self._highlight is None else self._highlight.widget()
 
     def _on_narration_changed(self) -> None:
         narrator = self._narrator
@@ -523,7 +518,7 @@ class KioskWindow(QWidget):
         self.pause_button.setAccessibleName(self.tr("Resume") if paused else self.tr("Pause"))
         self.pause_button.setEnabled(state is not NarrationState.PREPARING)
         if not narrator.active:
-            self._set_reading(None)
+            self._clear_highlight()
         self._place_top_bar()
 
     def _on_speech_settings_changed(self) -> None:
@@ -533,32 +528,9 @@ class KioskWindow(QWidget):
         self.quieter_button.setEnabled(visit.can_change_volume(-1))
         self.louder_button.setEnabled(visit.can_change_volume(+1))
 
-    def _on_sentence_started(self, index: int) -> None:
-        # The narrator's own script: Listen's, or what talking mode is saying.
-        utterance = self._narrator.utterance(index) if self._narrator is not None else None
-        if utterance is None:
-            return
-        target = utterance.target
-        if not isinstance(target, _READABLE) or not target.isVisibleTo(self):
-            self._set_reading(None)
-            return
-        self._set_reading(target)
-        target.show_reading(utterance.start, utterance.end)
-        page = self.current_page()
-        if page.content.isAncestorOf(target):  # a bar's button is in view already
-            page.reveal(target, target.reading_rect())
-
-    def _on_word_started(self, index: int, start: int, end: int) -> None:
-        reading = self._reading
-        utterance = self._narrator.utterance(index) if self._narrator is not None else None
-        current = utterance.target if utterance is not None else None
-        if reading is not None and current is reading:
-            reading.show_word(start, end)
-
-    def _set_reading(self, target: Readable | None) -> None:
-        if self._reading is not None and self._reading is not target:
-            self._reading.clear_reading()
-        self._reading = target
+    def _clear_highlight(self) -> None:
+        if self._highlight is not None:
+            self._highlight.clear()
 
     def _on_contrast_clicked(self) -> None:
         self._visit.set_theme(
