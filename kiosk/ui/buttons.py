@@ -5,18 +5,13 @@ from __future__ import annotations
 from enum import Enum
 
 from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFocusEvent, QPainter, QPainterPath, QPaintEvent, QPalette, QPen
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QAbstractButton, QSizePolicy, QWidget
 
 from kiosk.ui.metrics import Metrics, TextRole
 from kiosk.ui.text import WrappedText
 
 _ROLE = QPalette.ColorRole
-_KEYBOARD_REASONS = (
-    Qt.FocusReason.TabFocusReason,
-    Qt.FocusReason.BacktabFocusReason,
-    Qt.FocusReason.ShortcutFocusReason,
-)
 
 
 # Symbols that help the eye find a control but mean nothing read aloud ("▼ More below").
@@ -35,7 +30,7 @@ class ButtonStyle(Enum):
 
 class _TouchControl(QAbstractButton):
     """What every touch control shares: a wrapping label that follows the inherited font, a
-    height that follows the width, and a focus ring for keys only.
+    height that follows the width. The keys' focus ring is drawn around it by ``FocusFrame``.
 
     A checkable one (a question row, High contrast) is a view of the visit: it never ticks
     itself. A touch, a key or the accessible Press emits ``clicked`` and leaves the state alone;
@@ -119,10 +114,6 @@ class _TouchControl(QAbstractButton):
         if event.type() == QEvent.Type.FontChange:
             self._apply_font()
         super().changeEvent(event)
-
-    def focusInEvent(self, event: QFocusEvent) -> None:
-        self.setProperty("keyboard_focus", event.reason() in _KEYBOARD_REASONS)
-        super().focusInEvent(event)
 
     def hasHeightForWidth(self) -> bool:
         return True
@@ -244,8 +235,6 @@ class BigButton(_TouchControl):
         painter.setPen(QPen(border, border_px))
         painter.setBrush(background)
         painter.drawRoundedRect(rect, radius, radius)
-        if _shows_focus(self):
-            _draw_focus_ring(painter, self, radius)
         pad_x, _ = self._padding()
         width = self.width() - 2 * pad_x
         height = self._label.height_for_width(width)
@@ -321,8 +310,6 @@ class QuestionRow(_TouchControl):
         painter.setPen(QPen(palette.color(_ROLE.Mid), border_px))
         painter.setBrush(background)
         painter.drawRoundedRect(rect, radius, radius)
-        if _shows_focus(self):
-            _draw_focus_ring(painter, self, radius)
 
         pad, box = self._padding(), self._box_px()
         box_rect = QRectF(pad, (self.height() - box) / 2, box, box)
@@ -349,19 +336,3 @@ def _draw_tick(painter: QPainter, box: QRectF, color: QColor, width: float) -> N
     painter.setPen(pen)
     painter.setBrush(Qt.BrushStyle.NoBrush)
     painter.drawPath(path)
-
-
-def _shows_focus(widget: QWidget) -> bool:
-    """Only keyboard focus gets a ring: a finger's tap should leave nothing behind."""
-    return widget.hasFocus() and bool(widget.property("keyboard_focus"))
-
-
-def _draw_focus_ring(painter: QPainter, widget: QWidget, radius: float) -> None:
-    ring = max(4, round(widget.font().pixelSize() / 6))
-    pen = QPen(widget.palette().color(_ROLE.Accent), ring)
-    painter.setPen(pen)
-    painter.setBrush(Qt.BrushStyle.NoBrush)
-    half = ring / 2
-    painter.drawRoundedRect(
-        QRectF(widget.rect()).adjusted(half, half, -half, -half), radius, radius
-    )

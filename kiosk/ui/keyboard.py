@@ -143,11 +143,12 @@ class KeyControl(QObject):
         self._announcer.say(describe(item, self._question_count), target=item)
 
     def _set_current(self, item: QWidget) -> None:
+        """The keys are on ``item``: it has the focus, and the ring shows it (the one focus
+        ring: controls draw none of their own)."""
         self._current = item
         item.setFocus(Qt.FocusReason.TabFocusReason)
-        if self._announcer.talking:
-            self.frame.setPalette(self._window.palette())
-            self.frame.follow(item)
+        self.frame.setPalette(self._window.palette())
+        self.frame.follow(item)
 
     # Keys ---------------------------------------------------------------------------------
 
@@ -209,7 +210,7 @@ class KeyControl(QObject):
                 if current is None
                 else items.index(current) + (1 if action is KeyAction.NEXT else -1)
             )
-            items[index % len(items)].setFocus(Qt.FocusReason.TabFocusReason)
+            self._set_current(items[index % len(items)])
             return True
         if action is KeyAction.ACTIVATE:
             current = self.focused_item()

@@ -412,3 +412,17 @@ def test_printing_by_keys_is_heard_whole_not_cut_off_by_the_press_that_printed(
     assert voiced == ["Printing your questions…"]
     qtbot.waitUntil(lambda: not narrator.active, timeout=10000)  # said to its end
     assert voiced == ["Printing your questions…"]
+
+
+def test_keys_on_the_staff_pin_pad_show_the_one_focus_ring(qtbot: QtBot, welcome: Kiosk) -> None:
+    """Staff who came by touch and then use keys see where the keys are, as patients do."""
+    window = welcome.window
+    welcome.visit.begin()  # by touch: no talking mode
+    window.show_screen(Screen.STAFF_PIN)
+    assert not welcome.announcer.talking
+    qtbot.keyClick(window, Qt.Key.Key_Down)
+    focused = QApplication.focusWidget()
+    assert focused is not None
+    assert window.pin_pad.isAncestorOf(focused)
+    assert welcome.keys.frame.isVisible()
+    assert welcome.keys.frame.target() is focused
