@@ -13,42 +13,16 @@ from kiosk.config import VOLUMES_PERCENT
 from kiosk.keys import KeyAction
 from kiosk.session import Page, Visit
 from kiosk.ui.announcer import Announcer
-from kiosk.ui.buttons import BigButton, QuestionRow
+from kiosk.ui.buttons import QuestionRow
 from kiosk.ui.focus_ring import FocusFrame
 from kiosk.ui.metrics import TextRole
+from kiosk.ui.reading_order import ITEM_TYPES, items_in
 from kiosk.ui.scrolling import ScrollPage, scroll_page_of
+from kiosk.ui.talking import describe
 from kiosk.ui.text import TextView
 from kiosk.ui.window import KioskWindow, Screen
 
 log = logging.getLogger("kiosk.ui")
-
-# A key a patient may press before any other: a visit starts and talking mode comes on.
-_ITEM_TYPES = (TextView, QAbstractButton)
-
-
-def describe(widget: QWidget, question_count: int) -> str:
-    """What talking mode says for an item: its role and its label."""
-    tr = QApplication.translate
-    if isinstance(widget, QuestionRow):
-        state = tr("Talk", "ticked") if widget.isChecked() else tr("Talk", "not ticked")
-        return tr("Talk", "Question {0} of {1}, {2}: {3}").format(
-            widget.number, question_count, state, widget.text()
-        )
-    if isinstance(widget, QAbstractButton):
-        label = widget.accessibleName() or widget.text()
-        if widget.isCheckable():
-            state = tr("Talk", "on") if widget.isChecked() else tr("Talk", "off")
-            text = tr("Talk", "Switch: {0}, {1}").format(label, state)
-        else:
-            text = tr("Talk", "Button: {0}").format(label)
-        if not widget.isEnabled():
-            text += tr("Talk", ", not available now")
-        return text
-    if isinstance(widget, TextView):
-        if widget.role() in (TextRole.HEADING, TextRole.TITLE):
-            return tr("Talk", "Heading: {0}").format(widget.text())
-        return widget.text()
-    return widget.accessibleName()
 
 
 class KeyControl(QObject):
@@ -97,9 +71,9 @@ class KeyControl(QObject):
         if shown is Screen.LEAFLET:
             page = window.current_page()
             bars_top = [] if window.top_bar_scrolls() else window.top_bar_items()
-            bars = [*bars_top, *_items_in(page.content), *window.bottom_items()]
+            bars = [*bars_top, *items_in(page.content), *window.bottom_items()]
             return [item for item in bars if item.isEnabled()]
-        return _items_in(window.screen_widget(shown))
+        return items_in(window.screen_widget(shown))
 
     def focused_item(self) -> QWidget | None:
         """The item the keys are on: the focus widget, or the item last moved to (an inactive
@@ -314,7 +288,7 @@ class KeyControl(QObject):
             if items:
                 self.focus(items[0])
             return
-        content = _items_in(window.current_page().content)
+        content = items_in(window.current_page().content)
         first = next((item for item in content if isinstance(item, TextView)), None)
         if first is None:
             return
@@ -336,7 +310,7 @@ class KeyControl(QObject):
             return QApplication.translate("Talk", "the staff panel")
         page = self._visit.page
         widget = window.page_widget(page)
-        texts = [item for item in _items_in(widget.content) if isinstance(item, TextView)]
+        texts = [item for item in items_in(widget.content) if isinstance(item, TextView)]
         return next(
             (t.text() for t in texts if t.role() in (TextRole.HEADING, TextRole.TITLE)),
             texts[0].text() if texts else "",
@@ -357,7 +331,7 @@ class KeyControl(QObject):
         """A touch changed the page: a screen reader hears it by the focus on its heading."""
         if self._window.showing() is not Screen.LEAFLET:
             return
-        content = _items_in(self._window.current_page().content)
+        content = items_in(self._window.current_page().content)
         first = next((item for item in content if isinstance(item, TextView)), None)
         if first is not None:
             self._announcer.show_page(first)
@@ -371,33 +345,9 @@ class KeyControl(QObject):
         """A touch or Qt moved the focus: the ring follows it, or goes."""
         if new is None or new.window() is not self._window or new is self._current:
             return
-        if self._announcer.talking and isinstance(new, _ITEM_TYPES):
+        if self._announcer.talking and isinstance(new, ITEM_TYPES):
             self._current = new
             self.frame.setPalette(self._window.palette())
             self.frame.follow(new)
         else:
             self.frame.follow(None)
-
-
-def _items_in(root: QWidget) -> list[QWidget]:
-    """The text and controls inside ``root`` that are on screen, top to bottom, left to right."""
-    found = [
-        widget
-        for widget in root.findChildren(QWidget)
-        if isinstance(widget, _ITEM_TYPES)
-        and widget.isVisibleTo(root)
-        and widget.isEnabled()  # a control that cannot be used cannot take the focus either
-        and (widget.accessibleName() or isinstance(widget, QAbstractButton))
-        and not (isinstance(widget, TextView) and not widget.text().strip())
-        and not _is_more_below(widget)
-    ]
-
-    def position(widget: QWidget) -> tuple[int, int]:
-        point = widget.mapTo(root, widget.rect().topLeft())
-        return point.y(), point.x()
-
-    return sorted(found, key=position)
-
-
-def _is_more_below(widget: QWidget) -> bool:
-    return isinstance(widget, BigButton) and isinstance(widget.parentWidget(), ScrollPage)

@@ -15,7 +15,7 @@ from kiosk.keys import KeyAction
 from kiosk.narration.narrator import NarrationState
 from kiosk.session import HOME, Page
 from kiosk.ui.buttons import QuestionRow
-from kiosk.ui.keyboard import describe
+from kiosk.ui.talking import describe
 from kiosk.ui.text import TextView
 from kiosk.ui.window import Screen
 from tests.audio import PulseServer

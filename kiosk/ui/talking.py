@@ -1,0 +1,34 @@
+"""What talking mode says about an item the keys are on."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
+
+from kiosk.ui.buttons import QuestionRow
+from kiosk.ui.metrics import TextRole
+from kiosk.ui.text import TextView
+
+
+def describe(widget: QWidget, question_count: int) -> str:
+    """What talking mode says for an item: its role and its label."""
+    tr = QApplication.translate
+    if isinstance(widget, QuestionRow):
+        state = tr("Talk", "ticked") if widget.isChecked() else tr("Talk", "not ticked")
+        return tr("Talk", "Question {0} of {1}, {2}: {3}").format(
+            widget.number, question_count, state, widget.text()
+        )
+    if isinstance(widget, QAbstractButton):
+        label = widget.accessibleName() or widget.text()
+        if widget.isCheckable():
+            state = tr("Talk", "on") if widget.isChecked() else tr("Talk", "off")
+            text = tr("Talk", "Switch: {0}, {1}").format(label, state)
+        else:
+            text = tr("Talk", "Button: {0}").format(label)
+        if not widget.isEnabled():
+            text += tr("Talk", ", not available now")
+        return text
+    if isinstance(widget, TextView):
+        if widget.role() in (TextRole.HEADING, TextRole.TITLE):
+            return tr("Talk", "Heading: {0}").format(widget.text())
+        return widget.text()
+    return widget.accessibleName()
