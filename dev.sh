@@ -39,9 +39,14 @@ TEST_PACKAGES=(
 
 # The benchmarks (benchmarks/run.py) start their own X server, audio server and CUPS, as the
 # tests do, and measure the kiosk against Debian's Chromium in kiosk mode showing the same
-# leaflet; fincore (util-linux) tells how cold a cold start was.
+# leaflet; fincore (util-linux) tells how cold a cold start was. benchmarks/orca_visit.py runs
+# the screen reader Orca against the kiosk and saves what it said: Orca and the
+# speech-dispatcher it speaks through, on the AT-SPI bus the tests use (dbus-daemon,
+# at-spi2-core, python3-pyatspi); xdotool presses the keys, and unshare (util-linux) gives Orca
+# a PID namespace of its own.
 BENCH_PACKAGES=(
   xvfb pulseaudio pulseaudio-utils cups cups-filters poppler-utils chromium util-linux
+  orca speech-dispatcher xdotool dbus-daemon at-spi2-core python3-pyatspi
 )
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
