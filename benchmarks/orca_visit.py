@@ -336,6 +336,12 @@ def _anywhere(words: str) -> Callable[[Node], bool]:
 
 def scripted_visit(visit: Visit) -> None:
     """Start, a section, My questions, two ticks, Print (fails), the idle warning twice."""
+    try:
+        screen = visit.kiosk.state()["screen"]
+    except AssertionError as error:  # the driver's answer when the kiosk could not start
+        raise VisitError(f"{error}; see {visit.kiosk.kiosk_log}") from None
+    if screen != "WELCOME":
+        raise VisitError(f"the kiosk started on {screen}, not WELCOME; see {visit.kiosk.kiosk_log}")
     visit.orca.wait_quiet()
     visit.press("Return", "start the visit on the welcome screen")
     section = visit.press_until(_section_button, "the first section named as a question")
