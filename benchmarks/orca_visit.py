@@ -45,6 +45,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -159,7 +160,8 @@ def rewrite_section(document: str, lines: list[str], heading_note: str) -> str:
     stop = document.find(END)
     if start < 0 or stop < start:
         raise VisitError(f"{DOC} has no {BEGIN!r} ... {END!r} markers to write between")
-    body = "\n".join([BEGIN, "", heading_note, "", "```text", *lines, "```", "", END])
+    note = textwrap.fill(heading_note, width=100, break_on_hyphens=False)  # as the report wraps
+    body = "\n".join([BEGIN, "", note, "", "```text", *lines, "```", "", END])
     return document[:start] + body + document[stop + len(END) :]
 
 
