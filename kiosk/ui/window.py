@@ -9,14 +9,10 @@ import time
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import (
     QMouseEvent,
-    QPainter,
-    QPaintEvent,
-    QPalette,
     QResizeEvent,
 )
 from PySide6.QtWidgets import (
     QApplication,
-    QHBoxLayout,
     QStackedLayout,
     QStackedWidget,
     QVBoxLayout,
@@ -28,8 +24,7 @@ from kiosk.content import Leaflet, SectionKind
 from kiosk.narration.narrator import NarrationState, Narrator
 from kiosk.session import HOME, Page, Visit
 from kiosk.staff.gesture import CORNER_MM, CornerTaps
-from kiosk.ui.buttons import BigButton, ButtonStyle
-from kiosk.ui.flow import FlowLayout
+from kiosk.ui.bars import Bars
 from kiosk.ui.lockdown import LockDown
 from kiosk.ui.metrics import Metrics
 from kiosk.ui.pages import HomePage, QuestionsPage, SectionPage
@@ -44,22 +39,6 @@ log = logging.getLogger("kiosk.ui")
 
 # The bars may take at most this share of the window's height before the top one scrolls.
 _MAX_BARS_SHARE = 0.4
-
-
-class _Bar(QWidget):
-    """The background of the top and bottom bars, set apart from the page by a rule."""
-
-    def __init__(self, rule_at_top: bool) -> None:
-        super().__init__()
-        self._rule_at_top = rule_at_top
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        palette = self.palette()
-        painter.fillRect(self.rect(), palette.color(QPalette.ColorRole.Base))
-        rule = max(2, self.fontMetrics().height() // 16)
-        y = 0 if self._rule_at_top else self.height() - rule
-        painter.fillRect(0, y, self.width(), rule, palette.color(QPalette.ColorRole.Mid))
 
 
 class Screen(enum.Enum):
@@ -106,39 +85,23 @@ class KioskWindow(QWidget):
         self.setWindowTitle(leaflet.title)
         self.setAutoFillBackground(True)
 
-        self.home_button = BigButton(self.tr("⌂ Home"), metrics)
-        self.questions_button = BigButton("", metrics)
-        self.smaller_button = BigButton(self.tr("A− Smaller"), metrics, ButtonStyle.SECONDARY)
-        self.larger_button = BigButton(self.tr("A+ Larger"), metrics, ButtonStyle.SECONDARY)
-        self.contrast_button = BigButton(self.tr("◐ Contrast"), metrics, ButtonStyle.SECONDARY)
-        self.contrast_button.setCheckable(True)
-        self.listen_button = BigButton(self.tr("♪ Listen"), metrics)
-        self.pause_button = BigButton(self.tr("❚❚ Pause"), metrics)
-        self.stop_button = BigButton(self.tr("■ Stop"), metrics)
-        self.repeat_button = BigButton(self.tr("↺ Repeat"), metrics, ButtonStyle.SECONDARY)
-        self.slower_button = BigButton(self.tr("− Slower"), metrics, ButtonStyle.SECONDARY)
-        self.faster_button = BigButton(self.tr("+ Faster"), metrics, ButtonStyle.SECONDARY)
-        self.quieter_button = BigButton(self.tr("− Quieter"), metrics, ButtonStyle.SECONDARY)
-        self.louder_button = BigButton(self.tr("+ Louder"), metrics, ButtonStyle.SECONDARY)
-        self.back_button = BigButton(self.tr("‹ Back"), metrics)
-        self.next_button = BigButton(self.tr("Next ›"), metrics)
-        # What screen readers and talking mode say: the words without the symbols.
-        for button, name in (
-            (self.home_button, self.tr("Home")),
-            (self.smaller_button, self.tr("Smaller text")),
-            (self.larger_button, self.tr("Larger text")),
-            (self.contrast_button, self.tr("High contrast")),
-            (self.listen_button, self.tr("Listen to this page")),
-            (self.pause_button, self.tr("Pause")),
-            (self.stop_button, self.tr("Stop")),
-            (self.repeat_button, self.tr("Repeat the sentence")),
-            (self.slower_button, self.tr("Slower")),
-            (self.faster_button, self.tr("Faster")),
-            (self.quieter_button, self.tr("Quieter")),
-            (self.louder_button, self.tr("Louder")),
-            (self.back_button, self.tr("Back")),
-        ):
-            button.setAccessibleName(name)
+        # The bars' controls, the same on every page (see ``Bars``).
+        self.bars = bars = Bars(metrics, self)
+        self.home_button = bars.home_button
+        self.questions_button = bars.questions_button
+        self.smaller_button = bars.smaller_button
+        self.larger_button = bars.larger_button
+        self.contrast_button = bars.contrast_button
+        self.listen_button = bars.listen_button
+        self.pause_button = bars.pause_button
+        self.stop_button = bars.stop_button
+        self.repeat_button = bars.repeat_button
+        self.slower_button = bars.slower_button
+        self.faster_button = bars.faster_button
+        self.quieter_button = bars.quieter_button
+        self.louder_button = bars.louder_button
+        self.back_button = bars.back_button
+        self.next_button = bars.next_button
 
         self.home_page = HomePage(leaflet, metrics)
         self.questions_page = QuestionsPage(leaflet, metrics)
@@ -169,57 +132,16 @@ class KioskWindow(QWidget):
             app.installEventFilter(self)
 
     def _build_layout(self) -> None:
-        gap = self._metrics.gap_px
-        self._top_bar = top = _Bar(rule_at_top=False)
-        top_flow = FlowLayout(top, spacing=gap * 2)
-        top_flow.setContentsMargins(gap * 2, gap * 2, gap * 2, gap * 2)
-        self._top_buttons = (
-            self.listen_button,
-            self.questions_button,
-            self.smaller_button,
-            self.larger_button,
-            self.contrast_button,
-        )
-        for button in self._top_buttons:
-            top_flow.addWidget(button)
-        self._bottom_bar = bottom_bar = _Bar(rule_at_top=True)
-        bottom = QHBoxLayout(bottom_bar)
-        bottom.setContentsMargins(gap * 2, gap * 2, gap * 2, gap * 2)
-        bottom.setSpacing(gap * 2)
-        bottom.addWidget(self.back_button)
-        bottom.addStretch(1)
-        bottom.addWidget(self.home_button)
-        bottom.addStretch(1)
-        bottom.addWidget(self.next_button)
-        for button in (self.back_button, self.next_button):
-            policy = button.sizePolicy()
-            policy.setRetainSizeWhenHidden(True)  # the other buttons never jump around
-            button.setSizePolicy(policy)
-        # While a page is read aloud, its controls appear above the bottom bar, in the same
-        # place on every page.
-        self._speech_bar = speech_bar = _Bar(rule_at_top=True)
-        speech_flow = FlowLayout(speech_bar, spacing=gap * 2)
-        speech_flow.setContentsMargins(gap * 2, gap * 2, gap * 2, gap)
-        self._speech_buttons = (
-            self.pause_button,
-            self.stop_button,
-            self.repeat_button,
-            self.slower_button,
-            self.faster_button,
-            self.quieter_button,
-            self.louder_button,
-        )
-        for button in self._speech_buttons:
-            speech_flow.addWidget(button)
-        speech_bar.hide()
+        bars = self.bars
+        self._top_bar, self._speech_bar, self._bottom_bar = bars.top, bars.speech, bars.bottom
         self._leaflet_area = QWidget()
         self._column = column = QVBoxLayout(self._leaflet_area)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
-        column.addWidget(top)
+        column.addWidget(bars.top)
         column.addWidget(self._stack, 1)
-        column.addWidget(speech_bar)
-        column.addWidget(bottom_bar)
+        column.addWidget(bars.speech)
+        column.addWidget(bars.bottom)
         self._top_bar_page: ScrollPage | None = None  # the page the top bar scrolls with
         self._screens = QStackedLayout(self)
         self._screen_widgets = {
@@ -285,11 +207,11 @@ class KioskWindow(QWidget):
 
     def top_bar_items(self) -> list[QWidget]:
         """The top bar's controls on screen, in order (for moving through them by keys)."""
-        return [b for b in self._top_buttons if b.isVisibleTo(self)]
+        return [b for b in self.bars.top_buttons if b.isVisibleTo(self)]
 
     def bottom_items(self) -> list[QWidget]:
         """The speech bar's and the bottom bar's controls on screen, in order."""
-        buttons = [*self._speech_buttons, self.back_button, self.home_button, self.next_button]
+        buttons = [*self.bars.speech_buttons, self.back_button, self.home_button, self.next_button]
         return [b for b in buttons if b.isVisibleTo(self)]
 
     def showing(self) -> Screen:
