@@ -174,13 +174,16 @@ class TextView(QLabel):
         heading_level: int | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        QLabel.setText(self, text)
+        # Everything kiosk.ui.accessible reads comes first: with a screen reader listening,
+        # QLabel.setText asks for this text's role at once (Orca 43 made the kiosk fail to
+        # start when it came later).
         self._role = role
         self._heading_level = (
             _HEADING_LEVELS.get(role, 0) if heading_level is None else heading_level
         )
         self._text = WrappedText(text, alignment)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        QLabel.setText(self, text)
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
