@@ -123,7 +123,29 @@ def private_atspi(directory: Path) -> Iterator[AtspiBus]:
         launcher = _start([BUS_LAUNCHER, "--launch-immediately"], directory / "launcher.log", env)
         stack.callback(_stop, launcher)
         _wait_until(lambda: _has_owner(env, "org.a11y.Bus"), launcher, "at-spi-bus-launcher")
+        # A listener for the events a screen reader asks for, there before any kiosk starts,
+        # as Orca is in a clinic: a program is then asked about each of its objects as it is
+        # made (the kiosk once failed to start only under those questions).
+        ready = directory / "listener.ready"
+        listener = _start(
+            [SYSTEM_PYTHON, "-c", _LISTENER, str(ready)],
+            directory / "listener.log",
+            {k: v for k, v in env.items() if not k.startswith("PYTHON")},
+        )
+        stack.callback(_stop, listener)
+        _wait_until(ready.exists, listener, "the screen reader's stand-in listener")
         yield bus
+
+
+# The events Orca 43 registers for that make Qt answer at once (names, states, text, focus).
+_LISTENER = """
+import sys, pathlib, pyatspi
+events = ("object:property-change", "object:state-changed", "object:text-changed",
+          "object:children-changed", "focus:", "window:")
+pyatspi.Registry.registerEventListener(lambda event: None, *events)
+pathlib.Path(sys.argv[1]).touch()
+pyatspi.Registry.start()
+"""
 
 
 def _start(

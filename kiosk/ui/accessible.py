@@ -24,6 +24,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAccessibleWidget, QDialog, QMainWindow, QScrollArea, QWidget
 
+from kiosk.ui.scrolling import ScrollPage
 from kiosk.ui.text import TextView
 
 _Kind = QAccessible.InterfaceType
@@ -36,10 +37,6 @@ def install() -> None:
     if not _installed:
         QAccessible.installFactory(_interface_for)
         _installed = True
-
-
-# Where Qt's own factory would give a widget a plain "client" area, by the class it asks for.
-_CLIENT_AREAS = ("QWidget", "QScrollArea")
 
 
 # A widget's own role, where Qt's widgets have no setter for one (see ``set_role``).
@@ -63,15 +60,17 @@ def _interface_for(class_name: str, thing: QObject) -> QAccessibleInterface | No
     """The interface for ``thing``, or None to let Qt's own factories answer.
 
     Qt asks for the most derived class first, then for each base class in turn, and asks this
-    factory before its own; so a ``TextView`` is answered at once, and a window is answered
-    at the base class for which Qt would have made it a client area. Qt keeps an interface for
-    as long as its object lives.
+    factory before its own; so a ``TextView`` or a ``ScrollPage`` is answered at once, and
+    any other window at the base class for which Qt would have made it a client area. Qt keeps
+    an interface for as long as its object lives.
     """
     if isinstance(thing, TextView):
         return _TextViewInterface(thing)
     if isinstance(thing, QWidget) and (role := _own_role(thing)) is not None:
         return QAccessibleWidget(thing, role)
-    if class_name in _CLIENT_AREAS and isinstance(thing, QWidget) and _is_plain_window(thing):
+    if isinstance(thing, ScrollPage):
+        return _PageInterface(thing)
+    if class_name == "QWidget" and isinstance(thing, QWidget) and _is_plain_window(thing):
         return _AreaInterface(thing)
     return None
 
@@ -101,6 +100,43 @@ class _AreaInterface(QAccessibleWidget):
         if _is_plain_window(self.widget()):
             return QAccessible.Role.Window
         return QAccessible.Role.Client
+
+
+class _PageInterface(_AreaInterface):
+    """A scrolling page: its viewport (the page's content), then its "More below" button,
+    then its scroll bar, in that order.
+
+    Qt's own scroll area shows a screen reader only the viewport and the scroll bars, so the
+    "More below" button, which floats over the viewport, was missing from the tree. Every
+    child is listed whether it shows or not; a screen reader asks each whether it is showing.
+    """
+
+    def __init__(self, page: ScrollPage) -> None:
+        super().__init__(page)
+        self._page = page
+
+    def _children(self) -> list[QObject]:
+        page = self._page
+        children: list[QObject] = [page.viewport(), page.more_button]
+        bar = page.verticalScrollBar().parentWidget()  # Qt's container of the scroll bar
+        if bar is not None and bar is not page:
+            children.append(bar)
+        return children
+
+    def childCount(self) -> int:
+        return len(self._children())
+
+    # Qt's contract is a null pointer for an index out of range; PySide6's stub has no None.
+    def child(self, index: int) -> QAccessibleInterface | None:  # type: ignore[override]
+        children = self._children()
+        if not 0 <= index < len(children):
+            return None
+        return QAccessible.queryAccessibleInterface(children[index])
+
+    def indexOfChild(self, child: QAccessibleInterface | None) -> int:
+        children = self._children()
+        thing = child.object() if child is not None else None
+        return children.index(thing) if thing in children else -1
 
 
 def _address(

@@ -67,6 +67,9 @@ class ScrollPage(QScrollArea):
         self.more_button = BigButton(self.tr("▼ More below"), metrics, ButtonStyle.SECONDARY, self)
         self.more_button.clicked.connect(self.page_down)
         bar = self.verticalScrollBar()
+        # A screen reader's flat review meets it beside the page: "Position on the page, scroll
+        # bar, 40 percent" tells a patient how far down they are, as the bar shows the eye.
+        bar.setAccessibleName(self.tr("Position on the page"))
         bar.valueChanged.connect(self._update_cue)
         bar.rangeChanged.connect(self._update_cue)
         viewport.installEventFilter(self)
