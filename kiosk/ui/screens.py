@@ -167,9 +167,11 @@ class IdlePanel(_Overlay):
 
     def show_seconds_left(self, seconds: int) -> None:
         self.countdown_view.setText(
-            self.tr("Touch the screen within 1 second to keep reading.")
+            self.tr("Touch the screen or press a key within 1 second to keep reading.")
             if seconds == 1
-            else self.tr("Touch the screen within {0} seconds to keep reading.").format(seconds)
+            else self.tr(
+                "Touch the screen or press a key within {0} seconds to keep reading."
+            ).format(seconds)
         )
         self._place_card()
 

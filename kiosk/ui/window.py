@@ -6,11 +6,8 @@ import enum
 import logging
 import time
 
-from PySide6.QtCore import QEvent, QObject, Signal
-from PySide6.QtGui import (
-    QMouseEvent,
-    QResizeEvent,
-)
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QAccessible, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QStackedLayout,
@@ -24,6 +21,7 @@ from kiosk.content import Leaflet, SectionKind
 from kiosk.narration.narrator import NarrationState, Narrator
 from kiosk.session import HOME, Page, Visit
 from kiosk.staff.gesture import CORNER_MM, CornerTaps
+from kiosk.ui.accessible import set_role
 from kiosk.ui.bars import Bars
 from kiosk.ui.lockdown import LockDown
 from kiosk.ui.metrics import Metrics
@@ -79,6 +77,7 @@ class KioskWindow(QWidget):
         self._metrics = metrics
         self._narrator = narrator
         self._highlight: ReadingHighlight | None = None  # while reading aloud works
+        self._before_warning: QWidget | None = None  # what had the focus when it showed
         self._lockdown = LockDown(self)
         self._corner_taps = CornerTaps(metrics.screen.px(CORNER_MM))
         self._last_press_ms = -1
@@ -112,6 +111,9 @@ class KioskWindow(QWidget):
             for section in leaflet.sections
         ]
         self._stack = QStackedWidget()
+        # Only a holder of pages: as a "layered pane" (Qt's role for it), Orca said so before
+        # every page's heading.
+        set_role(self._stack, QAccessible.Role.Client)
         self._stack.addWidget(self.home_page)
         self._stack.addWidget(self.questions_page)
         self.welcome_screen = WelcomeScreen(leaflet.title, leaflet.welcome, metrics)
@@ -236,13 +238,23 @@ class KioskWindow(QWidget):
             focus.clearFocus()
 
     def show_idle_warning(self, seconds_left: int) -> None:
-        """ "Are you still here?" over whatever is on screen."""
+        """ "Are you still here?" over whatever is on screen; the focus goes to its button
+        (a screen reader then says the whole warning) and comes back when it is answered."""
+        focus = self.focusWidget()
+        if not self.idle_panel.isVisible():
+            self._before_warning = None if focus is None or focus.window() is not self else focus
         self.idle_panel.show_seconds_left(seconds_left)
         self.idle_panel.cover(self)
-        self.idle_panel.stay_button.setFocus()
+        self.idle_panel.stay_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def hide_idle_warning(self) -> None:
+        if not self.idle_panel.isVisible():
+            return
+        back, self._before_warning = self._before_warning, None
+        self._drop_focus()  # or Qt hands it on to the first control it finds (Listen)
         self.idle_panel.hide()
+        if back is not None and back.isVisible():
+            back.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_visit_reset(self) -> None:
         """Nothing of the last visit stays on screen: every page back at its top, no

@@ -262,15 +262,20 @@ def test_in_talking_mode_the_idle_warning_is_short_and_any_key_answers_it(
     patient = Patient(qtbot, kiosk)
     kiosk.visit.reset()
     patient.press(Qt.Key.Key_Return)
+    patient.press(Qt.Key.Key_Down)
+    before = kiosk.window.focusWidget()
+    assert before is not None
     page = kiosk.visit.page
     with qtbot.waitSignal(kiosk.idle.warning_started, timeout=5000):
         pass
     assert patient.said[-1] == "Still here? Press any key."
     assert len(patient.said[-1].split()) <= 7, "under three seconds of speech on its own"
+    assert "press a key" in kiosk.window.idle_panel.countdown_view.text(), "shown for keys too"
     patient.press(Qt.Key.Key_Backspace)
     assert not kiosk.window.idle_panel.isVisible()
     assert kiosk.visit.page == page, "the key answered the warning and did nothing else"
     assert kiosk.visit.under_way
+    assert kiosk.window.focusWidget() is before, "the keys are back where they were"
 
 
 def test_the_focus_ring_surrounds_the_item_and_nothing_clips_it(
