@@ -23,7 +23,7 @@ from kiosk.config import (
 )
 from kiosk.content import ContentError, Leaflet, load_leaflet
 from kiosk.fonts import load_fonts
-from kiosk.keys import SPOKEN_KEY_NAMES, KeyAction
+from kiosk.keys import SHOWN_KEY_NAMES, SPOKEN_KEY_NAMES, KeyAction
 from kiosk.narration.narrator import NarrationState, Narrator
 from kiosk.narration.pronounce import LexiconError, load_lexicon
 from kiosk.narration.script import Utterance
@@ -190,9 +190,11 @@ def _keys(config: Config, visit: Visit, window: KioskWindow, announcer: Announce
         for name in names
     }
 
-    def help_keys(action: KeyAction) -> str:
-        names = [SPOKEN_KEY_NAMES.get(name, name) for name in config.keys.get(action, ())]
-        return " or ".join(names[:2])
+    def help_keys(action: KeyAction, shown: bool = False) -> str:
+        """The first two keys of ``action`` by name, as said or, ``shown``, as written."""
+        names = SHOWN_KEY_NAMES if shown else SPOKEN_KEY_NAMES
+        said = [names.get(name, name) for name in config.keys.get(action, ())]
+        return " or ".join(list(dict.fromkeys(said))[:2])  # Return and Enter: "Enter" once
 
     return KeyControl(
         window, visit, announcer, bindings=bindings, help_keys=help_keys, parent=window

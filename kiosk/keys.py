@@ -54,8 +54,10 @@ SPOKEN_KEY_NAMES = {
     "Minus": "minus",
     **{f"F{number}": f"F {number}" for number in range(1, 25)},
 }
+# The same names on screen (the keys' help card): "F1", which the voice says as "F 1".
+SHOWN_KEY_NAMES = {**SPOKEN_KEY_NAMES, **{f"F{number}": f"F{number}" for number in range(1, 25)}}
 
-# Keys that leave or close windows stay ignored (see kiosk/ui/window.py) and cannot be bound.
+# Keys that leave or close windows stay ignored (see kiosk/ui/lockdown.py) and cannot be bound.
 LEAVING_KEYS = frozenset({"Escape"})
 
 # Names as Qt spells them (Qt.Key.Key_<name>), so that the configuration needs no Qt to check.

@@ -40,7 +40,7 @@ class KeyControl(QObject):
         announcer: Announcer,
         *,
         bindings: dict[int, KeyAction],
-        help_keys: Callable[[KeyAction], str],
+        help_keys: Callable[[KeyAction, bool], str],
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -224,29 +224,37 @@ class KeyControl(QObject):
         """What each key does, said and shown (the words stay on screen until a key or a
         touch closes them)."""
         tr = QApplication.translate
-        sentences = [
-            tr("Talk", "You are on {0}.").format(self._where()),
+        closing = tr("Talk", "Press any other key, or touch the screen, to close this help.")
+        if not self._window.help_panel.isVisible():
+            self._before_help = self.focused_item()
+        self._window.help_panel.show_help([*self._key_lines(shown=True), closing], self._window)
+        where = tr("Talk", "You are on {0}.").format(self._where())
+        self._announcer.say(where, *self._key_lines(shown=False), closing)
+
+    def _key_lines(self, *, shown: bool) -> list[str]:
+        """Which key does what, with the keys' names as said or, ``shown``, as written."""
+        tr = QApplication.translate
+
+        def keys(action: KeyAction) -> str:
+            return self._help_keys(action, shown)
+
+        return [
             tr("Talk", "Press {0} for the next item and {1} for the one before.").format(
-                self._help_keys(KeyAction.NEXT), self._help_keys(KeyAction.PREVIOUS)
+                keys(KeyAction.NEXT), keys(KeyAction.PREVIOUS)
             ),
             tr("Talk", "Press {0} to choose it, and {1} to go back a page.").format(
-                self._help_keys(KeyAction.ACTIVATE), self._help_keys(KeyAction.BACK)
+                keys(KeyAction.ACTIVATE), keys(KeyAction.BACK)
             ),
             tr(
                 "Talk", "Press {0} and {1} to scroll long text, {2} and {3} for louder and quieter."
             ).format(
-                self._help_keys(KeyAction.LINE_DOWN),
-                self._help_keys(KeyAction.LINE_UP),
-                self._help_keys(KeyAction.LOUDER),
-                self._help_keys(KeyAction.QUIETER),
+                keys(KeyAction.LINE_DOWN),
+                keys(KeyAction.LINE_UP),
+                keys(KeyAction.LOUDER),
+                keys(KeyAction.QUIETER),
             ),
-            tr("Talk", "Press {0} to hear this again.").format(self._help_keys(KeyAction.HELP)),
+            tr("Talk", "Press {0} to hear this again.").format(keys(KeyAction.HELP)),
         ]
-        closing = tr("Talk", "Press any other key, or touch the screen, to close this help.")
-        if not self._window.help_panel.isVisible():
-            self._before_help = self.focused_item()
-        self._window.help_panel.show_help([*sentences[1:], closing], self._window)
-        self._announcer.say(*sentences, closing)
 
     def _closes_help(self, action: KeyAction | None) -> bool:
         """While the help shows, a key other than Help closes it and does nothing else; the
@@ -298,7 +306,7 @@ class KeyControl(QObject):
         self._announcer.say(
             tr("Talk", "Page: {0}.").format(self._where()),
             tr("Talk", "Press {0} to read on, or {1} for help.").format(
-                self._help_keys(KeyAction.NEXT), self._help_keys(KeyAction.HELP)
+                self._help_keys(KeyAction.NEXT, False), self._help_keys(KeyAction.HELP, False)
             ),
             target=first,
         )
