@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QRect, Qt
-from PySide6.QtGui import QColor, QFont, QLinearGradient, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QFont, QLinearGradient, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QScrollArea,
@@ -19,28 +19,11 @@ from kiosk.ui.metrics import Metrics
 PAGE_DOWN_MS = 350
 
 
-class _Fade(QWidget):
-    """A gradient over the bottom of the text: the words fade out where more follows."""
-
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        base = self.palette().color(QPalette.ColorRole.Window)
-        clear = QColor(base)
-        clear.setAlpha(0)
-        gradient = QLinearGradient(0, 0, 0, self.height())
-        gradient.setColorAt(0.0, clear)
-        gradient.setColorAt(0.6, base)
-        painter.fillRect(self.rect(), gradient)
-
-
 class ScrollPage(QScrollArea):
     """A vertically scrolling page body with kinetic finger scrolling and no horizontal scroll.
 
-    While text is hidden below the visible part, the bottom of the text fades out and a
+    While text is hidden below the visible part, the page behind the bottom of the text fades
+    to a shade (the theme's ``fade``; the words themselves keep their full contrast) and a
     "More below" button floats over the fade; tapping it scrolls on by most of a screen, for
     patients who cannot drag.
     """
@@ -54,16 +37,19 @@ class ScrollPage(QScrollArea):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.viewport().setAutoFillBackground(False)
         self.content = QWidget()
-        self.content.setAutoFillBackground(False)
         self.column = QVBoxLayout(self.content)
         self.setWidget(self.content)
+        # setWidget turns the content's own background on; off, the window's shows through,
+        # and the viewport's fade (paintEvent) with it, behind the text.
+        self.content.setAutoFillBackground(False)
         # A finger drag scrolls (touch screens send it as a mouse drag when nothing else takes
         # the touch); a tap still reaches the control under the finger.
         viewport = self.viewport()
         self.dragging = DragScroller(viewport, self.verticalScrollBar(), metrics.screen.px(2.5))
         self._header: QWidget | None = None
         self._cue_allowed = True
-        self._fade = _Fade(self)
+        self._cue_shown = False
+        self._fade_height = 0
         self.more_button = BigButton(self.tr("▼ More below"), metrics, ButtonStyle.SECONDARY, self)
         self.more_button.clicked.connect(self.page_down)
         bar = self.verticalScrollBar()
@@ -140,27 +126,38 @@ class ScrollPage(QScrollArea):
             self._update_cue()
         return False
 
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """The viewport's background, under the text: the fade, while there is more below."""
+        if not self._cue_shown:
+            return
+        viewport = self.viewport()
+        painter = QPainter(viewport)
+        top = viewport.height() - self._fade_height
+        gradient = QLinearGradient(0, top, 0, viewport.height())
+        palette = self.palette()
+        gradient.setColorAt(0.0, palette.color(QPalette.ColorRole.Window))
+        gradient.setColorAt(1.0, palette.color(QPalette.ColorRole.Midlight))  # Theme.fade
+        painter.fillRect(0, top, viewport.width(), self._fade_height, gradient)
+
     def _update_cue(self) -> None:
-        more = self.more_below
+        shown = self.more_below and self._cue_allowed
         viewport = self.viewport().geometry()
         button = self.more_button
         width = min(viewport.width(), button.sizeHint().width())
         height = button.heightForWidth(width)
         gap = self.metrics.gap_px
         fade_height = min(viewport.height() // 3, height * 2)
-        self._fade.setGeometry(
-            viewport.x(), viewport.bottom() + 1 - fade_height, viewport.width(), fade_height
-        )
         button.setGeometry(
             viewport.x() + (viewport.width() - width) // 2,
             viewport.bottom() + 1 - height - gap,
             width,
             height,
         )
-        self._fade.setVisible(more and self._cue_allowed)
-        button.setVisible(more and self._cue_allowed)
-        self._fade.raise_()
+        button.setVisible(shown)
         button.raise_()
+        if (shown, fade_height) != (self._cue_shown, self._fade_height):
+            self._cue_shown, self._fade_height = shown, fade_height
+            self.viewport().update()
 
 
 def scroll_page_of(widget: QWidget) -> ScrollPage | None:

@@ -31,6 +31,7 @@ class Theme:
     focus: str  # the keyboard focus ring
     highlight: str  # text being read aloud
     highlight_text: str
+    fade: str  # the page behind its last lines in view, while there is more below
 
     def text_pairs(self) -> dict[str, tuple[str, str]]:
         """Every (text colour, background colour) pair the theme draws text with."""
@@ -43,6 +44,8 @@ class Theme:
             "disabled text": (self.disabled_text, self.disabled),
             "highlighted text": (self.highlight_text, self.highlight),
             "secondary button text": (self.card_text, self.card),
+            # The page fades from its background to this behind the text; the words do not.
+            "page text on the fade": (self.text, self.fade),
         }
 
     def palette(self) -> QPalette:
@@ -71,7 +74,7 @@ class Theme:
             role.Mid: self.border,
             role.Shadow: self.border,
             role.Light: self.card,
-            role.Midlight: self.card,
+            role.Midlight: self.fade,  # Fusion draws none of the kiosk's controls with it
             role.Highlight: self.highlight,
             role.HighlightedText: self.highlight_text,
             role.Accent: self.focus,
@@ -100,6 +103,7 @@ STANDARD = Theme(
     focus="#b34700",
     highlight="#ffe066",
     highlight_text="#1b1b1b",
+    fade="#ede9e0",  # light enough that the focus ring keeps 4.5:1 on it
 )
 
 HIGH_CONTRAST = Theme(
@@ -119,6 +123,7 @@ HIGH_CONTRAST = Theme(
     focus="#00ffff",
     highlight="#ffff00",
     highlight_text="#000000",
+    fade="#333333",
 )
 
 THEMES = {theme.name: theme for theme in (STANDARD, HIGH_CONTRAST)}
