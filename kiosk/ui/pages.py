@@ -184,6 +184,12 @@ class HomePage(_Page):
             row.addStretch(columns - row.count())
         for entry in self._entries:
             entry.show()
+        # A screen reader reads a widget's children in the order they were made or last given
+        # a parent, which put the part headings before every row: now the layout's order.
+        for index in range(self._menu.count()):
+            item = self._menu.itemAt(index)
+            if item is not None and (shown := item.widget()) is not None:
+                shown.raise_()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

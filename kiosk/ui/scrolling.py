@@ -78,6 +78,7 @@ class ScrollPage(QScrollArea):
         self._header = header
         if header is not None:
             self.column.insertWidget(0, header)
+            header.lower()  # first of the content's children too: a screen reader's order
 
     def set_cue_font(self, font: QFont) -> None:
         """The "More below" button is a control: it takes the bars' size, not the text's."""

@@ -324,6 +324,7 @@ class KioskWindow(QWidget):
             self._column.removeWidget(self._top_bar)
         if target is None:
             self._column.insertWidget(0, self._top_bar)
+            self._top_bar.lower()  # first of the area's children too: a screen reader's order
         else:
             target.set_header(self._top_bar)
         self._top_bar.show()

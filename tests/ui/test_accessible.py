@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtGui import QAccessible
+from PySide6.QtGui import QAccessible, QAccessibleInterface
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -139,3 +139,31 @@ def test_a_text_tells_a_screen_reader_where_each_character_is(kiosk: Kiosk) -> N
         assert on_screen.contains(box), (offset, box, on_screen)
         assert text.offsetAtPoint(box.center()) == offset
     assert text.characterRect(last).top() > text.characterRect(0).top(), "it wraps"
+
+
+def _tree_order(face: QAccessibleInterface) -> list[str]:
+    """The names of the buttons and headings below ``face`` that show, in a screen reader's
+    order (depth first, as Orca's flat review reads)."""
+    names = []
+    for index in range(face.childCount()):
+        child = face.child(index)
+        if child is None or child.state().invisible:
+            continue
+        if child.role() in (Role.Button, Role.CheckBox, Role.Heading):
+            names.append(child.text(NAME))
+        names += _tree_order(child)
+    return names
+
+
+def test_the_top_bar_comes_first_when_it_scrolls_with_the_page(make_kiosk: KioskFactory) -> None:
+    """On a small screen at a large text size the top bar moves into the page; it is still
+    read first, before the page's heading (it went in as the page's last child)."""
+    kiosk = make_kiosk(SCREENS["tablet"])
+    window = kiosk.window
+    for step in (4, 0, 4):  # in, out and in again
+        kiosk.visit.set_text_step(step)
+        QApplication.processEvents()
+    assert window.top_bar_scrolls()
+    order = _tree_order(QAccessible.queryAccessibleInterface(window))
+    heading = kiosk.leaflet.title
+    assert order.index("Listen to this page") < order.index(heading) < order.index("Home")

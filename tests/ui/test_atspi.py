@@ -7,6 +7,7 @@ tree and does its actions, as Orca does (see tests/atspi.py).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -304,3 +305,79 @@ def test_the_page_scroll_bar_says_where_on_the_page_it_is_and_scrolls(kiosk: Kio
         lambda t: (t.find(HEADING)[0].extents or (0, 0))[1] < title.extents[1],
         "Increase scrolls the page as a drag does",
     )
+
+
+def _on_screen_in_tree_order(tree: Node) -> list[Node]:
+    """The controls and texts a patient sees, in a screen reader's order: each whose middle
+    is inside every box it sits in (a page's viewport clips what is scrolled out of view).
+    "More below" floats over the page and the scroll bar runs beside it, so neither has a
+    place among the rows; the More below test checks where the cue comes."""
+    found: list[Node] = []
+
+    def visit(node: Node, clip: tuple[int, int, int, int]) -> None:
+        if node.extents is not None and node.extents[2] > 0 and node.extents[3] > 0:
+            x, y, width, height = node.extents
+            left, top = max(clip[0], x), max(clip[1], y)
+            right = min(clip[0] + clip[2], x + width)
+            bottom = min(clip[1] + clip[3], y + height)
+            middle_x, middle_y = x + width // 2, y + height // 2
+            inside = (
+                clip[0] <= middle_x < clip[0] + clip[2] and clip[1] <= middle_y < clip[1] + clip[3]
+            )
+            is_item = node.role in (*_CONTROL_ROLES, HEADING, LABEL) and node.name.strip()
+            if is_item and inside and node.role != SCROLL_BAR and node.name != "More below":
+                found.append(node)
+            clip = (left, top, max(0, right - left), max(0, bottom - top))
+        for child in node.children:
+            if child.showing:
+                visit(child, clip)
+
+    assert tree.extents is not None
+    visit(tree, tree.extents)
+    return found
+
+
+def _out_of_reading_order(tree: Node, where: str) -> list[str]:
+    """Pairs the tree puts in another order than the screen: top to bottom, and left to
+    right along a row (two items share a row when their heights overlap)."""
+    items = _on_screen_in_tree_order(tree)
+    assert len(items) > 1, f"{where}: nothing to compare\n{tree.outline()}"
+    problems = []
+    for first, second in itertools.combinations(items, 2):
+        assert first.extents is not None
+        assert second.extents is not None
+        x1, y1, _, h1 = first.extents
+        x2, y2, _, h2 = second.extents
+        above = y2 + h2 <= y1  # the later one is wholly above the earlier one
+        same_row = y2 < y1 + h1 and y1 < y2 + h2
+        if above or (same_row and x2 < x1):
+            where_it_is = "above" if above else "to its left"
+            problems.append(
+                f"{where}: {first.role} {first.name[:30]!r} comes before "
+                f"{second.role} {second.name[:30]!r}, which is {where_it_is}"
+            )
+    return problems
+
+
+def test_a_screen_reader_meets_everything_in_the_order_it_is_on_screen(kiosk: KioskOnBus) -> None:
+    """Top bar, page, speech bar, bottom bar; within each, top to bottom and left to right.
+    (Home's top bar came after the page and the bottom bar, and its part headings before
+    all its topics. The top bar scrolling with the page, on a small screen, is checked in
+    tests/ui/test_accessible.py: this screen is too tall for it.)"""
+    problems = _out_of_reading_order(kiosk.tree(), "welcome")
+    problems += _out_of_reading_order(_begin(kiosk), "home")
+    kiosk.do(BUTTON, "Start reading", "Press")
+    section = kiosk.wait_for(lambda t: bool(t.find(BUTTON, "Back")), "a section shows")
+    problems += _out_of_reading_order(section, "a section")
+    kiosk.do(BUTTON, "Listen to this page", "Press")
+    reading = kiosk.wait_for(lambda t: bool(t.find(BUTTON, "Stop")), "the speech bar shows")
+    problems += _out_of_reading_order(reading, "reading aloud")
+    kiosk.do(BUTTON, "Stop", "Press")
+    kiosk.do(BUTTON, "My questions: 0 ticked", "Press")
+    questions = kiosk.wait_for(lambda t: bool(t.find(CHECK_BOX)), "the questions page shows")
+    problems += _out_of_reading_order(questions, "questions")
+    kiosk.command("staff")
+    problems += _out_of_reading_order(
+        kiosk.wait_for(lambda t: bool(t.find(BUTTON, "OK")), "the PIN pad shows"), "staff PIN"
+    )
+    assert not problems, "\n".join(problems)
