@@ -381,3 +381,22 @@ def test_a_screen_reader_meets_everything_in_the_order_it_is_on_screen(kiosk: Ki
         kiosk.wait_for(lambda t: bool(t.find(BUTTON, "OK")), "the PIN pad shows"), "staff PIN"
     )
     assert not problems, "\n".join(problems)
+
+
+def test_listens_name_stays_put_while_a_page_is_read_aloud(kiosk: KioskOnBus) -> None:
+    """A screen reader says a focused control's new name whenever it changes: Listen's went
+    "Listen", "Listen to this page" on every change of narration, while its label changed."""
+    _begin(kiosk)
+    kiosk.listen("object:property-change:accessible-name")
+    kiosk.do(BUTTON, "Listen to this page", "Press")
+    kiosk.wait_for(lambda t: bool(t.find(BUTTON, "Pause")), "the page is read aloud")
+    kiosk.do(BUTTON, "Pause", "Press")
+    kiosk.wait_for(lambda t: bool(t.find(BUTTON, "Resume")), "paused")
+    kiosk.do(BUTTON, "Resume", "Press")
+    kiosk.wait_for(lambda t: bool(t.find(BUTTON, "Pause")), "reading again")
+    kiosk.do(BUTTON, "Stop", "Press")
+    tree = kiosk.wait_for(lambda t: not t.find(BUTTON, "Stop"), "the reading stops")
+    renamed = [(e["name"], e["value"]) for e in kiosk.heard() if e["role"] == BUTTON]
+    assert "Resume" in {value for _, value in renamed}, f"name changes are heard: {renamed}"
+    assert [change for change in renamed if "Listen" in f"{change}"] == [], "Listen kept its name"
+    assert tree.one(BUTTON, "Listen to this page")
