@@ -213,6 +213,9 @@ def _idle(config: Config, visit: Visit, window: KioskWindow, announcer: Announce
     idle.timed_out.connect(visit.reset)
     idle.countdown_changed.connect(window.idle_panel.show_seconds_left)
     idle.warning_ended.connect(window.hide_idle_warning)
+    # A touch anywhere answers it (the watch sees every touch); a screen reader's Press on the
+    # button is no touch, so the button answers it too.
+    window.idle_panel.stay_button.clicked.connect(idle.touched)
 
     def on_warning_started(seconds_left: int) -> None:
         window.show_idle_warning(seconds_left)  # a screen reader hears it by its focus
