@@ -20,9 +20,11 @@ _CALL_TIMEOUT_MS = 500
 
 
 class ScreenReaderWatch(QObject):
-    """Follows ``ScreenReaderEnabled`` on the AT-SPI bus (``org.a11y.Status``), which Orca sets
-    while it runs (as GNOME's and KDE's screen readers do). Without a session bus, or with no
-    accessibility bus on it, no screen reader can be listening, and ``enabled`` is false.
+    """Follows ``ScreenReaderEnabled`` on the AT-SPI bus (``org.a11y.Status``), which the
+    desktop sets when it starts its screen reader (GNOME does, from its screen-reader setting).
+    Orca 43 started on its own sets only ``IsEnabled``, which any assistive tool sets, so a
+    kiosk that runs Orca sets it as it starts Orca (docs/installing.md). Without a session bus,
+    or with no accessibility bus on it, no screen reader can be listening: ``enabled`` is false.
 
     Signals:
         changed(bool): a screen reader started (``True``) or stopped.

@@ -26,8 +26,10 @@ from kiosk.ui.text import TextView
 _READING_WIDTH_EM = 30
 
 
-def _centred(text: str, role: TextRole) -> TextView:
-    return TextView(text, role, alignment=Qt.AlignmentFlag.AlignHCenter)
+def _centred(text: str, role: TextRole, heading_level: int | None = None) -> TextView:
+    return TextView(
+        text, role, alignment=Qt.AlignmentFlag.AlignHCenter, heading_level=heading_level
+    )
 
 
 class _Screen(ScrollPage):
@@ -73,8 +75,9 @@ class WelcomeScreen(_Screen):
     ) -> None:
         super().__init__(metrics, parent)
         self.title_view = _centred(title, TextRole.TITLE)
+        # As large as the title, but what to do, not a heading.
         self.invitation_view = _centred(
-            invitation or self.tr("Touch the screen to start"), TextRole.TITLE
+            invitation or self.tr("Touch the screen to start"), TextRole.TITLE, heading_level=0
         )
         self.column.addWidget(self.title_view)
         self.column.addWidget(self.invitation_view)
@@ -228,7 +231,9 @@ class OutOfOrderScreen(_Screen):
     def __init__(self, reason: str, metrics: Metrics, parent: QWidget | None = None) -> None:
         super().__init__(metrics, parent)
         self.notice_view = _centred(self.tr("Sorry, this screen is out of order."), TextRole.TITLE)
-        self.ask_view = _centred(self.tr("Please ask at the front desk."), TextRole.HEADING)
+        self.ask_view = _centred(
+            self.tr("Please ask at the front desk."), TextRole.HEADING, heading_level=2
+        )
         self.reason_view = TextView("", TextRole.BODY)
         for widget in (self.notice_view, self.ask_view, self.reason_view):
             self.column.addWidget(widget)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
 from kiosk.ui.buttons import QuestionRow
-from kiosk.ui.metrics import TextRole
 from kiosk.ui.text import TextView
 
 
@@ -28,7 +27,7 @@ def describe(widget: QWidget, question_count: int) -> str:
             text += tr("Talk", ", not available now")
         return text
     if isinstance(widget, TextView):
-        if widget.role() in (TextRole.HEADING, TextRole.TITLE):
+        if widget.heading_level():  # what a screen reader calls a heading too
             return tr("Talk", "Heading: {0}").format(widget.text())
         return widget.text()
     return widget.accessibleName()

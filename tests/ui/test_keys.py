@@ -434,3 +434,13 @@ def test_keys_on_the_staff_pin_pad_show_the_one_focus_ring(qtbot: QtBot, welcome
     assert window.pin_pad.isAncestorOf(focused)
     assert welcome.keys.frame.isVisible()
     assert welcome.keys.frame.target() is focused
+
+
+def test_talking_mode_calls_a_heading_what_a_screen_reader_calls_one(
+    qtbot: QtBot, welcome: Kiosk
+) -> None:
+    """Home's part headings are headings (level 2) for a screen reader, and for the voice."""
+    patient = Patient(qtbot, welcome)
+    patient.press(Qt.Key.Key_Down)
+    heard = patient.move_to("Path to improved health")
+    assert heard[0] == "Heading: Path to improved health"
