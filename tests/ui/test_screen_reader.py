@@ -143,3 +143,26 @@ def test_the_print_result_is_a_notification_a_screen_reader_speaks_where_the_foc
     assert before is not None
     assert after is not None
     assert after.name == before.name, "heard wherever the focus is, which stays put"
+
+
+def test_moving_by_keys_fires_focus_events_in_reading_order(
+    start_kiosk: KioskStarter,  # noqa: F811
+) -> None:
+    """What a screen reader hears as the keys move: each item once, top bar, page, bottom bar,
+    the order of the tree it reads."""
+    on_bus = start_kiosk()
+    on_bus.tree()
+    on_bus.command("key Down")  # the visit starts on the page's first text
+    home = on_bus.wait_for(lambda t: bool(t.find(BUTTON, "Start reading")), "home shows")
+    on_bus.listen("focus:")
+    presses = 12
+    for _ in range(presses):
+        on_bus.command("key Down")
+    on_bus.wait_for(lambda _t: True, "the kiosk has settled")
+    heard = [e["name"] for e in on_bus.heard() if e["type"].startswith("focus")]
+    assert len(heard) == presses, heard
+    assert all(heard), f"an unnamed stop: {heard}"
+    # The same names in the order the tree holds them, after the title the visit began on.
+    order = [n.name for n in home.walk() if n.name in heard]
+    start = order.index(heard[0])
+    assert heard == order[start : start + presses]
