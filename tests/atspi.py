@@ -37,6 +37,10 @@ _START_TIMEOUT_S = 30.0  # the kiosk's start, with its speech worker, on a busy 
 _ANSWER_TIMEOUT_S = 60.0  # a tree is read in well under a second; settling may take a few
 _STOP_TIMEOUT_S = 10.0
 WAIT_TIMEOUT_S = 10.0
+
+# AT-SPI's names of the roles the tests look for.
+BUTTON, CHECK_BOX, HEADING, LABEL = "push button", "check box", "heading", "label"
+SCROLL_BAR = "scroll bar"
 _POLL_S = 0.05
 
 

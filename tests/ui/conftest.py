@@ -1,8 +1,10 @@
-"""Fixtures for UI tests: a real kiosk window on a given screen, and a patient's finger."""
+"""Fixtures for UI tests: a real kiosk window on a given screen, a patient's finger, and the
+kiosk on a real accessibility bus."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -14,6 +16,8 @@ from kiosk.config import Config, ScreenSpec
 from kiosk.ui.metrics import TextRole
 from kiosk.ui.scrolling import ScrollPage
 from kiosk.ui.text import TextView
+from tests.atspi import AtspiBus, KioskOnBus, missing_packages, private_atspi
+from tests.audio import PulseServer
 
 LANDSCAPE = ScreenSpec(1920, 1080, 21.5)
 PORTRAIT = ScreenSpec(1080, 1920, 21.5)
@@ -101,3 +105,42 @@ def button_labelled(root: QWidget, label: str) -> QAbstractButton:
     ]
     assert len(found) == 1, f"expected one button {label!r}, found {[b.text() for b in found]}"
     return found[0]
+
+
+# A real AT-SPI bus, and the kiosk on it as a child process ---------------------------------
+
+KioskStarter = Callable[..., KioskOnBus]
+
+
+@pytest.fixture(scope="session")
+def atspi_bus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AtspiBus]:
+    """A private X server, session bus and accessibility bus, started once for the session."""
+    missing = missing_packages()
+    if missing:
+        pytest.fail(
+            f"the AT-SPI tests need a real accessibility bus and client, but {', '.join(missing)} "
+            "is not installed: apt-get install at-spi2-core python3-pyatspi dbus xvfb "
+            "(./dev.sh test does)",
+            pytrace=False,
+        )
+    with private_atspi(tmp_path_factory.mktemp("atspi")) as bus:
+        yield bus
+
+
+@pytest.fixture
+def start_kiosk(
+    atspi_bus: AtspiBus,
+    pulse: PulseServer,  # noqa: ARG001 - the kiosk reads aloud, as in the clinic
+    tmp_path: Path,
+) -> Iterator[KioskStarter]:
+    """Start the kiosk on the bus (``tests/atspi_kiosk.py`` arguments), stopped after the test."""
+    started: list[KioskOnBus] = []
+
+    def start(*arguments: str) -> KioskOnBus:
+        kiosk = KioskOnBus(atspi_bus, tmp_path, *arguments)
+        started.append(kiosk)
+        return kiosk
+
+    yield start
+    for kiosk in started:
+        kiosk.close()

@@ -8,56 +8,16 @@ tree and does its actions, as Orca does (see tests/atspi.py).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.atspi import AtspiBus, KioskOnBus, Node, missing_packages, private_atspi
-from tests.audio import PulseServer
+from tests.atspi import BUTTON, CHECK_BOX, HEADING, LABEL, SCROLL_BAR, KioskOnBus, Node
+from tests.ui.conftest import KioskStarter
 
-KioskStarter = Callable[..., KioskOnBus]
-
-BUTTON, CHECK_BOX, HEADING, LABEL = "push button", "check box", "heading", "label"
-SCROLL_BAR = "scroll bar"
 _CONTROL_ROLES = {BUTTON, CHECK_BOX, "toggle button", SCROLL_BAR}
 # A name is read aloud: words, digits and the punctuation of a sentence, never a symbol that
 # is only there for the eye (•, arrows, ☑, ♪, emoji).
 _SPOKEN_PUNCTUATION = set(" .,:;'’?!()-/")
-
-
-@pytest.fixture(scope="session")
-def atspi_bus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AtspiBus]:
-    """A private X server, session bus and accessibility bus, started once for the session."""
-    missing = missing_packages()
-    if missing:
-        pytest.fail(
-            f"the AT-SPI tests need a real accessibility bus and client, but {', '.join(missing)} "
-            "is not installed: apt-get install at-spi2-core python3-pyatspi dbus xvfb "
-            "(./dev.sh test does)",
-            pytrace=False,
-        )
-    with private_atspi(tmp_path_factory.mktemp("atspi")) as bus:
-        yield bus
-
-
-@pytest.fixture
-def start_kiosk(
-    atspi_bus: AtspiBus,
-    pulse: PulseServer,  # noqa: ARG001 - the kiosk reads aloud, as in the clinic
-    tmp_path: Path,
-) -> Iterator[KioskStarter]:
-    """Start the kiosk on the bus (``tests/atspi_kiosk.py`` arguments), stopped after the test."""
-    started: list[KioskOnBus] = []
-
-    def start(*arguments: str) -> KioskOnBus:
-        kiosk = KioskOnBus(atspi_bus, tmp_path, *arguments)
-        started.append(kiosk)
-        return kiosk
-
-    yield start
-    for kiosk in started:
-        kiosk.close()
 
 
 @pytest.fixture

@@ -3,21 +3,16 @@ what changed, and the kiosk's own voice keeps quiet while a screen reader speaks
 
 from __future__ import annotations
 
-from tests.atspi import AtspiBus, KioskOnBus, Node
+from tests.atspi import BUTTON, CHECK_BOX, AtspiBus, Node
 from tests.cups import Q_UNREACHABLE, CupsServer
-from tests.ui.test_atspi import (  # noqa: F401 - the fixtures, shared with the tree's tests
-    BUTTON,
-    CHECK_BOX,
-    KioskStarter,
-    atspi_bus,
-    kiosk,
-    start_kiosk,
-)
+from tests.ui.conftest import KioskStarter
 
 
 def test_a_touch_start_and_each_page_change_put_the_focus_on_the_new_page_s_heading(
-    kiosk: KioskOnBus,  # noqa: F811
+    start_kiosk: KioskStarter,
 ) -> None:
+    kiosk = start_kiosk()
+    kiosk.tree()
     kiosk.listen("focus:")
     kiosk.command("touch")
     home = kiosk.wait_for(lambda t: bool(t.find(BUTTON, "Start reading")), "the home page shows")
@@ -49,8 +44,8 @@ def test_a_touch_start_and_each_page_change_put_the_focus_on_the_new_page_s_head
 
 
 def test_with_a_screen_reader_talking_mode_leaves_the_interface_to_it_and_listen_reads(
-    start_kiosk: KioskStarter,  # noqa: F811
-    atspi_bus: AtspiBus,  # noqa: F811
+    start_kiosk: KioskStarter,
+    atspi_bus: AtspiBus,
 ) -> None:
     on_bus = start_kiosk()
     on_bus.tree()
@@ -89,7 +84,7 @@ def _ancestors_of_focus(tree: Node) -> list[Node]:
 
 
 def test_the_still_here_warning_is_an_alert_that_takes_the_focus_and_says_everything(
-    start_kiosk: KioskStarter,  # noqa: F811
+    start_kiosk: KioskStarter,
 ) -> None:
     """What Orca 43 speaks when the focus moves into an alert: "alert", its name, every text
     in it, then the focused button. So the question, the seconds left and what happens at
@@ -109,7 +104,7 @@ def test_the_still_here_warning_is_an_alert_that_takes_the_focus_and_says_everyt
 
 
 def test_the_print_result_is_a_notification_a_screen_reader_speaks_where_the_focus_is(
-    start_kiosk: KioskStarter,  # noqa: F811
+    start_kiosk: KioskStarter,
     printers: CupsServer,
 ) -> None:
     """Orca 43 speaks a notification each time it shows, not when its words change: first
@@ -146,7 +141,7 @@ def test_the_print_result_is_a_notification_a_screen_reader_speaks_where_the_foc
 
 
 def test_moving_by_keys_fires_focus_events_in_reading_order(
-    start_kiosk: KioskStarter,  # noqa: F811
+    start_kiosk: KioskStarter,
 ) -> None:
     """What a screen reader hears as the keys move: each item once, top bar, page, bottom bar,
     the order of the tree it reads."""
