@@ -207,6 +207,10 @@ class HelpPanel(_Overlay):
         column = self.card.column
         for widget in (self.heading_view, self.lines_view, self.close_button):
             column.addWidget(widget)
+        # As the idle warning: when the focus moves to Close help, a screen reader says "alert,
+        # Using the keys", then the lines, then the button.
+        set_role(self, QAccessible.Role.AlertMessage)
+        self.setAccessibleName(self.heading_view.text())
 
     def show_help(self, lines: list[str], window: QWidget) -> None:
         """Show ``lines`` over ``window``; the focus goes to Close help."""

@@ -161,3 +161,20 @@ def test_moving_by_keys_fires_focus_events_in_reading_order(
     order = [n.name for n in home.walk() if n.name in heard]
     start = order.index(heard[0])
     assert heard == order[start : start + presses]
+
+
+def test_the_keys_help_is_an_alert_a_screen_reader_reads_whole(
+    start_kiosk: KioskStarter,
+) -> None:
+    on_bus = start_kiosk()
+    on_bus.tree()
+    on_bus.command("key Down")
+    on_bus.wait_for(lambda t: bool(t.find(BUTTON, "Start reading")), "home shows")
+    on_bus.command("key F1")
+    tree = on_bus.wait_for(
+        lambda t: (t.focused() or t).name == "Close help", "the help has the focus"
+    )
+    alert = next(node for node in _ancestors_of_focus(tree) if node.role == "alert")
+    assert alert.name == "Using the keys"
+    texts = " ".join(node.name for node in alert.walk() if node.role in ("label", "heading"))
+    assert "Press F1 or Help to hear this again." in texts
