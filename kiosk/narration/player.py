@@ -141,6 +141,7 @@ class AudioPlayer(QObject):
         self._queued_frames = 0  # frames queued since start(), tail included
         self._end_frame: int | None = None  # set by finish_queue()
         self._resume_state = PlayerState.PLAYING
+        self._paused_frames: int | None = None  # where pause() kept the place
         # Bumped by start() and stop(), so a tick that emitted a signal whose handler started
         # or stopped the player does not go on reporting the old narration.
         self._generation = 0
@@ -221,6 +222,9 @@ class AudioPlayer(QObject):
         """Silences the output at once, keeping the place; clips may still be queued."""
         if self._state not in (PlayerState.PLAYING, PlayerState.WAITING) or self._sink is None:
             return
+        # The place kept: the server may still count a few ms it had been handed before the
+        # suspend reached it, so what it counts later is not where the patient paused.
+        self._paused_frames = self._heard_frames()
         self._sink.suspend()
         self._timer.stop()
         self._resume_state = self._state
@@ -231,6 +235,7 @@ class AudioPlayer(QObject):
         if self._state is not PlayerState.PAUSED or self._sink is None:
             return
         self._sink.resume()
+        self._paused_frames = None
         self._state = self._resume_state
         if self._state is PlayerState.PLAYING:
             self._start_ticking()
@@ -259,7 +264,9 @@ class AudioPlayer(QObject):
         """The clip heard now and how far into it, in ms; None while no queued clip is heard."""
         if self._sink is None or self._state is PlayerState.STOPPED:
             return None
-        heard = self._heard_frames()
+        heard = self._paused_frames
+        if self._state is not PlayerState.PAUSED or heard is None:
+            heard = self._heard_frames()
         for clip in self._clips:
             if clip.start_frame <= heard < clip.end_frame:
                 return clip.clip_id, (heard - clip.start_frame) * 1000 // self._sample_rate
