@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.app import Kiosk, build
 from kiosk.config import Config, ScreenSpec
+from kiosk.narration.narrator import Narrator
 from kiosk.ui.metrics import TextRole
 from kiosk.ui.scrolling import ScrollPage
 from kiosk.ui.text import TextView
@@ -105,6 +106,19 @@ def button_labelled(root: QWidget, label: str) -> QAbstractButton:
     ]
     assert len(found) == 1, f"expected one button {label!r}, found {[b.text() for b in found]}"
     return found[0]
+
+
+def voiced_from_now(narrator: Narrator) -> list[str]:
+    """The sentences whose sound starts from now on, as the voice says them."""
+    voiced: list[str] = []
+
+    def on_sentence_started(index: int) -> None:
+        utterance = narrator.utterance(index)
+        if utterance is not None:
+            voiced.append(utterance.spoken or utterance.text)
+
+    narrator.sentence_started.connect(on_sentence_started)
+    return voiced
 
 
 # A real AT-SPI bus, and the kiosk on it as a child process ---------------------------------

@@ -7,9 +7,9 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from kiosk.app import Kiosk
-from kiosk.narration.narrator import NarrationState, Narrator
+from kiosk.narration.narrator import NarrationState
 from tests.audio import PulseServer
-from tests.ui.conftest import LANDSCAPE, KioskFactory
+from tests.ui.conftest import LANDSCAPE, KioskFactory, voiced_from_now
 
 
 @pytest.fixture
@@ -23,19 +23,6 @@ def talking(make_kiosk: KioskFactory, pulse: PulseServer) -> Kiosk:  # noqa: ARG
     return kiosk
 
 
-def _voiced(narrator: Narrator) -> list[str]:
-    """The sentences whose sound starts from now on."""
-    voiced: list[str] = []
-
-    def on_sentence_started(index: int) -> None:
-        utterance = narrator.utterance(index)
-        if utterance is not None:
-            voiced.append(utterance.spoken or utterance.text)
-
-    narrator.sentence_started.connect(on_sentence_started)
-    return voiced
-
-
 def test_an_announcement_made_before_the_stop_of_the_same_action_still_plays(
     qtbot: QtBot, talking: Kiosk
 ) -> None:
@@ -46,7 +33,7 @@ def test_an_announcement_made_before_the_stop_of_the_same_action_still_plays(
     qtbot.waitUntil(lambda: narrator.state is NarrationState.IDLE, timeout=10000)
     talking.window.listen()  # the page is being read aloud
     qtbot.waitUntil(lambda: narrator.state is NarrationState.SPEAKING, timeout=10000)
-    voiced = _voiced(narrator)
+    voiced = voiced_from_now(narrator)
     talking.announcer.say("Printing your questions…")
     talking.announcer.interrupt()
     qtbot.waitUntil(lambda: bool(voiced), timeout=10000)
@@ -59,7 +46,7 @@ def test_what_one_action_says_plays_in_order_and_a_new_key_replaces_what_is_unsa
     narrator = talking.narrator
     assert narrator is not None
     qtbot.waitUntil(lambda: narrator.state is NarrationState.IDLE, timeout=10000)
-    voiced = _voiced(narrator)
+    voiced = voiced_from_now(narrator)
     announcer = talking.announcer
     announcer.say("Volume 80 percent.")
     announcer.new_action()  # the next key came before the first was spoken
@@ -73,7 +60,7 @@ def test_listen_replaces_what_the_kiosk_was_about_to_say(qtbot: QtBot, talking: 
     narrator = talking.narrator
     assert narrator is not None
     qtbot.waitUntil(lambda: narrator.state is NarrationState.IDLE, timeout=10000)
-    voiced = _voiced(narrator)
+    voiced = voiced_from_now(narrator)
     talking.announcer.say("Volume 80 percent.")
     talking.window.listen()
     qtbot.waitUntil(lambda: bool(voiced), timeout=10000)

@@ -20,7 +20,7 @@ from kiosk.ui.text import TextView
 from kiosk.ui.window import Screen
 from tests.audio import PulseServer
 from tests.cups import Q_PDF, Q_UNREACHABLE, CupsServer, pdf_text
-from tests.ui.conftest import LANDSCAPE, KioskFactory
+from tests.ui.conftest import LANDSCAPE, KioskFactory, voiced_from_now
 
 
 class Patient:
@@ -407,14 +407,7 @@ def test_printing_by_keys_is_heard_whole_not_cut_off_by_the_press_that_printed(
     patient.press(Qt.Key.Key_Return)
     patient.move_to("Button: Print my questions")
     qtbot.waitUntil(lambda: narrator.state is NarrationState.SPEAKING, timeout=10000)
-    voiced: list[str] = []
-
-    def on_sentence_started(index: int) -> None:
-        utterance = narrator.utterance(index)
-        if utterance is not None:
-            voiced.append(utterance.spoken or utterance.text)
-
-    narrator.sentence_started.connect(on_sentence_started)
+    voiced = voiced_from_now(narrator)
     assert patient.press(Qt.Key.Key_Return) == ["Printing your questions…"]
     qtbot.waitUntil(lambda: bool(voiced), timeout=10000)
     assert voiced == ["Printing your questions…"]
