@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import sys
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -13,7 +12,7 @@ from typing import Any, NamedTuple
 from kiosk.content import SUPPORTED_LANGUAGES
 from kiosk.content.errors import toml_error_position
 from kiosk.keys import DEFAULT_KEYS, KeyAction, key_problems
-from kiosk.paths import config_file, log_dir
+from kiosk.paths import config_file, log_dir, resources_dir
 from kiosk.staff.pin import PinHashError, parse_pin_hash
 
 TEXT_SIZE_STEPS_PERCENT = (100, 125, 150, 175, 200)
@@ -28,14 +27,6 @@ def default_handout_folder() -> Path:
 
 
 THEMES = ("standard", "high_contrast")
-
-
-def resources_dir() -> Path:
-    """The ``resources/`` folder, in a source checkout or a PyInstaller bundle."""
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        return Path(bundle) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
 
 
 @dataclass(frozen=True)

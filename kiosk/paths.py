@@ -12,6 +12,14 @@ from pathlib import Path, PureWindowsPath
 APP_FOLDER = "clinic-kiosk"
 
 
+def resources_dir() -> Path:
+    """The ``resources/`` folder, in a source checkout or a PyInstaller bundle."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        return Path(bundle) / "resources"
+    return Path(__file__).resolve().parent.parent / "resources"
+
+
 def config_dir(platform: str = sys.platform, environ: Mapping[str, str] = os.environ) -> Path:
     """The folder that holds ``kiosk.toml``."""
     if platform == "win32":

@@ -7,12 +7,13 @@ import stat
 from pathlib import Path, PurePath
 
 from kiosk.content.errors import ContentError
+from kiosk.content.languages import supported_languages
 from kiosk.content.model import Leaflet
 from kiosk.content.parser import LeafletHeader, parse_leaflet, read_header
 from kiosk.content.textfile import cannot_read
 
-# Languages the kiosk has screens and voices for.
-SUPPORTED_LANGUAGES = frozenset({"en", "es"})
+# Languages the kiosk has screens and voices for: one file each in resources/languages.
+SUPPORTED_LANGUAGES = supported_languages()
 LEAFLET_SUFFIX = ".md"
 PRONUNCIATION_FILES = "pronunciation-*.toml"  # pronunciation-en.toml beside en.md
 
