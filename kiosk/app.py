@@ -6,7 +6,7 @@ import logging
 import signal
 import socket
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import TracebackType
@@ -22,8 +22,9 @@ from kiosk.config import (
     check_printer_setting,
 )
 from kiosk.content import ContentError, Leaflet, load_leaflet
+from kiosk.content.languages import language
 from kiosk.fonts import load_fonts
-from kiosk.keys import SHOWN_KEY_NAMES, SPOKEN_KEY_NAMES, KeyAction
+from kiosk.keys import KeyAction
 from kiosk.narration.narrator import NarrationState, Narrator
 from kiosk.narration.pronounce import LexiconError, load_lexicon
 from kiosk.narration.script import Utterance
@@ -56,7 +57,7 @@ class Kiosk:
     """The running kiosk's parts, built and wired once."""
 
     app: QApplication
-    leaflet: Leaflet
+    leaflets: dict[str, Leaflet]  # in each language offered, by code
     visit: Visit
     window: KioskWindow
     narrator: Narrator | None
@@ -65,6 +66,11 @@ class Kiosk:
     staff: StaffMode
     keys: KeyControl
     announcer: Announcer
+
+    @property
+    def leaflet(self) -> Leaflet:
+        """The leaflet as shown now, in the visit's language."""
+        return self.window.leaflet
 
     def close(self) -> None:
         """Stop speaking and end the speech worker; the window closes."""
@@ -110,6 +116,7 @@ def build(
     *,
     support: StaffSupport | None = None,
     leaflet: Leaflet | None = None,
+    leaflets: Mapping[str, Leaflet] | None = None,
 ) -> Kiosk:
     """Build the kiosk from its configuration. Raises ``ContentError`` for a broken pack.
 
@@ -118,18 +125,27 @@ def build(
     on the welcome screen.
     """
     app = application()
-    if leaflet is None:
-        leaflet = load_leaflet(config.content_pack, config.language)
+    if leaflets is None:
+        leaflets = {leaflet.language: leaflet} if leaflet is not None else offered_leaflets(config)
+    leaflet = leaflets[config.language]
     family = load_fonts()
     metrics = Metrics.for_screen(screen or config.screen, family)
     visit = Visit(
         len(leaflet.questions),
         VisitDefaults.from_settings(
-            config.text_size_percent, config.theme, config.speech_rate_wpm, config.volume_percent
+            config.text_size_percent,
+            config.theme,
+            config.speech_rate_wpm,
+            config.volume_percent,
+            language=config.language,
+            languages=tuple(leaflets),
         ),
     )
-    narrator = _narrator(config, leaflet, visit) if narration else None
-    window = KioskWindow(leaflet, visit, metrics, narrator)
+    # First of all that follows the language: every other part speaks the new one at once.
+    use_language(visit.language)
+    visit.language_changed.connect(use_language)
+    narrator = _narrator(config, visit) if narration else None
+    window = KioskWindow(leaflets, visit, metrics, narrator)
     window.setWindowFlags(window_flags(windowed))
     window.lock(not windowed)  # patients cannot close the full-screen kiosk
     announcer = _announcer(visit, window, narrator)
@@ -149,13 +165,31 @@ def build(
         support=support or StaffSupport(staff_lock(config)),
     )
     log.info(
-        "kiosk built: %s (%s), body text %d px, %d sections",
+        "kiosk built: %s (%s of %s), body text %d px, %d sections",
         leaflet.title,
         leaflet.language,
+        ", ".join(leaflets),
         metrics.body_px,
         len(leaflet.sections),
     )
-    return Kiosk(app, leaflet, visit, window, narrator, printing, idle, staff, keys, announcer)
+    return Kiosk(
+        app, dict(leaflets), visit, window, narrator, printing, idle, staff, keys, announcer
+    )
+
+
+def offered_leaflets(config: Config) -> dict[str, Leaflet]:
+    """The leaflet in each language the kiosk offers, by code, in the clinic's order. The
+    default language's must be there (``ContentError`` if not); another language the pack has
+    no file for is left out, with a warning in the log, and the kiosk offers the rest."""
+    leaflets: dict[str, Leaflet] = {}
+    for code in config.languages:
+        try:
+            leaflets[code] = load_leaflet(config.content_pack, code)
+        except ContentError as error:
+            if code == config.language:
+                raise
+            log.warning("%s is not offered: %s", language(code).english_name, error)
+    return leaflets
 
 
 def _announcer(visit: Visit, window: KioskWindow, narrator: Narrator | None) -> Announcer:
@@ -168,18 +202,35 @@ def _announcer(visit: Visit, window: KioskWindow, narrator: Narrator | None) -> 
         visit.text_step_changed,
         visit.theme_changed,
         visit.was_reset,
-        window.questions_page.print_requested,
+        visit.language_changed,
+        window.print_requested,
     ):
         action.connect(announcer.interrupt)
     window.staff_gesture_made.connect(announcer.silence)  # the page is gone from view
     window.listen_requested.connect(announcer.read)
     # The questions page says what its own controls did ("All ticks cleared. Press Undo...").
-    window.questions_page.announced.connect(announcer.say)
+    window.announced.connect(announcer.say)
     visit.text_step_changed.connect(
-        lambda step: announcer.say(f"Text size {TEXT_SIZE_STEPS_PERCENT[step]} percent.")
+        lambda step: announcer.say(
+            _talk("Text size {0} percent.").format(TEXT_SIZE_STEPS_PERCENT[step])
+        )
     )
-    visit.rate_changed.connect(lambda wpm: announcer.say(f"Speech rate {wpm} words a minute."))
+    visit.rate_changed.connect(
+        lambda wpm: announcer.say(_talk("Speech rate {0} words a minute.").format(wpm))
+    )
+    # In the new language's voice, its own name: the patient hears that the switch took.
+    visit.language_changed.connect(lambda code: announcer.say(f"{language(code).name}."))
     return announcer
+
+
+def use_language(code: str) -> None:
+    """Install the catalogs of ``code``: every word the kiosk shows or says from now on."""
+    log.debug("words in %s", code)  # the Qt catalogs install here (kiosk.catalogs, next)
+
+
+def _talk(source: str) -> str:
+    """What the kiosk says, in the visit's language (the catalogs' context "Talk")."""
+    return QApplication.translate("Talk", source)
 
 
 def _keys(config: Config, visit: Visit, window: KioskWindow, announcer: Announcer) -> KeyControl:
@@ -191,10 +242,14 @@ def _keys(config: Config, visit: Visit, window: KioskWindow, announcer: Announce
     }
 
     def help_keys(action: KeyAction, shown: bool = False) -> str:
-        """The first two keys of ``action`` by name, as said or, ``shown``, as written."""
-        names = SHOWN_KEY_NAMES if shown else SPOKEN_KEY_NAMES
-        said = [names.get(name, name) for name in config.keys.get(action, ())]
-        return " or ".join(list(dict.fromkeys(said))[:2])  # Return and Enter: "Enter" once
+        """The first two keys of ``action`` by name, in the visit's language, as said or,
+        ``shown``, as written."""
+        spec = language(visit.language)
+        name_of = spec.shown_key if shown else spec.spoken_key
+        said = list(dict.fromkeys(name_of(name) for name in config.keys.get(action, ())))
+        if len(said) < 2:  # Return and Enter: "Enter" once
+            return "".join(said)
+        return QApplication.translate("Talk", "{0} or {1}").format(said[0], said[1])
 
     return KeyControl(
         window, visit, announcer, bindings=bindings, help_keys=help_keys, parent=window
@@ -220,13 +275,13 @@ def _idle(config: Config, visit: Visit, window: KioskWindow, announcer: Announce
     def on_warning_started(seconds_left: int) -> None:
         window.show_idle_warning(seconds_left)  # a screen reader hears it by its focus
         if announcer.talking:
-            announcer.say("Still here? Press any key.")
+            announcer.say(_talk("Still here? Press any key."))
         else:
-            announcer.say_to_everyone("Still here? Touch the screen.")
+            announcer.say_to_everyone(_talk("Still here? Touch the screen."))
 
     def on_countdown_changed(seconds_left: int) -> None:
         if seconds_left % 10 == 0:
-            announcer.say(f"{seconds_left} seconds.")
+            announcer.say(_talk("{0} seconds.").format(seconds_left))
 
     idle.warning_started.connect(on_warning_started)
     idle.countdown_changed.connect(on_countdown_changed)
@@ -306,16 +361,26 @@ def _printing(
     return printing
 
 
-def _narrator(config: Config, leaflet: Leaflet, visit: Visit) -> Narrator:
-    """The narrator, speaking at the visit's rate and volume (``_announcer`` silences it)."""
+def _lexicon(config: Config, code: str) -> dict[str, str]:
+    """The pack's pronunciation list for language ``code`` (none if it is broken: logged)."""
     pack = config.content_pack if config.content_pack.is_dir() else config.content_pack.parent
-    lexicon_path = pack / f"pronunciation-{leaflet.language}.toml"
     try:
-        lexicon = load_lexicon(lexicon_path)
+        return load_lexicon(pack / f"pronunciation-{code}.toml")
     except LexiconError as error:
         log.warning("pronunciation list ignored: %s", error)
-        lexicon = {}
-    narrator = Narrator(leaflet.language, config.voice or None, lexicon)
+        return {}
+
+
+def _narrator(config: Config, visit: Visit) -> Narrator:
+    """The narrator, speaking the visit's language at its rate and volume (``_announcer``
+    silences it)."""
+    code = visit.language
+    narrator = Narrator(code, config.voice_for(code) or None, _lexicon(config, code))
+    visit.language_changed.connect(
+        lambda code: narrator.set_language(
+            code, config.voice_for(code) or None, _lexicon(config, code)
+        )
+    )
     narrator.set_rate(visit.rate_wpm)
     narrator.set_volume(visit.volume)
     visit.rate_changed.connect(narrator.set_rate)
@@ -446,12 +511,13 @@ class Runner:
     def reload(self) -> str:
         """Read the leaflet again; if it is sound, swap in a kiosk built from it."""
         try:
-            leaflet = load_leaflet(self.config.content_pack, self.config.language)
+            leaflets = offered_leaflets(self.config)
         except ContentError as error:
             log.warning("the leaflet was not reloaded: %s", error)
             return f"Not reloaded: {error}. The kiosk keeps showing the leaflet it had."
+        leaflet = leaflets[self.config.language]
         old = self.kiosk
-        fresh = build(self.config, windowed=self.windowed, support=self.support, leaflet=leaflet)
+        fresh = build(self.config, windowed=self.windowed, support=self.support, leaflets=leaflets)
         self.kiosk = fresh
         self._show(fresh.window)
         message = (

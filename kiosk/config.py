@@ -66,11 +66,13 @@ class Config:
     """Everything staff can set; every field has a built-in default."""
 
     content_pack: Path = field(default_factory=lambda: resources_dir() / "leaflets/vertebroplasty")
-    language: str = "en"
+    language: str = "en"  # the default: each visit starts in it and goes back to it
+    languages: tuple[str, ...] = ("en", "es")  # what a patient may choose, in this order
     screen: ScreenSpec = field(default_factory=ScreenSpec)
     text_size_percent: int = 100
     theme: str = "standard"
     voice: str = ""  # an eSpeak NG voice name; empty: the language's usual voice
+    voices: dict[str, str] = field(default_factory=dict)  # per language; over ``voice``
     speech_rate_wpm: int = 135
     volume_percent: int = 75
     clinic_name: str = ""
@@ -85,6 +87,13 @@ class Config:
     staff_pin_hash: str = ""  # made by ``kiosk set-pin``; empty: staff mode stays locked
     log_folder: Path = field(default_factory=log_dir)
     keys: dict[KeyAction, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_KEYS))
+
+    def voice_for(self, language: str) -> str:
+        """The voice configured for ``language`` ("": the language's usual one). ``voice``
+        is the default language's, for configurations written before ``[voices]``."""
+        if language in self.voices:
+            return self.voices[language]
+        return self.voice if language == self.language else ""
 
 
 # Where each value came from, for ``kiosk config show``.
@@ -134,9 +143,11 @@ _CHOICES: dict[str, tuple[Any, ...]] = {
 _TOP_KEYS = (
     "content_pack",
     "language",
+    "languages",
     "text_size_percent",
     "theme",
     "voice",
+    "voices",
     "speech_rate_wpm",
     "volume_percent",
     "clinic_name",
@@ -204,7 +215,17 @@ def read_config(path: Path | None) -> LoadedConfig:
         if checked is not _INVALID:
             values[key] = checked
             reader.note_source(key)
-    return LoadedConfig(replace(defaults, **values), reader.problems, reader.sources)
+    config = replace(defaults, **values)
+    if config.language not in config.languages:
+        # The default is always offered: a visit starts in it.
+        reader.problem(
+            "languages" if "languages" in values else "language",
+            f"the default language {config.language!r} is not among languages "
+            f"{list(config.languages)!r}",
+            f"offering {config.language!r} too",
+        )
+        config = replace(config, languages=(config.language, *config.languages))
+    return LoadedConfig(config, reader.problems, reader.sources)
 
 
 _INVALID = object()  # a value that was reported and falls back to its default
@@ -259,6 +280,10 @@ class _Reader:
             "keys": lambda: (
                 self.keys(value, defaults.keys) if self.check_type(key, value, dict) else _INVALID
             ),
+            "languages": lambda: self._languages(key, value),
+            "voices": lambda: (
+                self._voices(key, value) if self.check_type(key, value, dict) else _INVALID
+            ),
             **dict.fromkeys(_RANGES, lambda: self._whole_number(key, value, *_RANGES[key])),
             **dict.fromkeys(
                 ("voice", "clinic_name", "printer", "printed_message"),
@@ -269,6 +294,36 @@ class _Reader:
             self.problem(key, f"unknown key; allowed: {', '.join(_TOP_KEYS)}")
             return _INVALID
         return read_value()
+
+    def _languages(self, key: str, value: Any) -> Any:
+        supported = sorted(SUPPORTED_LANGUAGES)
+        example = "[" + ", ".join(f'"{code}"' for code in supported) + "]"
+        if not (isinstance(value, list) and value and all(isinstance(code, str) for code in value)):
+            self.problem(key, f"must be a list of language codes, like {example}, not {value!r}")
+            return _INVALID
+        unknown = [code for code in value if code not in SUPPORTED_LANGUAGES]
+        if unknown:
+            self.problem(
+                key, f"unknown language {unknown[0]!r}; use codes from {', '.join(supported)}"
+            )
+            return _INVALID
+        if len(set(value)) != len(value):
+            self.problem(key, f"a language is listed twice in {value!r}")
+            return _INVALID
+        return tuple(value)
+
+    def _voices(self, key: str, table: dict[str, Any]) -> dict[str, str]:
+        voices: dict[str, str] = {}
+        for code, value in table.items():
+            full = f"{key}.{code}"
+            if code not in SUPPORTED_LANGUAGES:
+                supported = ", ".join(sorted(SUPPORTED_LANGUAGES))
+                self.problem(full, f"unknown language; use codes from {supported}")
+            elif self.check_type(full, value, str):
+                if value.strip():  # empty: not set, as if the line were not there
+                    voices[code] = value.strip()
+                self.note_source(full)
+        return voices
 
     def _folder(self, key: str, value: Any, base: Path) -> Any:
         if not self.check_type(key, value, str):
@@ -392,6 +447,11 @@ def describe(loaded: LoadedConfig) -> list[tuple[str, str, str]]:
                 shown = "[" + ", ".join(f'"{name}"' for name in names) + "]"
                 rows.append((full, shown, loaded.source_of(full)))
             continue
+        if key == "voices":
+            for code in sorted(SUPPORTED_LANGUAGES):
+                full = f"voices.{code}"
+                rows.append((full, _as_toml(config.voices.get(code, "")), loaded.source_of(full)))
+            continue
         if key == "screen":
             for name in _SCREEN_KEYS:
                 full = f"screen.{name}"
@@ -408,6 +468,8 @@ def describe(loaded: LoadedConfig) -> list[tuple[str, str, str]]:
 
 
 def _as_toml(value: object) -> str:
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_as_toml(item) for item in value) + "]"
     if isinstance(value, Path):
         value = str(value)
     if isinstance(value, str):

@@ -56,6 +56,13 @@ class _SynthesisWorker(QObject):
                 self._synthesizer.close()
         return self._synthesizer
 
+    @Slot(str, str)
+    def use_language(self, language: str, voice: str) -> None:
+        """Speak ``language`` with ``voice`` ("": its usual one) from the next request on."""
+        self._language, self._voice = language, voice or None
+        if self._synthesizer is not None:
+            self._synthesizer.language, self._synthesizer.voice = self._language, self._voice
+
     @Slot()
     def check(self) -> None:
         try:
@@ -115,6 +122,7 @@ class Narrator(QObject):
 
     _synthesis_requested = Signal(int, int, str, int)  # generation, index, text, rate
     _check_requested = Signal()
+    _language_requested = Signal(str, str)  # language, voice
 
     def __init__(
         self,
@@ -124,6 +132,7 @@ class Narrator(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self._language = language
         self._lexicon = lexicon
         self._state = NarrationState.UNAVAILABLE
         self._note = self.tr("Checking the sound…")
@@ -154,6 +163,7 @@ class Narrator(QObject):
         self._worker.moveToThread(self._thread)
         self._synthesis_requested.connect(self._worker.synthesize)
         self._check_requested.connect(self._worker.check)
+        self._language_requested.connect(self._worker.use_language)
         self._worker.synthesized.connect(self._on_synthesized)
         self._worker.failed.connect(self._on_synthesis_failed)
         self._worker.checked.connect(self._on_checked)
@@ -190,6 +200,12 @@ class Narrator(QObject):
         """Sentence ``index`` of what is being read now (as ``sentence_started`` numbers it)."""
         if 0 <= index < len(self._sentences):
             return self._sentences[index].utterance
+        return None
+
+    def audio(self, index: int) -> SpeechAudio | None:
+        """The sound of sentence ``index``, once it has been synthesized."""
+        if 0 <= index < len(self._sentences):
+            return self._sentences[index].audio
         return None
 
     def duration_ms(self, index: int) -> int | None:
@@ -238,6 +254,24 @@ class Narrator(QObject):
         self._rate_wpm = rate_wpm
         if self.active:
             self._start_from(max(self._heard, 0))
+
+    @property
+    def language(self) -> str:
+        return self._language
+
+    def set_language(self, language: str, voice: str | None, lexicon: dict[str, str]) -> None:
+        """Read in ``language`` from now on: what is being read stops (it is the other
+        language's text), and whether the language's voice works is checked again."""
+        if language == self._language:
+            return
+        self.stop()
+        self._language, self._lexicon = language, lexicon
+        self._sentences = []
+        # Queued to the synthesis thread before any later request, so none of those is read
+        # in the old language.
+        self._language_requested.emit(language, voice or "")
+        if not self._shut_down:
+            self.check()
 
     def set_volume(self, volume: float) -> None:
         self._player.set_volume(volume)

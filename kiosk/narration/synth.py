@@ -9,14 +9,15 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from kiosk.content.languages import all_languages
 from kiosk.narration.worker import Fault, VoiceInfo, Worker, WorkerError
 
 log = logging.getLogger("kiosk.narration")
 
-LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
-# The voice a language gets when none is configured, best first. American English and Latin
-# American Spanish: the leaflets come from American sources and are read in American clinics.
-PREFERRED_VOICES = {"en": ("gmw/en-US", "gmw/en"), "es": ("roa/es-419", "roa/es")}
+# Each language's name for staff, and the voices it gets when none is configured, best
+# first: both from its file in resources/languages.
+LANGUAGE_NAMES = {code: spec.english_name for code, spec in all_languages().items()}
+PREFERRED_VOICES = {code: spec.voices for code, spec in all_languages().items()}
 # eSpeak's slowest rate is 80 words per minute. From 450 it switches to another speed-up whose
 # word positions do not match the audio (measured: a last word "at" 1647 ms in 1574 ms of
 # audio), so the kiosk stays well below; patients hear 110 to 185.
@@ -53,6 +54,7 @@ class SpeechAudio:
     pcm: bytes = field(repr=False)  # signed 16-bit little-endian mono samples, no WAV header
     sample_rate: int  # Hz
     words: tuple[WordTiming, ...]
+    voice: str = ""  # the voice that spoke it ("roa/es-419")
 
     @property
     def duration_ms(self) -> int:
@@ -146,7 +148,7 @@ class Synthesizer:
             raise SynthesisError("the speech engine made no sound", f"no audio for {text!r}")
         duration_ms = len(reply.pcm) // 2 * 1000 // reply.sample_rate
         words = word_timings(text, reply.words, duration_ms)
-        return SpeechAudio(reply.pcm, reply.sample_rate, words)
+        return SpeechAudio(reply.pcm, reply.sample_rate, words, voice.identifier)
 
     def close(self) -> None:
         """Stop the worker process and refuse further calls; safe to call twice."""

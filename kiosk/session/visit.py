@@ -32,16 +32,27 @@ class VisitDefaults:
     theme: str = "standard"
     rate_step: int = 1  # index into SPEECH_RATES_WPM
     volume_step: int = 2  # index into VOLUMES_PERCENT
+    language: str = "en"  # the clinic's default; the patient may pick another it offers
+    languages: tuple[str, ...] = ("en",)  # what the kiosk offers, the default first or not
 
     @classmethod
     def from_settings(
-        cls, text_size_percent: int, theme: str, speech_rate_wpm: int, volume_percent: int
+        cls,
+        text_size_percent: int,
+        theme: str,
+        speech_rate_wpm: int,
+        volume_percent: int,
+        *,
+        language: str = "en",
+        languages: tuple[str, ...] = ("en",),
     ) -> VisitDefaults:
         return cls(
             TEXT_SIZE_STEPS_PERCENT.index(text_size_percent),
             theme,
             SPEECH_RATES_WPM.index(speech_rate_wpm),
             VOLUMES_PERCENT.index(volume_percent),
+            language,
+            languages if language in languages else (language, *languages),
         )
 
 
@@ -57,6 +68,8 @@ class Visit(QObject):
         theme_changed(str): the colour theme changed.
         rate_changed(int): the speech rate changed (words per minute).
         volume_changed(float): the speech volume changed (0 to 1).
+        language_changed(str): the patient chose another language (its code, "es"), or the
+            visit's end brought back the clinic's default.
         began: a patient touched the welcome screen; the visit is under way.
         was_reset: the visit was reset to the clinic's defaults; the welcome screen shows.
     """
@@ -68,6 +81,7 @@ class Visit(QObject):
     theme_changed = Signal(str)  # theme name
     rate_changed = Signal(int)  # speech rate in words per minute
     volume_changed = Signal(float)  # speech volume, 0 to 1
+    language_changed = Signal(str)  # language code
     began = Signal()
     was_reset = Signal()
 
@@ -93,6 +107,7 @@ class Visit(QObject):
         self._theme = defaults.theme
         self._rate_step = defaults.rate_step
         self._volume_step = defaults.volume_step
+        self._language = defaults.language
         self._under_way = False
 
     # Beginning ---------------------------------------------------------------------------------
@@ -244,6 +259,27 @@ class Visit(QObject):
             self._volume_step = step
             self.volume_changed.emit(self.volume)
 
+    # Language --------------------------------------------------------------------------------
+
+    @property
+    def language(self) -> str:
+        return self._language
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages the kiosk offers, in the clinic's order."""
+        return self._defaults.languages
+
+    def set_language(self, language: str) -> None:
+        """Show, say and print everything in ``language`` from now on; page, scroll and ticks
+        stay (the leaflets match question by question)."""
+        if language not in self._defaults.languages:
+            offered = ", ".join(self._defaults.languages)
+            raise ValueError(f"the kiosk does not offer {language!r}; it offers {offered}")
+        if language != self._language:
+            self._language = language
+            self.language_changed.emit(language)
+
     # The end of a visit ----------------------------------------------------------------------
 
     def reset(self) -> None:
@@ -258,6 +294,7 @@ class Visit(QObject):
         self.set_theme(self._defaults.theme)
         self.change_rate(self._defaults.rate_step - self._rate_step)
         self.change_volume(self._defaults.volume_step - self._volume_step)
+        self.set_language(self._defaults.language)
         self.go_to(HOME)
         self._under_way = False
         self.was_reset.emit()

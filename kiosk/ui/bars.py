@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QWidget
@@ -33,41 +35,41 @@ class Bars(QObject):
     Next), with their controls. The window puts them around the page and decides where they
     go on a small screen; what the controls do is wired there too."""
 
-    def __init__(self, metrics: Metrics, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        metrics: Metrics,
+        languages: Mapping[str, str] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        """``languages``: the codes of the languages offered and each one's own name."""
         super().__init__(parent)
-        self.home_button = BigButton(self.tr("⌂ Home"), metrics)
+        languages = languages or {}
+        self.home_button = BigButton("", metrics)
         self.questions_button = BigButton("", metrics)
-        self.smaller_button = BigButton(self.tr("A− Smaller"), metrics, ButtonStyle.SECONDARY)
-        self.larger_button = BigButton(self.tr("A+ Larger"), metrics, ButtonStyle.SECONDARY)
-        self.contrast_button = BigButton(self.tr("◐ Contrast"), metrics, ButtonStyle.SECONDARY)
+        self.smaller_button = BigButton("", metrics, ButtonStyle.SECONDARY)
+        self.larger_button = BigButton("", metrics, ButtonStyle.SECONDARY)
+        self.contrast_button = BigButton("", metrics, ButtonStyle.SECONDARY)
         self.contrast_button.setCheckable(True)
-        self.listen_button = BigButton(self.tr("♪ Listen"), metrics)
-        self.pause_button = BigButton(self.tr("❚❚ Pause"), metrics)
-        self.stop_button = BigButton(self.tr("■ Stop"), metrics)
-        self.repeat_button = BigButton(self.tr("↺ Repeat"), metrics, ButtonStyle.SECONDARY)
-        self.slower_button = BigButton(self.tr("− Slower"), metrics, ButtonStyle.SECONDARY)
-        self.faster_button = BigButton(self.tr("+ Faster"), metrics, ButtonStyle.SECONDARY)
-        self.quieter_button = BigButton(self.tr("− Quieter"), metrics, ButtonStyle.SECONDARY)
-        self.louder_button = BigButton(self.tr("+ Louder"), metrics, ButtonStyle.SECONDARY)
-        self.back_button = BigButton(self.tr("‹ Back"), metrics)
-        self.next_button = BigButton(self.tr("Next ›"), metrics)
-        # What screen readers and talking mode say: the words without the symbols.
-        for button, name in (
-            (self.home_button, self.tr("Home")),
-            (self.smaller_button, self.tr("Smaller text")),
-            (self.larger_button, self.tr("Larger text")),
-            (self.contrast_button, self.tr("High contrast")),
-            (self.listen_button, self.tr("Listen to this page")),
-            (self.pause_button, self.tr("Pause")),
-            (self.stop_button, self.tr("Stop")),
-            (self.repeat_button, self.tr("Repeat the sentence")),
-            (self.slower_button, self.tr("Slower")),
-            (self.faster_button, self.tr("Faster")),
-            (self.quieter_button, self.tr("Quieter")),
-            (self.louder_button, self.tr("Louder")),
-            (self.back_button, self.tr("Back")),
-        ):
-            button.setAccessibleName(name)
+        self.listen_button = BigButton("", metrics)
+        self.pause_button = BigButton("", metrics)
+        self.stop_button = BigButton("", metrics)
+        self.repeat_button = BigButton("", metrics, ButtonStyle.SECONDARY)
+        self.slower_button = BigButton("", metrics, ButtonStyle.SECONDARY)
+        self.faster_button = BigButton("", metrics, ButtonStyle.SECONDARY)
+        self.quieter_button = BigButton("", metrics, ButtonStyle.SECONDARY)
+        self.louder_button = BigButton("", metrics, ButtonStyle.SECONDARY)
+        self.back_button = BigButton("", metrics)
+        self.next_button = BigButton("", metrics)
+        # One button for each language the kiosk offers, labelled in that language's own
+        # words ("Español"), so that a patient who reads only it finds it; the current
+        # language's own button hides. None with one language.
+        self.language_buttons: dict[str, BigButton] = {}
+        if len(languages) > 1:
+            for code, name in languages.items():
+                button = BigButton(name, metrics, ButtonStyle.SECONDARY)
+                button.setAccessibleName(name)
+                self.language_buttons[code] = button
+        self.retranslate()
 
         gap = metrics.gap_px
         self.top = top = _Bar(rule_at_top=False)
@@ -79,6 +81,7 @@ class Bars(QObject):
             self.smaller_button,
             self.larger_button,
             self.contrast_button,
+            *self.language_buttons.values(),
         )
         for button in self.top_buttons:
             top_flow.addWidget(button)
@@ -112,3 +115,31 @@ class Bars(QObject):
         for button in self.speech_buttons:
             speech_flow.addWidget(button)
         speech_bar.hide()
+
+    def retranslate(self) -> None:
+        """The controls' words in the language now installed (the window sets those that
+        change with the visit: My questions, Next, Listen, Pause)."""
+        for button, label, name in (
+            (self.home_button, self.tr("⌂ Home"), self.tr("Home")),
+            (self.smaller_button, self.tr("A− Smaller"), self.tr("Smaller text")),
+            (self.larger_button, self.tr("A+ Larger"), self.tr("Larger text")),
+            (self.contrast_button, self.tr("◐ Contrast"), self.tr("High contrast")),
+            (self.listen_button, self.tr("♪ Listen"), self.tr("Listen to this page")),
+            (self.pause_button, self.tr("❚❚ Pause"), self.tr("Pause")),
+            (self.stop_button, self.tr("■ Stop"), self.tr("Stop")),
+            (self.repeat_button, self.tr("↺ Repeat"), self.tr("Repeat the sentence")),
+            (self.slower_button, self.tr("− Slower"), self.tr("Slower")),
+            (self.faster_button, self.tr("+ Faster"), self.tr("Faster")),
+            (self.quieter_button, self.tr("− Quieter"), self.tr("Quieter")),
+            (self.louder_button, self.tr("+ Louder"), self.tr("Louder")),
+            (self.back_button, self.tr("‹ Back"), self.tr("Back")),
+            (self.next_button, self.tr("Next ›"), self.tr("Next page")),
+        ):
+            button.set_label(label)
+            # What screen readers and talking mode say: the words without the symbols.
+            button.setAccessibleName(name)
+
+    def show_language(self, code: str) -> None:
+        """Offer every language but ``code``, the one shown now."""
+        for other, button in self.language_buttons.items():
+            button.setVisible(other != code)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import (
     QAccessible,
@@ -13,10 +15,10 @@ from PySide6.QtGui import (
     QResizeEvent,
     QShowEvent,
 )
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from kiosk.ui.accessible import set_role
-from kiosk.ui.buttons import BigButton
+from kiosk.ui.buttons import BigButton, ButtonStyle
 from kiosk.ui.lockdown import LockDown
 from kiosk.ui.metrics import Metrics, TextRole
 from kiosk.ui.scrolling import ScrollPage
@@ -60,30 +62,61 @@ class _Screen(ScrollPage):
 
 
 class WelcomeScreen(_Screen):
-    """What the kiosk shows between visits: the leaflet's title and an invitation to touch.
+    """What the kiosk shows between visits: the leaflet's title and an invitation to touch,
+    and, on a kiosk with more than one language, a button for each of the others in its own
+    words ("Español"), which starts the visit in that language.
 
     It is still and silent: no animation runs while nobody is there.
 
     Signals:
         touched: a patient touched the screen (or pressed a key); a visit begins.
+        language_chosen(str): a language button was touched (the code); a visit begins in it.
     """
 
     touched = Signal()
+    language_chosen = Signal(str)  # language code
 
     def __init__(
-        self, title: str, invitation: str | None, metrics: Metrics, parent: QWidget | None = None
+        self,
+        title: str,
+        invitation: str | None,
+        metrics: Metrics,
+        parent: QWidget | None = None,
+        *,
+        languages: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(metrics, parent)
-        self.title_view = _centred(title, TextRole.TITLE)
+        self.title_view = _centred("", TextRole.TITLE)
         # As large as the title, but what to do, not a heading.
-        self.invitation_view = _centred(
-            invitation or self.tr("Touch the screen to start"), TextRole.TITLE, heading_level=0
-        )
+        self.invitation_view = _centred("", TextRole.TITLE, heading_level=0)
         self.column.addWidget(self.title_view)
         self.column.addWidget(self.invitation_view)
+        self.language_buttons: dict[str, BigButton] = {}
+        if languages and len(languages) > 1:
+            row = QHBoxLayout()
+            row.setSpacing(metrics.gap_px * 4)
+            row.addStretch(1)
+            for code, name in languages.items():
+                button = BigButton(name, metrics, ButtonStyle.SECONDARY)
+                button.setAccessibleName(name)
+                button.clicked.connect(lambda _=False, c=code: self.language_chosen.emit(c))
+                self.language_buttons[code] = button
+                row.addWidget(button)
+            row.addStretch(1)
+            self.column.addLayout(row)
         self.finish()
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.show_leaflet(title, invitation)
+
+    def show_leaflet(self, title: str, invitation: str | None, language: str = "") -> None:
+        """The title and invitation of the leaflet in the language now installed; the other
+        languages' buttons."""
+        self.title_view.setText(title)
+        self.invitation_view.setText(invitation or self.tr("Touch the screen to start"))
         self.setAccessibleName(self.invitation_view.text())
+        for code, button in self.language_buttons.items():
+            button.setVisible(code != language)
+        self.retranslate()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         event.accept()
@@ -151,13 +184,10 @@ class IdlePanel(_Overlay):
 
     def __init__(self, metrics: Metrics, parent: QWidget | None = None) -> None:
         super().__init__(metrics, parent)
-        self.question_view = _centred(self.tr("Are you still here?"), TextRole.HEADING)
+        self.question_view = _centred("", TextRole.HEADING)
         self.countdown_view = _centred("", TextRole.LABEL)
-        self.explanation_view = _centred(
-            self.tr("If not, the screen will clear your choices for the next patient."),
-            TextRole.BODY,
-        )
-        self.stay_button = BigButton(self.tr("Yes, I'm still here"), metrics)
+        self.explanation_view = _centred("", TextRole.BODY)
+        self.stay_button = BigButton("", metrics)
         column = self.card.column
         for widget in (self.question_view, self.countdown_view, self.explanation_view):
             column.addWidget(widget)
@@ -166,9 +196,22 @@ class IdlePanel(_Overlay):
         # reader says "alert, Are you still here?", then every text in it (the seconds left
         # and what happens at zero), then the button (Orca 43, measured).
         set_role(self, QAccessible.Role.AlertMessage)
+        self._seconds_left = 0
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.question_view.setText(self.tr("Are you still here?"))
+        self.explanation_view.setText(
+            self.tr("If not, the screen will clear your choices for the next patient.")
+        )
+        self.stay_button.set_label(self.tr("Yes, I'm still here"))
         self.setAccessibleName(self.question_view.text())
+        self.card.retranslate()
+        if self._seconds_left:
+            self.show_seconds_left(self._seconds_left)
 
     def show_seconds_left(self, seconds: int) -> None:
+        self._seconds_left = seconds
         self.countdown_view.setText(
             self.tr("Touch the screen or press a key within 1 second to keep reading.")
             if seconds == 1
@@ -200,9 +243,9 @@ class HelpPanel(_Overlay):
 
     def __init__(self, metrics: Metrics, parent: QWidget | None = None) -> None:
         super().__init__(metrics, parent)
-        self.heading_view = TextView(self.tr("Using the keys"), TextRole.HEADING)
+        self.heading_view = TextView("", TextRole.HEADING)
         self.lines_view = TextView("", TextRole.BODY)
-        self.close_button = BigButton(self.tr("Close help"), metrics)
+        self.close_button = BigButton("", metrics)
         self.close_button.clicked.connect(self.close_help)
         column = self.card.column
         for widget in (self.heading_view, self.lines_view, self.close_button):
@@ -210,7 +253,13 @@ class HelpPanel(_Overlay):
         # As the idle warning: when the focus moves to Close help, a screen reader says "alert,
         # Using the keys", then the lines, then the button.
         set_role(self, QAccessible.Role.AlertMessage)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.heading_view.setText(self.tr("Using the keys"))
+        self.close_button.set_label(self.tr("Close help"))
         self.setAccessibleName(self.heading_view.text())
+        self.card.retranslate()
 
     def show_help(self, lines: list[str], window: QWidget) -> None:
         """Show ``lines`` over ``window``; the focus goes to Close help."""

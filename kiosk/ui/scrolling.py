@@ -50,16 +50,57 @@ class ScrollPage(QScrollArea):
         self._cue_allowed = True
         self._cue_shown = False
         self._fade_height = 0
-        self.more_button = BigButton(self.tr("▼ More below"), metrics, ButtonStyle.SECONDARY, self)
+        self._place: tuple[int, float] | None = None  # where to scroll once laid out
+        self.more_button = BigButton("", metrics, ButtonStyle.SECONDARY, self)
         self.more_button.clicked.connect(self.page_down)
         bar = self.verticalScrollBar()
-        # A screen reader's flat review meets it beside the page: "Position on the page, scroll
-        # bar, 40 percent" tells a patient how far down they are, as the bar shows the eye.
-        bar.setAccessibleName(self.tr("Position on the page"))
         bar.valueChanged.connect(self._update_cue)
         bar.rangeChanged.connect(self._update_cue)
+        bar.rangeChanged.connect(self._go_to_place)
+        ScrollPage.retranslate(self)
         viewport.installEventFilter(self)
         self._update_cue()
+
+    def retranslate(self) -> None:
+        """The page's own words in the language now installed."""
+        self.more_button.set_label(self.tr("▼ More below"))
+        # A screen reader's flat review meets it beside the page: "Position on the page, scroll
+        # bar, 40 percent" tells a patient how far down they are, as the bar shows the eye.
+        self.verticalScrollBar().setAccessibleName(self.tr("Position on the page"))
+        self._update_cue()
+
+    def place(self) -> tuple[int, float]:
+        """Where the reader is: the item of the page's column at the top of the view, and how
+        far into it (0 to 1). The same page in another language has the same items (the
+        leaflets match paragraph by paragraph), so ``go_to_place`` finds the same text there."""
+        top = self.verticalScrollBar().value()
+        if top <= 0:
+            return (0, 0.0)
+        for index in range(self.column.count()):
+            item = self.column.itemAt(index)
+            geometry = item.geometry() if item is not None else None
+            if geometry is not None and geometry.height() > 0 and geometry.bottom() >= top:
+                return (index, (top - geometry.top()) / geometry.height())
+        return (self.column.count(), 0.0)
+
+    def go_to_place(self, place: tuple[int, float]) -> None:
+        """Scroll to ``place`` (from ``place()``), now or as soon as the page is laid out."""
+        self._place = place if place != (0, 0.0) else None
+        self.dragging.stop()
+        self.verticalScrollBar().setValue(0)
+        self.column.activate()
+        self._go_to_place()
+
+    def _go_to_place(self) -> None:
+        if self._place is None or self.verticalScrollBar().maximum() <= 0:
+            return
+        index, into = self._place
+        item = self.column.itemAt(min(index, self.column.count() - 1))
+        if item is None or item.geometry().height() <= 0:
+            return  # not laid out yet: the range's change will bring it back here
+        self._place = None
+        geometry = item.geometry()
+        self.verticalScrollBar().setValue(geometry.top() + round(into * geometry.height()))
 
     @property
     def more_below(self) -> bool:
@@ -119,6 +160,7 @@ class ScrollPage(QScrollArea):
         return self.dragging.state is not DragState.IDLE
 
     def to_top(self) -> None:
+        self._place = None
         self.dragging.stop()
         self.verticalScrollBar().setValue(0)
 

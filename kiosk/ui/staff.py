@@ -29,8 +29,8 @@ class PinPad(_Screen):
     def __init__(self, metrics: Metrics, parent: QWidget | None = None) -> None:
         super().__init__(metrics, parent)
         self._digits = ""
-        self.title_view = _centred(self.tr("Staff only"), TextRole.TITLE)
-        self.message_view = _centred(self.tr("Enter the staff PIN."), TextRole.BODY)
+        self.title_view = _centred("", TextRole.TITLE)
+        self.message_view = _centred("", TextRole.BODY)
         # Title-sized so the dots are easy to count; what they stand for is no heading.
         self.dots_view = TextView(
             " ", TextRole.TITLE, alignment=Qt.AlignmentFlag.AlignHCenter, heading_level=0
@@ -38,8 +38,8 @@ class PinPad(_Screen):
         for widget in (self.title_view, self.message_view, self.dots_view):
             self.column.addWidget(widget)
         self.digit_buttons: dict[str, BigButton] = {}
-        self.clear_button = BigButton(self.tr("Clear"), metrics, ButtonStyle.SECONDARY)
-        self.ok_button = BigButton(self.tr("OK"), metrics)
+        self.clear_button = BigButton("", metrics, ButtonStyle.SECONDARY)
+        self.ok_button = BigButton("", metrics)
         rows = [["1", "2", "3"], ["4", "5", "6"], ["7", "8", "9"], ["clear", "0", "ok"]]
         for keys in rows:
             row = QHBoxLayout()
@@ -55,13 +55,22 @@ class PinPad(_Screen):
                     self.digit_buttons[key] = button
                 row.addWidget(button, 1)
             self.column.addLayout(row)
-        self.cancel_button = BigButton(self.tr("‹ Back to the leaflet"), metrics)
+        self.cancel_button = BigButton("", metrics)
         self.column.addWidget(self.cancel_button)
         self.finish()
         self.clear_button.clicked.connect(self.clear)
         self.ok_button.clicked.connect(self._on_ok_clicked)
         self.cancel_button.clicked.connect(self.cancelled.emit)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.title_view.setText(self.tr("Staff only"))
+        self.message_view.setText(self.tr("Enter the staff PIN."))
+        self.clear_button.set_label(self.tr("Clear"))
+        self.ok_button.set_label(self.tr("OK"))
+        self.cancel_button.set_label(self.tr("‹ Back to the leaflet"))
 
     def add_digit(self, digit: str) -> None:
         if len(self._digits) < MAX_PIN_DIGITS:
@@ -119,17 +128,17 @@ class StaffPanel(ScrollPage):
         margin = metrics.margin_px
         self.column.setContentsMargins(margin, margin, margin, margin)
         self.column.setSpacing(metrics.gap_px * 3)
-        self.title_view = TextView(self.tr("Staff"), TextRole.TITLE)
+        self.title_view = TextView("", TextRole.TITLE)
         self.result_view = TextView("", TextRole.LABEL)
         self.printer_view = TextView("", TextRole.BODY)
         self.speech_view = TextView("", TextRole.BODY)
         self.config_view = TextView("", TextRole.BODY)
-        self.close_button = BigButton(self.tr("‹ Back to the leaflet"), metrics)
-        self.print_button = BigButton(self.tr("Print a test page"), metrics)
-        self.voice_button = BigButton(self.tr("Hear a test sentence"), metrics)
-        self.reload_button = BigButton(self.tr("Reload the leaflet"), metrics)
-        self.quit_button = BigButton(self.tr("Quit the kiosk"), metrics, ButtonStyle.SECONDARY)
-        self.log_heading = TextView(self.tr("Recent log"), TextRole.HEADING, heading_level=2)
+        self.close_button = BigButton("", metrics)
+        self.print_button = BigButton("", metrics)
+        self.voice_button = BigButton("", metrics)
+        self.reload_button = BigButton("", metrics)
+        self.quit_button = BigButton("", metrics, ButtonStyle.SECONDARY)
+        self.log_heading = TextView("", TextRole.HEADING, heading_level=2)
         self.log_view = TextView("", TextRole.BODY)
         self.column.addWidget(self.title_view)
         self.column.addWidget(self.close_button)
@@ -150,6 +159,17 @@ class StaffPanel(ScrollPage):
         self.reload_button.clicked.connect(self.reload_requested.emit)
         self.quit_button.clicked.connect(self.quit_requested.emit)
         self.show_result("")
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.title_view.setText(self.tr("Staff"))
+        self.close_button.set_label(self.tr("‹ Back to the leaflet"))
+        self.print_button.set_label(self.tr("Print a test page"))
+        self.voice_button.set_label(self.tr("Hear a test sentence"))
+        self.reload_button.set_label(self.tr("Reload the leaflet"))
+        self.quit_button.set_label(self.tr("Quit the kiosk"))
+        self.log_heading.setText(self.tr("Recent log"))
 
     def show_status(self, printer: str, speech: str, problems: list[str]) -> None:
         self.printer_view.setText(self.tr("Printer: {0}").format(printer))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import logging
 import time
+from collections.abc import Mapping
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAccessible, QMouseEvent, QResizeEvent
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.config import TEXT_SIZE_STEPS_PERCENT
 from kiosk.content import Leaflet, SectionKind
+from kiosk.content.languages import language
 from kiosk.narration.narrator import NarrationState, Narrator
 from kiosk.session import HOME, Page, Visit
 from kiosk.staff.gesture import CORNER_MM, CornerTaps
@@ -56,23 +58,36 @@ class KioskWindow(QWidget):
     place on every page. The window shows what the visit says and turns the patient's taps
     into changes of the visit; it keeps no state of its own.
 
+    The leaflet is shown in the visit's language, and so are the kiosk's own words (the
+    catalog installed for it, see ``kiosk.catalogs``): when the patient picks another
+    language, the pages are built again from that language's leaflet, in the same place.
+
     Signals:
         staff_gesture_made: five quick taps in the top right-hand corner (see ``CornerTaps``).
         listen_requested(list): Listen was touched; the current page's script to read aloud.
+        print_requested: Print was touched on the questions page while it was not printing.
+        announced(str): the questions page said what its own controls did.
     """
 
     staff_gesture_made = Signal()
     listen_requested = Signal(list)  # the page's script: list[Utterance]
+    print_requested = Signal()
+    announced = Signal(str)  # the sentence
 
     def __init__(
         self,
-        leaflet: Leaflet,
+        leaflets: Mapping[str, Leaflet] | Leaflet,
         visit: Visit,
         metrics: Metrics,
         narrator: Narrator | None = None,
     ) -> None:
+        """``leaflets``: the leaflet in each language the visit may take (by code); one
+        leaflet alone for a kiosk with one language."""
         super().__init__()
-        self._leaflet = leaflet
+        if isinstance(leaflets, Leaflet):
+            leaflets = {leaflets.language: leaflets}
+        self._leaflets = dict(leaflets)
+        leaflet = self._leaflet = self._leaflets[visit.language]
         self._visit = visit
         self._metrics = metrics
         self._narrator = narrator
@@ -85,7 +100,37 @@ class KioskWindow(QWidget):
         self.setAutoFillBackground(True)
 
         # The bars' controls, the same on every page (see ``Bars``).
-        self.bars = bars = Bars(metrics, self)
+        names = {code: language(code).name for code in self._leaflets}
+        self.bars = bars = Bars(metrics, names, self)
+        self._name_controls(bars)
+        self._stack = QStackedWidget()
+        # Only a holder of pages: as a "layered pane" (Qt's role for it), Orca said so before
+        # every page's heading.
+        set_role(self._stack, QAccessible.Role.Client)
+        self._build_pages()
+        self.welcome_screen = WelcomeScreen(
+            leaflet.title, leaflet.welcome, metrics, languages=names
+        )
+        self.welcome_screen.show_leaflet(leaflet.title, leaflet.welcome, visit.language)
+        bars.show_language(visit.language)
+        self.pin_pad = PinPad(metrics)
+        self.staff_panel = StaffPanel(metrics)
+        self._build_layout()
+        self.idle_panel = IdlePanel(metrics, self)
+        self.help_panel = HelpPanel(metrics, self)
+        self._connect()
+        self._on_theme_changed(visit.theme)
+        self._on_text_step_changed(visit.text_step)
+        self._on_ticked_changed()
+        self._on_page_changed(visit.page)
+        app = QApplication.instance()
+        if app is not None:
+            # For the staff gesture; installed last, so that the events of building the
+            # window do not pass through it.
+            app.installEventFilter(self)
+
+    def _name_controls(self, bars: Bars) -> None:
+        """The bars' controls as the window's own (``window.home_button``)."""
         self.home_button = bars.home_button
         self.questions_button = bars.questions_button
         self.smaller_button = bars.smaller_button
@@ -102,36 +147,26 @@ class KioskWindow(QWidget):
         self.back_button = bars.back_button
         self.next_button = bars.next_button
 
-        self.home_page = HomePage(leaflet, metrics)
-        self.questions_page = QuestionsPage(leaflet, metrics)
-        # The other sections' pages are built when first shown (page_widget): the welcome
-        # screen, which comes first, needs none of them, and the kiosk shows it sooner.
+    def _build_pages(self) -> None:
+        """The pages of the leaflet in the visit's language: home and the questions now, the
+        other sections' pages when first shown (page_widget): the welcome screen, which comes
+        first, needs none of them, and the kiosk shows it sooner."""
+        leaflet, visit = self._leaflet, self._visit
+        self.home_page = HomePage(leaflet, self._metrics)
+        self.questions_page = page = QuestionsPage(leaflet, self._metrics)
         self._pages: list[ScrollPage | None] = [
-            self.questions_page if section.kind is SectionKind.QUESTIONS else None
-            for section in leaflet.sections
+            page if section.kind is SectionKind.QUESTIONS else None for section in leaflet.sections
         ]
-        self._stack = QStackedWidget()
-        # Only a holder of pages: as a "layered pane" (Qt's role for it), Orca said so before
-        # every page's heading.
-        set_role(self._stack, QAccessible.Role.Client)
         self._stack.addWidget(self.home_page)
-        self._stack.addWidget(self.questions_page)
-        self.welcome_screen = WelcomeScreen(leaflet.title, leaflet.welcome, metrics)
-        self.pin_pad = PinPad(metrics)
-        self.staff_panel = StaffPanel(metrics)
-        self._build_layout()
-        self.idle_panel = IdlePanel(metrics, self)
-        self.help_panel = HelpPanel(metrics, self)
-        self._connect()
-        self._on_theme_changed(visit.theme)
-        self._on_text_step_changed(visit.text_step)
-        self._on_ticked_changed()
-        self._on_page_changed(visit.page)
-        app = QApplication.instance()
-        if app is not None:
-            # For the staff gesture; installed last, so that the events of building the
-            # window do not pass through it.
-            app.installEventFilter(self)
+        self._stack.addWidget(page)
+        self.home_page.section_chosen.connect(lambda index: visit.go_to(Page(index)))
+        page.question_toggled.connect(visit.toggle)
+        page.clear_requested.connect(visit.clear_ticked)
+        page.undo_requested.connect(visit.restore_ticked)
+        page.print_requested.connect(self.print_requested)
+        page.announced.connect(self.announced)
+        if visit.undo_offered:
+            page.show_undo(True)
 
     def _build_layout(self) -> None:
         bars = self.bars
@@ -167,6 +202,10 @@ class KioskWindow(QWidget):
         visit.began.connect(lambda: self.show_screen(Screen.LEAFLET))
         visit.was_reset.connect(self._on_visit_reset)
         self.welcome_screen.touched.connect(visit.begin)
+        self.welcome_screen.language_chosen.connect(self._on_language_chosen)
+        for code, button in self.bars.language_buttons.items():
+            button.clicked.connect(lambda _=False, c=code: visit.set_language(c))
+        visit.language_changed.connect(self._on_language_changed)
         self.home_button.clicked.connect(lambda: visit.go_to(HOME))
         questions = Page(self._leaflet.section_index(self._leaflet.questions_section))
         self.questions_button.clicked.connect(lambda: visit.go_to(questions))
@@ -192,11 +231,10 @@ class KioskWindow(QWidget):
             narrator.availability_changed.connect(self._on_narration_changed)
             self._highlight = ReadingHighlight(narrator, self, self.current_page, self)
             self._on_narration_changed()
-        self.home_page.section_chosen.connect(lambda index: visit.go_to(Page(index)))
-        self.questions_page.question_toggled.connect(visit.toggle)
-        self.questions_page.clear_requested.connect(visit.clear_ticked)
-        self.questions_page.undo_requested.connect(visit.restore_ticked)
-        visit.undo_offer_changed.connect(self.questions_page.show_undo)
+        visit.undo_offer_changed.connect(self._on_undo_offer_changed)
+
+    def _on_undo_offer_changed(self, offered: bool) -> None:
+        self.questions_page.show_undo(offered)  # the page of the language shown now
 
     # What the patient sees -------------------------------------------------------------------
 
@@ -267,6 +305,63 @@ class KioskWindow(QWidget):
         self.pin_pad.clear()
         self.staff_panel.show_result("")
         self.show_screen(Screen.WELCOME)
+
+    # Languages ------------------------------------------------------------------------------
+
+    @property
+    def leaflet(self) -> Leaflet:
+        """The leaflet shown now, in the visit's language."""
+        return self._leaflet
+
+    def _on_language_chosen(self, code: str) -> None:
+        """A language button on the welcome screen: the visit begins in that language."""
+        self._visit.set_language(code)
+        self._visit.begin()
+
+    def _on_language_changed(self, code: str) -> None:
+        """Everything in ``code`` now (its catalog is already installed): the pages are built
+        again from its leaflet, and the patient stays where they were on the page."""
+        started = time.perf_counter()
+        place = self.current_page().place()
+        focus: QWidget | None = self.focusWidget()
+        old_pages = self._built_pages()
+        if focus is not None and any(page.isAncestorOf(focus) for page in old_pages):
+            self._drop_focus()
+            focus = None
+        if self._top_bar_page is not None:  # the top bar scrolls with a page that goes
+            self._top_bar_page.set_header(None)
+            self._top_bar_page = None
+            self._column.insertWidget(0, self._top_bar)
+        self._clear_highlight()
+        for page in old_pages:
+            self._stack.removeWidget(page)
+            page.deleteLater()
+        self._leaflet = leaflet = self._leaflets[code]
+        self._build_pages()
+        self.setWindowTitle(leaflet.title)
+        self.welcome_screen.show_leaflet(leaflet.title, leaflet.welcome, code)
+        self.bars.retranslate()
+        self.bars.show_language(code)
+        for widget in (self.idle_panel, self.help_panel, self.pin_pad, self.staff_panel):
+            widget.retranslate()
+        self._on_text_step_changed(self._visit.text_step)
+        self._on_ticked_changed()
+        if self._narrator is not None:
+            self._on_narration_changed()
+        self._show_page(self._visit.page)
+        self.current_page().go_to_place(place)
+        if focus is not None and focus.isVisible():
+            focus.setFocus(Qt.FocusReason.OtherFocusReason)
+        log.info(
+            "now in %s: %s (%.0f ms)",
+            language(code).english_name,
+            leaflet.title,
+            (time.perf_counter() - started) * 1000,
+        )
+
+    def show_print_status(self, message: str, busy: bool) -> None:
+        """How printing goes, on the questions page (see ``QuestionsPage.show_print_status``)."""
+        self.questions_page.show_print_status(message, busy)
 
     def current_page(self) -> ScrollPage:
         page = self._stack.currentWidget()
@@ -380,9 +475,12 @@ class KioskWindow(QWidget):
 
     def _on_page_changed(self, page: Page) -> None:
         self.help_panel.hide()
-        widget = self.page_widget(page)
-        widget.to_top()
+        self.page_widget(page).to_top()
         self._drop_focus()
+        self._show_page(page)
+
+    def _show_page(self, page: Page) -> None:
+        widget = self.page_widget(page)
         self._stack.setCurrentWidget(widget)
         self._place_top_bar()
         last = len(self._pages) - 1
