@@ -21,7 +21,7 @@ from kiosk.config import (
     describe,
     read_config,
 )
-from kiosk.content import ContentError, check_path, pronunciation_files
+from kiosk.content import SUPPORTED_LANGUAGES, ContentError, check_path, pronunciation_files
 from kiosk.paths import config_file
 
 log = logging.getLogger("kiosk.init")
@@ -94,6 +94,12 @@ def _parser() -> _Parser:
     shot.add_argument("--theme", choices=THEMES, default=None)
     shot.add_argument("--tick", type=_ticks, default=[], help="tick these questions, e.g. 1,3")
     shot.add_argument("--diagonal", type=_diagonal, default=None, help="screen diagonal in inches")
+    shot.add_argument(
+        "--language",
+        choices=sorted(SUPPORTED_LANGUAGES),
+        default=None,
+        help="show the page in this language (one the configuration offers)",
+    )
 
     speak = commands.add_parser("speak", help="write what Listen says on a page to a WAV file")
     speak.add_argument("--page", required=True, help="home, intro, questions or section:N")
@@ -265,6 +271,7 @@ def _screenshot(args: argparse.Namespace, config: Config) -> int:
             theme=args.theme,
             ticks=args.tick,
             diagonal_in=args.diagonal,
+            language=args.language,
         )
     except (ContentError, ScreenshotError) as error:
         sys.stderr.write(f"kiosk: {error}\n")

@@ -11,7 +11,7 @@ from PySide6.QtTest import QTest
 from kiosk.app import build
 from kiosk.config import Config
 from kiosk.content import Leaflet, SectionKind
-from kiosk.session import HOME, Page
+from kiosk.session import HOME, Page, Visit
 from kiosk.ui.window import KioskWindow, Screen
 
 
@@ -55,6 +55,7 @@ def take_screenshot(
     theme: str | None = None,
     ticks: list[int] | None = None,
     diagonal_in: float | None = None,
+    language: str | None = None,
 ) -> None:
     """Render ``page`` at ``size`` and write it to ``out``."""
     screen = config.screen
@@ -64,16 +65,8 @@ def take_screenshot(
         screen = replace(screen, diagonal_in=diagonal_in)
     kiosk = build(config, screen=screen, windowed=True, narration=False)
     visit, window = kiosk.visit, kiosk.window
+    _choose(visit, language=language, ticks=ticks or [], text_step=text_step, theme=theme)
     target = parse_page(page, kiosk.leaflet)
-    for number in ticks or []:
-        try:
-            visit.set_ticked(number, True)
-        except ValueError as error:
-            raise ScreenshotError(str(error)) from None
-    if text_step is not None:
-        visit.set_text_step(text_step)
-    if theme is not None:
-        visit.set_theme(theme)
     visit.go_to(target)
     if page != "welcome":
         visit.begin()
@@ -90,6 +83,31 @@ def take_screenshot(
     out.parent.mkdir(parents=True, exist_ok=True)
     if not pixmap.save(str(out), "PNG"):
         raise ScreenshotError(f"cannot write {out}")
+
+
+def _choose(
+    visit: Visit,
+    *,
+    language: str | None,
+    ticks: list[int],
+    text_step: int | None,
+    theme: str | None,
+) -> None:
+    """What the patient chose before the screenshot: language, ticks, text size, colours."""
+    if language is not None:
+        try:
+            visit.set_language(language)
+        except ValueError as error:
+            raise ScreenshotError(f"{error} (see languages in the configuration)") from None
+    for number in ticks:
+        try:
+            visit.set_ticked(number, True)
+        except ValueError as error:
+            raise ScreenshotError(str(error)) from None
+    if text_step is not None:
+        visit.set_text_step(text_step)
+    if theme is not None:
+        visit.set_theme(theme)
 
 
 def _grab(window: KioskWindow) -> QPixmap:
