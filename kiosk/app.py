@@ -503,6 +503,8 @@ class Runner:
         self._show(kiosk.window)
         if early is not None:
             answer = early.hand_over(kiosk.window)
+            if early.language is not None and early.language in kiosk.visit.languages:
+                kiosk.visit.set_language(early.language)
             if answer is Answer.TOUCH:
                 kiosk.visit.begin()
             elif answer is Answer.KEY:

@@ -19,6 +19,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.config import Config
 from kiosk.content import ContentError, LeafletHeader, leaflet_header
+from kiosk.content.languages import language
+from kiosk.content.pack import LEAFLET_SUFFIX
 from kiosk.fonts import load_fonts
 from kiosk.session import VisitDefaults
 from kiosk.ui.lockdown import LockDown
@@ -46,10 +48,14 @@ class EarlyWelcome(QObject):
     def __init__(self, header: LeafletHeader, config: Config, windowed: bool) -> None:
         super().__init__()
         self.answer: Answer | None = None
+        self.language: str | None = None  # a language button was touched: this one
         metrics = Metrics.for_screen(config.screen, load_fonts())
         # As the kiosk window will show it: its palette and its body font at the clinic's
-        # text size (KioskWindow applies both at the start of every visit).
-        self.screen = WelcomeScreen(header.title, header.welcome, metrics)
+        # text size (KioskWindow applies both at the start of every visit), and its buttons
+        # for the other languages.
+        names = {code: language(code).name for code in offered_languages(config)}
+        self.screen = WelcomeScreen(header.title, header.welcome, metrics, languages=names)
+        self.screen.show_leaflet(header.title, header.welcome, config.language)
         self.screen.setWindowTitle(header.title)
         defaults = VisitDefaults.from_settings(
             config.text_size_percent, config.theme, config.speech_rate_wpm, config.volume_percent
@@ -60,6 +66,7 @@ class EarlyWelcome(QObject):
         # Full screen, patients cannot close or leave it, as the kiosk's.
         self._lockdown = LockDown(self.screen, locked=not windowed)
         self.screen.touched.connect(lambda: self._answered(Answer.TOUCH))
+        self.screen.language_chosen.connect(self._on_language_chosen)
         self.screen.installEventFilter(self)
         self._painted = QEventLoop()
         show_window(self.screen, config.screen, windowed)
@@ -89,6 +96,11 @@ class EarlyWelcome(QObject):
             return True
         return super().eventFilter(watched, event)
 
+    def _on_language_chosen(self, code: str) -> None:
+        if self.answer is None:
+            self.language = code
+        self._answered(Answer.TOUCH)
+
     def _answered(self, answer: Answer) -> None:
         if self.answer is None:
             self.answer = answer
@@ -104,6 +116,19 @@ class EarlyWelcome(QObject):
         if window is not None:
             window.activateWindow()
         return self.answer
+
+
+def offered_languages(config: Config) -> list[str]:
+    """The languages the kiosk will offer, as far as the welcome screen can tell without
+    reading the leaflets: those the configuration names that the pack has a file for."""
+    pack = config.content_pack
+    if not pack.is_dir():
+        return [config.language]
+    return [
+        code
+        for code in config.languages
+        if code == config.language or (pack / f"{code}{LEAFLET_SUFFIX}").is_file()
+    ]
 
 
 def show_welcome_early(config: Config, windowed: bool) -> EarlyWelcome | None:
