@@ -317,27 +317,35 @@ def _printer_problem(fault: PrintFault, staff_message: str, printer: str | None)
 
 
 def _speech(config: Config) -> list[Finding]:
-    language = LANGUAGE_NAMES.get(config.language, config.language)
-    synthesizer = Synthesizer(config.language, config.voice or None)
+    """Whether each language the kiosk offers has a voice that speaks, and which."""
+    synthesizer = Synthesizer(config.language)
     try:
-        reason = synthesizer.check()
+        first = _voice_finding(config, config.language, synthesizer)
+        if first.status is not Status.OK:
+            return [first]  # the default's voice, or the engine itself: the others wait on it
+        others = [code for code in config.languages if code != config.language]
+        return [first, *(_voice_finding(config, code, synthesizer) for code in others)]
     finally:
         synthesizer.close()
-    voice = f"the voice '{config.voice}'" if config.voice else f"the usual {language} voice"
+
+
+def _voice_finding(config: Config, code: str, synthesizer: Synthesizer) -> Finding:
+    language = LANGUAGE_NAMES.get(code, code)
+    configured = config.voice_for(code)
+    synthesizer.language, synthesizer.voice = code, configured or None
+    reason = synthesizer.check()
+    voice = f"the voice '{configured}'" if configured else f"the usual {language} voice"
     if reason is not None:
         fix = (
             "espeak-ng --voices lists the installed voices"
-            if config.voice
+            if configured
             else "check that espeak-ng is installed (apt-get install espeak-ng)"
         )
-        return [
-            Finding(
-                Status.PROBLEM,
-                "speech",
-                f"{reason} (eSpeak NG, {voice}) — {_SOUND_OFF}; {fix}",
-            )
-        ]
-    return [Finding(Status.OK, "speech", f"eSpeak NG speaks {language} with {voice}")]
+        sound_off = _SOUND_OFF if code == config.language else f"Listen is off in {language}"
+        return Finding(
+            Status.PROBLEM, "speech", f"{reason} (eSpeak NG, {voice}) — {sound_off}; {fix}"
+        )
+    return Finding(Status.OK, "speech", f"eSpeak NG speaks {language} with {voice}")
 
 
 def _audio() -> list[Finding]:

@@ -27,7 +27,8 @@ CHECKS = (
     "printer",
     "print spool",
     "handout folder",
-    "speech",
+    "speech",  # English
+    "speech",  # Spanish
     "audio",
 )
 NO_DISPLAY_NOTE = (
@@ -93,6 +94,7 @@ def test_a_healthy_kiosk_passes_every_check(healthy: Path, printers: CupsServer)
         f"ok      print spool: CUPS deletes each handout once printed ({conf})",
         f"ok      handout folder: pdf_folder {defaults.pdf_folder} can be written",
         "ok      speech: eSpeak NG speaks English with the usual English voice",
+        "ok      speech: eSpeak NG speaks Spanish with the usual Spanish voice",
         f"ok      audio: sound plays to '{SINK_DESCRIPTION}'",
         "kiosk doctor: everything the kiosk needs is working",
     ]
@@ -191,6 +193,21 @@ def test_a_missing_speech_engine_is_a_speech_problem(healthy: Path, tmp_path: Pa
         "button; check that espeak-ng is installed (apt-get install espeak-ng)"
     )
     assert lines[-1] == "kiosk doctor: 1 problem"
+
+
+def test_a_voice_missing_for_one_language_is_a_problem_for_that_language_alone(
+    healthy: Path,
+) -> None:
+    with healthy.open("a", encoding="utf-8") as file:
+        file.write('[voices]\nes = "no-such-voice"\n')
+    status, lines = _doctor("--config", str(healthy))
+    assert status == 1
+    assert "ok      speech: eSpeak NG speaks English with the usual English voice" in lines
+    assert _problems(lines) == [
+        "PROBLEM speech: the voice 'no-such-voice' is not installed (eSpeak NG, the voice "
+        "'no-such-voice') — Listen is off in Spanish; espeak-ng --voices lists the installed "
+        "voices"
+    ]
 
 
 def test_a_missing_audio_server_is_an_audio_problem(healthy: Path, tmp_path: Path) -> None:
