@@ -105,6 +105,12 @@ def _parser() -> _Parser:
     speak.add_argument("--page", required=True, help="home, intro, questions or section:N")
     speak.add_argument("--out", type=Path, required=True, help="WAV file to write")
     speak.add_argument("--tick", type=_ticks, default=[], help="tick these questions, e.g. 1,3")
+    speak.add_argument(
+        "--language",
+        choices=sorted(SUPPORTED_LANGUAGES),
+        default=None,
+        help="read the page in this language (one the configuration offers)",
+    )
 
     printing = commands.add_parser("print", help="print a handout without the screens")
     printing.add_argument("--questions", type=_ticks, required=True, help="e.g. 1,3,5")
@@ -284,7 +290,9 @@ def _speak(args: argparse.Namespace, config: Config) -> int:
     from kiosk.page_audio import SpeakError, write_page_audio
 
     try:
-        sentences = write_page_audio(config, page=args.page, out=args.out, ticks=args.tick)
+        sentences = write_page_audio(
+            config, page=args.page, out=args.out, ticks=args.tick, language=args.language
+        )
     except (ContentError, SpeakError) as error:
         sys.stderr.write(f"kiosk: {error}\n")
         return 1

@@ -18,10 +18,15 @@ class SpeakError(Exception):
     """The page's narration cannot be written (no speech engine, unknown page, bad path)."""
 
 
-def write_page_audio(config: Config, *, page: str, out: Path, ticks: list[int]) -> list[str]:
-    """Synthesize the narration of ``page`` into ``out``; return the sentences as spoken."""
+def write_page_audio(
+    config: Config, *, page: str, out: Path, ticks: list[int], language: str | None = None
+) -> list[str]:
+    """Synthesize the narration of ``page`` (in ``language``, the default's if None) into
+    ``out``; return the sentences as spoken."""
     kiosk = build(config, narration=False)
     try:
+        if language is not None:
+            kiosk.visit.set_language(language)
         target = parse_page(page, kiosk.leaflet)
         for number in ticks:
             kiosk.visit.set_ticked(number, True)
@@ -36,7 +41,8 @@ def write_page_audio(config: Config, *, page: str, out: Path, ticks: list[int]) 
     pack = config.content_pack if config.content_pack.is_dir() else config.content_pack.parent
     lexicon = load_lexicon(pack / f"pronunciation-{kiosk.leaflet.language}.toml")
     spoken = [respell(u.spoken or u.text, lexicon)[0] for u in script]
-    synthesizer = Synthesizer(kiosk.leaflet.language, config.voice or None)
+    code = kiosk.leaflet.language
+    synthesizer = Synthesizer(code, config.voice_for(code) or None)
     try:
         problem = synthesizer.check()
         if problem is not None:
