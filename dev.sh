@@ -112,6 +112,8 @@ setup_python() {
     .venv/bin/python -m pip install -q -c constraints.txt -e ".[test]"
     echo "$want" >"$stamp"
   fi
+  # The kiosk's own words in each language: Qt catalogs, .ts (in git) to .qm.
+  .venv/bin/python -m kiosk.catalogs build >/dev/null
 }
 
 case "${1:-}" in

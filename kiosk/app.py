@@ -14,6 +14,7 @@ from types import TracebackType
 from PySide6.QtCore import QSocketNotifier, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
+from kiosk.catalogs import use_language
 from kiosk.config import (
     TEXT_SIZE_STEPS_PERCENT,
     Config,
@@ -212,25 +213,19 @@ def _announcer(visit: Visit, window: KioskWindow, narrator: Narrator | None) -> 
     window.announced.connect(announcer.say)
     visit.text_step_changed.connect(
         lambda step: announcer.say(
-            _talk("Text size {0} percent.").format(TEXT_SIZE_STEPS_PERCENT[step])
+            QApplication.translate("Talk", "Text size {0} percent.").format(
+                TEXT_SIZE_STEPS_PERCENT[step]
+            )
         )
     )
     visit.rate_changed.connect(
-        lambda wpm: announcer.say(_talk("Speech rate {0} words a minute.").format(wpm))
+        lambda wpm: announcer.say(
+            QApplication.translate("Talk", "Speech rate {0} words a minute.").format(wpm)
+        )
     )
     # In the new language's voice, its own name: the patient hears that the switch took.
     visit.language_changed.connect(lambda code: announcer.say(f"{language(code).name}."))
     return announcer
-
-
-def use_language(code: str) -> None:
-    """Install the catalogs of ``code``: every word the kiosk shows or says from now on."""
-    log.debug("words in %s", code)  # the Qt catalogs install here (kiosk.catalogs, next)
-
-
-def _talk(source: str) -> str:
-    """What the kiosk says, in the visit's language (the catalogs' context "Talk")."""
-    return QApplication.translate("Talk", source)
 
 
 def _keys(config: Config, visit: Visit, window: KioskWindow, announcer: Announcer) -> KeyControl:
@@ -275,13 +270,15 @@ def _idle(config: Config, visit: Visit, window: KioskWindow, announcer: Announce
     def on_warning_started(seconds_left: int) -> None:
         window.show_idle_warning(seconds_left)  # a screen reader hears it by its focus
         if announcer.talking:
-            announcer.say(_talk("Still here? Press any key."))
+            announcer.say(QApplication.translate("Talk", "Still here? Press any key."))
         else:
-            announcer.say_to_everyone(_talk("Still here? Touch the screen."))
+            announcer.say_to_everyone(
+                QApplication.translate("Talk", "Still here? Touch the screen.")
+            )
 
     def on_countdown_changed(seconds_left: int) -> None:
         if seconds_left % 10 == 0:
-            announcer.say(_talk("{0} seconds.").format(seconds_left))
+            announcer.say(QApplication.translate("Talk", "{0} seconds.").format(seconds_left))
 
     idle.warning_started.connect(on_warning_started)
     idle.countdown_changed.connect(on_countdown_changed)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from kiosk.catalogs import compile_catalogs
 from tests.audio import SINK_DESCRIPTION, PulseServer, missing_commands, private_pulse
 from tests.cups import CupsServer, private_cups
 from tests.cups import missing_commands as missing_cups_commands
@@ -15,6 +16,11 @@ from tests.cups import missing_commands as missing_cups_commands
 # Qt aborts the process without a display; tests render offscreen, and the screenshot tests
 # start their own Xvfb for the real thing.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:  # noqa: ARG001 - pytest's hook
+    """The kiosk's catalogs compiled (.ts to .qm) as ./dev.sh does, for a bare pytest run."""
+    compile_catalogs()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -223,29 +223,29 @@ class KeyControl(QObject):
     def _help(self) -> None:
         """What each key does, said and shown (the words stay on screen until a key or a
         touch closes them)."""
-        tr = QApplication.translate
-        closing = tr("Talk", "Press any other key, or touch the screen, to close this help.")
+        translate = QApplication.translate
+        closing = translate("Talk", "Press any other key, or touch the screen, to close this help.")
         if not self._window.help_panel.isVisible():
             self._before_help = self.focused_item()
         self._window.help_panel.show_help([*self._key_lines(shown=True), closing], self._window)
-        where = tr("Talk", "You are on {0}.").format(self._where())
+        where = translate("Talk", "You are on {0}.").format(self._where())
         self._announcer.say(where, *self._key_lines(shown=False), closing)
 
     def _key_lines(self, *, shown: bool) -> list[str]:
         """Which key does what, with the keys' names as said or, ``shown``, as written."""
-        tr = QApplication.translate
+        translate = QApplication.translate
 
         def keys(action: KeyAction) -> str:
             return self._help_keys(action, shown)
 
         return [
-            tr("Talk", "Press {0} for the next item and {1} for the one before.").format(
+            translate("Talk", "Press {0} for the next item and {1} for the one before.").format(
                 keys(KeyAction.NEXT), keys(KeyAction.PREVIOUS)
             ),
-            tr("Talk", "Press {0} to choose it, and {1} to go back a page.").format(
+            translate("Talk", "Press {0} to choose it, and {1} to go back a page.").format(
                 keys(KeyAction.ACTIVATE), keys(KeyAction.BACK)
             ),
-            tr(
+            translate(
                 "Talk", "Press {0} and {1} to scroll long text, {2} and {3} for louder and quieter."
             ).format(
                 keys(KeyAction.LINE_DOWN),
@@ -253,7 +253,7 @@ class KeyControl(QObject):
                 keys(KeyAction.LOUDER),
                 keys(KeyAction.QUIETER),
             ),
-            tr("Talk", "Press {0} to hear this again.").format(keys(KeyAction.HELP)),
+            translate("Talk", "Press {0} to hear this again.").format(keys(KeyAction.HELP)),
         ]
 
     def _closes_help(self, action: KeyAction | None) -> bool:
@@ -302,10 +302,10 @@ class KeyControl(QObject):
             return
         self._set_current(first)
         window.current_page().to_top()
-        tr = QApplication.translate
+        translate = QApplication.translate
         self._announcer.say(
-            tr("Talk", "Page: {0}.").format(self._where()),
-            tr("Talk", "Press {0} to read on, or {1} for help.").format(
+            translate("Talk", "Page: {0}.").format(self._where()),
+            translate("Talk", "Press {0} to read on, or {1} for help.").format(
                 self._help_keys(KeyAction.NEXT, False), self._help_keys(KeyAction.HELP, False)
             ),
             target=first,

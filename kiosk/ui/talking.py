@@ -10,24 +10,26 @@ from kiosk.ui.text import TextView
 
 def describe(widget: QWidget, question_count: int) -> str:
     """What talking mode says for an item: its role and its label."""
-    tr = QApplication.translate
+    translate = QApplication.translate
     if isinstance(widget, QuestionRow):
-        state = tr("Talk", "ticked") if widget.isChecked() else tr("Talk", "not ticked")
-        return tr("Talk", "Question {0} of {1}, {2}: {3}").format(
+        state = (
+            translate("Talk", "ticked") if widget.isChecked() else translate("Talk", "not ticked")
+        )
+        return translate("Talk", "Question {0} of {1}, {2}: {3}").format(
             widget.number, question_count, state, widget.text()
         )
     if isinstance(widget, QAbstractButton):
         label = widget.accessibleName() or widget.text()
         if widget.isCheckable():
-            state = tr("Talk", "on") if widget.isChecked() else tr("Talk", "off")
-            text = tr("Talk", "Switch: {0}, {1}").format(label, state)
+            state = translate("Talk", "on") if widget.isChecked() else translate("Talk", "off")
+            text = translate("Talk", "Switch: {0}, {1}").format(label, state)
         else:
-            text = tr("Talk", "Button: {0}").format(label)
+            text = translate("Talk", "Button: {0}").format(label)
         if not widget.isEnabled():
-            text += tr("Talk", ", not available now")
+            text += translate("Talk", ", not available now")
         return text
     if isinstance(widget, TextView):
         if widget.heading_level():  # what a screen reader calls a heading too
-            return tr("Talk", "Heading: {0}").format(widget.text())
+            return translate("Talk", "Heading: {0}").format(widget.text())
         return widget.text()
     return widget.accessibleName()
