@@ -22,7 +22,7 @@ from kiosk.config import (
     ScreenSpec,
     check_printer_setting,
 )
-from kiosk.content import ContentError, Leaflet, load_leaflet
+from kiosk.content import ContentError, Leaflet, check_same_structure, load_leaflet
 from kiosk.content.languages import language
 from kiosk.fonts import load_fonts
 from kiosk.keys import KeyAction
@@ -182,14 +182,21 @@ def offered_leaflets(config: Config) -> dict[str, Leaflet]:
     """The leaflet in each language the kiosk offers, by code, in the clinic's order. The
     default language's must be there (``ContentError`` if not); another language the pack has
     no file for is left out, with a warning in the log, and the kiosk offers the rest."""
+    default = load_leaflet(config.content_pack, config.language)
     leaflets: dict[str, Leaflet] = {}
     for code in config.languages:
+        if code == config.language:
+            leaflets[code] = default
+            continue
         try:
-            leaflets[code] = load_leaflet(config.content_pack, code)
+            leaflet = load_leaflet(config.content_pack, code)
+            check_same_structure(default, leaflet)
         except ContentError as error:
-            if code == config.language:
-                raise
             log.warning("%s is not offered: %s", language(code).english_name, error)
+            continue
+        if leaflet.unreviewed_translation:
+            log.info("%s: a translation no medical translator has reviewed yet", leaflet.path)
+        leaflets[code] = leaflet
     return leaflets
 
 

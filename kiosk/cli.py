@@ -21,7 +21,12 @@ from kiosk.config import (
     describe,
     read_config,
 )
-from kiosk.content import SUPPORTED_LANGUAGES, ContentError, check_path, pronunciation_files
+from kiosk.content import (
+    SUPPORTED_LANGUAGES,
+    ContentError,
+    check_path,
+    pronunciation_files,
+)
 from kiosk.paths import config_file
 
 log = logging.getLogger("kiosk.init")
@@ -371,6 +376,9 @@ def _check_content(path: Path) -> int:
             f"{leaflet.path}: ok: {leaflet.title!r} ({leaflet.language}), "
             f"{len(leaflet.sections)} pages, {len(leaflet.questions)} questions"
         )
+        note = leaflet.review_note
+        if note:
+            print(f"{leaflet.path}: note: {note}")
     for file, count in words:
         print(f"{file}: ok: {count} words")
     return 0

@@ -15,7 +15,7 @@ from typing import TextIO
 from PySide6.QtGui import QGuiApplication
 
 from kiosk.config import Config, ConfigProblem
-from kiosk.content import ContentError, load_leaflet
+from kiosk.content import ContentError, Leaflet, check_same_structure, load_leaflet
 from kiosk.fonts import PREFERRED_FAMILY, load_fonts
 from kiosk.narration.player import AudioPlayer
 from kiosk.narration.synth import LANGUAGE_NAMES, Synthesizer
@@ -163,19 +163,38 @@ def folder_write_problem(folder: Path) -> str | None:
 
 
 def _content(config: Config) -> list[Finding]:
-    language = LANGUAGE_NAMES.get(config.language, config.language)
+    """The leaflet in the default language, then in each other one the kiosk offers."""
     try:
-        leaflet = load_leaflet(config.content_pack, config.language)
+        default = load_leaflet(config.content_pack, config.language)
     except ContentError as error:
         return [Finding(Status.PROBLEM, "content pack", f"cannot show the leaflet: {error}")]
-    return [
-        Finding(
-            Status.OK,
-            "content pack",
-            f"{leaflet.title!r} in {language}, {len(leaflet.sections)} pages and "
-            f"{len(leaflet.questions)} questions ({leaflet.path})",
-        )
-    ]
+    findings = [_leaflet_finding(default)]
+    for code in config.languages:
+        if code == config.language:
+            continue
+        language = LANGUAGE_NAMES.get(code, code)
+        try:
+            leaflet = load_leaflet(config.content_pack, code)
+            check_same_structure(default, leaflet)
+        except ContentError as error:
+            text = f"{language} is not offered to patients: {error}"
+            findings.append(Finding(Status.PROBLEM, "content pack", text))
+            continue
+        findings.append(_leaflet_finding(leaflet))
+        if leaflet.review_note:
+            note = f"{Path(leaflet.path).name}: {leaflet.review_note}"
+            findings.append(Finding(Status.NOTE, "content pack", note))
+    return findings
+
+
+def _leaflet_finding(leaflet: Leaflet) -> Finding:
+    language = LANGUAGE_NAMES.get(leaflet.language, leaflet.language)
+    return Finding(
+        Status.OK,
+        "content pack",
+        f"{leaflet.title!r} in {language}, {len(leaflet.sections)} pages and "
+        f"{len(leaflet.questions)} questions ({leaflet.path})",
+    )
 
 
 def _fonts() -> list[Finding]:

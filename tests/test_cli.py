@@ -51,6 +51,10 @@ def test_content_check_of_the_shipped_pack_needs_no_display() -> None:
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.splitlines() == [
         f"{PACK}/en.md: ok: 'Vertebroplasty for Spine Fracture Pain' (en), 8 pages, 5 questions",
+        f"{PACK}/es.md: ok: 'Vertebroplastia para el dolor por fractura de la columna' (es), "
+        "8 pages, 5 questions",
+        f"{PACK}/es.md: note: translated from en.md and not yet reviewed by a medical "
+        "translator; once one has, put their name and the date in reviewed_by",
         f"{PACK}/pronunciation-en.toml: ok: 3 words",
     ]
 

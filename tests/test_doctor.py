@@ -21,7 +21,8 @@ PACK = REPO / "resources/leaflets/vertebroplasty"
 CHECKS = (
     "configuration",
     "log folder",
-    "content pack",
+    "content pack",  # English
+    "content pack",  # Spanish
     "fonts",
     "screen",
     "printer",
@@ -83,13 +84,22 @@ def test_a_healthy_kiosk_passes_every_check(healthy: Path, printers: CupsServer)
         "ok      content pack: 'Vertebroplasty for Spine Fracture Pain' in English, "
         f"8 pages and 5 questions ({PACK / 'en.md'})"
     )
-    assert lines[3] == "ok      fonts: Atkinson Hyperlegible, the typeface made for low vision"
+    assert lines[3] == (
+        "ok      content pack: 'Vertebroplastia para el dolor por fractura de la columna' in "
+        f"Spanish, 8 pages and 5 questions ({PACK / 'es.md'})"
+    )
+    # Staff are told, patients never see it.
     assert lines[4] == (
+        "note    content pack: es.md: translated from en.md and not yet reviewed by a medical "
+        "translator; once one has, put their name and the date in reviewed_by"
+    )
+    assert lines[5] == "ok      fonts: Atkinson Hyperlegible, the typeface made for low vision"
+    assert lines[6] == (
         "ok      screen: set up for a 21.5-inch screen at 1920x1080 pixels, 4.03 pixels per mm; "
         "text and buttons are sized from this"
     )
-    assert lines[5] == NO_DISPLAY_NOTE
-    assert lines[6:] == [
+    assert lines[7] == NO_DISPLAY_NOTE
+    assert lines[8:] == [
         f"ok      printer: '{Q_PDF}' is ready to print",
         f"ok      print spool: CUPS deletes each handout once printed ({conf})",
         f"ok      handout folder: pdf_folder {defaults.pdf_folder} can be written",

@@ -13,8 +13,10 @@ from kiosk.content.model import (
 from kiosk.content.pack import (
     SUPPORTED_LANGUAGES,
     check_path,
+    check_same_structure,
     leaflet_header,
     load_leaflet,
+    load_translations,
     pronunciation_files,
 )
 from kiosk.content.parser import LeafletHeader
@@ -31,7 +33,9 @@ __all__ = [
     "SectionKind",
     "Sentence",
     "check_path",
+    "check_same_structure",
     "leaflet_header",
     "load_leaflet",
+    "load_translations",
     "pronunciation_files",
 ]

@@ -97,6 +97,26 @@ class Leaflet:
     sections: tuple[Section, ...]
     path: str
     welcome: str | None = None  # the welcome screen's invitation to touch it
+    translated_from: str | None = None  # a translation: the original's language ("en")
+    reviewed_by: str = ""  # who checked the translation, and when; "": nobody yet
+
+    @property
+    def unreviewed_translation(self) -> bool:
+        """A translation no medical translator has checked yet (staff are told)."""
+        return self.translated_from is not None and not self.reviewed_by
+
+    @property
+    def review_note(self) -> str:
+        """What staff should know of a translation's review ("" for an original)."""
+        if self.translated_from is None:
+            return ""
+        original = f"{self.translated_from}.md"
+        if self.reviewed_by:
+            return f"translated from {original}, reviewed by {self.reviewed_by}"
+        return (
+            f"translated from {original} and not yet reviewed by a medical translator; once "
+            "one has, put their name and the date in reviewed_by"
+        )
 
     @property
     def questions_section(self) -> Section:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Sequence
 from pathlib import Path, PurePath
 
 from kiosk.content.errors import ContentError
 from kiosk.content.languages import supported_languages
-from kiosk.content.model import Leaflet
+from kiosk.content.model import Leaflet, Section
 from kiosk.content.parser import LeafletHeader, parse_leaflet, read_header
 from kiosk.content.textfile import cannot_read
 
@@ -77,7 +78,8 @@ def _load_file(path: Path) -> Leaflet:
 
 
 def check_path(path: Path) -> list[Leaflet]:
-    """Validate a pack folder (every leaflet file in it) or a single leaflet file.
+    """Validate a pack folder (every leaflet file in it, and that they match one another in
+    structure) or a single leaflet file.
 
     Raise ``ContentError`` for the first problem found.
     """
@@ -86,7 +88,69 @@ def check_path(path: Path) -> list[Leaflet]:
     files = _listed(path, f"*{LEAFLET_SUFFIX}")
     if not files:
         raise ContentError(path, None, f"the folder has no leaflet files (*{LEAFLET_SUFFIX})")
-    return [_load_file(file) for file in files]
+    leaflets = [_load_file(file) for file in files]
+    # The original first (a translation names it), else the first file.
+    originals = {leaflet.translated_from for leaflet in leaflets} - {None}
+    first = next((x for x in leaflets if x.language in originals), leaflets[0])
+    for leaflet in leaflets:
+        if leaflet is not first:
+            check_same_structure(first, leaflet)
+    return leaflets
+
+
+def load_translations(pack: Path, languages: Sequence[str]) -> dict[str, Leaflet]:
+    """The pack's leaflet in each of ``languages`` (the first is the one the others must
+    match), by code; ``ContentError`` for a missing or broken file or a mismatch."""
+    leaflets = {code: load_leaflet(pack, code) for code in languages}
+    first = leaflets[languages[0]]
+    for code in languages[1:]:
+        check_same_structure(first, leaflets[code])
+    return leaflets
+
+
+def check_same_structure(original: Leaflet, other: Leaflet) -> None:
+    """Raise ``ContentError`` where ``other`` parts from ``original``: the same sections in the
+    same order, each of the same kind, and the same number of questions. A tick carries
+    from one language to the other by the question's number, and the patient stays on the
+    page of the same number, so the two must match one to one."""
+    here, there = other.sections, original.sections
+    fix = f"make the two files match section by section (translate {Path(original.path).name})"
+    for index, (mine, theirs) in enumerate(zip(here, there, strict=False), start=1):
+        if mine.kind is not theirs.kind:
+            raise ContentError(
+                Path(other.path),
+                mine.blocks[0].line,
+                f"page {index} is {mine.heading!r} ({mine.kind.value}), but in "
+                f"{_where(original, theirs)} page {index} is {theirs.heading!r} "
+                f"({theirs.kind.value}); {fix}",
+            )
+    if len(here) != len(there):
+        extra = len(here) > len(there)
+        longer = other if extra else original
+        section = longer.sections[min(len(here), len(there))]
+        raise ContentError(
+            Path(other.path),
+            section.blocks[0].line if extra else None,
+            f"it has {len(here)} pages and {Path(original.path).name} has {len(there)}: "
+            f"{_where(longer, section)}, {section.heading!r}, has no match; {fix}",
+        )
+    mine_q, theirs_q = other.questions, original.questions
+    if len(mine_q) != len(theirs_q):
+        if len(mine_q) > len(theirs_q):
+            line = mine_q[len(theirs_q)].block.line  # the first with no match
+        else:
+            line = (mine_q[-1].block if mine_q else other.questions_section.blocks[0]).line
+        raise ContentError(
+            Path(other.path),
+            line,
+            f"it has {len(mine_q)} questions and {Path(original.path).name} has "
+            f"{len(theirs_q)}; ticks carry between languages by number, so translate "
+            "every question, one for one",
+        )
+
+
+def _where(leaflet: Leaflet, section: Section) -> str:
+    return f"{Path(leaflet.path).name}, line {section.blocks[0].line},"
 
 
 def pronunciation_files(path: Path) -> list[Path]:

@@ -21,7 +21,10 @@ if TYPE_CHECKING:
 
 HEADER_FENCE = "+++"
 REQUIRED_KEYS = ("title", "language", "source")
-OPTIONAL_KEYS = ("url", "welcome")
+OPTIONAL_KEYS = ("url", "welcome", "translated_from", "reviewed_by")
+# A translation says so: translated_from names the original's language, and reviewed_by stays
+# empty until a medical translator has checked it (content check and doctor tell staff).
+MAY_BE_EMPTY = frozenset({"reviewed_by"})
 
 # Sizes past which a page takes too long to show. Measured offscreen on the development
 # machine: a section of 200,000 characters took 0.8 s to show (a 5 MB one 36 s on a kiosk),
@@ -90,7 +93,7 @@ def parse_leaflet(
     text = _read_text(path)
     header, body, body_line = _split_header(path, text)
     meta = _checked_header(path, header, supported_languages, file_language)
-    builder = _SectionBuilder(path, title=meta["title"])
+    builder = _SectionBuilder(path, title=meta["title"], language=meta["language"])
     env: dict[str, Any] = {}  # markdown-it puts link definitions ([name]: address) here
     builder.feed(_markdown().parse(body, env), line_offset=body_line - 1)
     _check_no_link_definitions(path, env, line_offset=body_line - 1)
@@ -103,6 +106,8 @@ def parse_leaflet(
         welcome=meta.get("welcome"),
         sections=sections,
         path=str(path),
+        translated_from=meta.get("translated_from"),
+        reviewed_by=meta.get("reviewed_by", ""),
     )
 
 
@@ -184,7 +189,7 @@ def _parse_header(path: Path, header: str, supported_languages: frozenset[str]) 
             raise ContentError(
                 path, _header_line(header, key), f"unknown header key {key!r}; allowed: {allowed}"
             )
-        if not isinstance(value, str) or _shows_nothing(value):
+        if not isinstance(value, str) or (_shows_nothing(value) and key not in MAY_BE_EMPTY):
             raise ContentError(
                 path, _header_line(header, key), f"header key {key!r} must be non-empty text"
             )
@@ -205,6 +210,16 @@ def _parse_header(path: Path, header: str, supported_languages: frozenset[str]) 
             path,
             _header_line(header, "language"),
             f"unknown language {meta['language']!r}; supported: {allowed}",
+        )
+    original = meta.get("translated_from")
+    if original is not None and (
+        original not in supported_languages or original == meta["language"]
+    ):
+        raise ContentError(
+            path,
+            _header_line(header, "translated_from"),
+            f"translated_from must name the language of the original, one of "
+            f"{', '.join(sorted(supported_languages - {meta['language']}))}, not {original!r}",
         )
     return meta
 
@@ -234,13 +249,16 @@ class _SectionBuilder:
     by one checklist (``- [ ] ...``); a checklist anywhere else is refused.
     """
 
-    def __init__(self, path: Path, title: str) -> None:
+    def __init__(self, path: Path, title: str, language: str = "en") -> None:
         self._path = path
+        self._language = language  # how its sentences end ("Dr." goes on, in Spanish "Sra.")
         self._line_offset = 0
         self._part: str | None = None
         self._empty_part: Block | None = None
         self._sections: list[_Draft] = []
-        self._current = _Draft(SectionKind.INTRODUCTION, None, _block(BlockKind.HEADING, title, 1))
+        self._current = _Draft(
+            SectionKind.INTRODUCTION, None, self._block(BlockKind.HEADING, title, 1)
+        )
         self._questions_line: int | None = None  # where the checklist starts, once found
 
     def feed(self, tokens: list[Token], line_offset: int) -> None:
@@ -281,7 +299,7 @@ class _SectionBuilder:
             line = self._line(token)
             if _shows_nothing(text):
                 raise ContentError(self._path, line, _no_text("the paragraph", text))
-            self._add([_block(BlockKind.PARAGRAPH, text, line)])
+            self._add([self._block(BlockKind.PARAGRAPH, text, line)])
             return index + 3
         if token.type == "bullet_list_open":
             return self._list(tokens, index)
@@ -298,7 +316,7 @@ class _SectionBuilder:
         if _shows_nothing(text):
             raise ContentError(self._path, line, _no_text("the heading", text))
         self._close_section()
-        heading = _block(BlockKind.HEADING, text, line)
+        heading = self._block(BlockKind.HEADING, text, line)
         if token.tag == "h1":
             self._check_no_empty_part()
             self._part = text
@@ -354,7 +372,7 @@ class _SectionBuilder:
             if _shows_nothing(text):
                 raise ContentError(self._path, line, _no_text("the list item", text))
             kind = BlockKind.QUESTION if is_task else BlockKind.LIST_ITEM
-            items.append((is_task, _block(kind, text, line)))
+            items.append((is_task, self._block(kind, text, line)))
             index += 1
         tasks = [is_task for is_task, _ in items]
         if any(tasks):
@@ -451,9 +469,8 @@ class _SectionBuilder:
             )
         return tuple(Section(d.kind, d.part, (d.heading, *d.blocks)) for d in self._sections)
 
-
-def _block(kind: BlockKind, text: str, line: int) -> Block:
-    return Block(kind, text, split_sentences(text), line)
+    def _block(self, kind: BlockKind, text: str, line: int) -> Block:
+        return Block(kind, text, split_sentences(text, self._language), line)
 
 
 def _shows_nothing(text: str) -> bool:

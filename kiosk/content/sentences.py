@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
+from kiosk.content import languages
 from kiosk.content.model import Sentence
 
 _ENDINGS = ".?!"
 _CLOSERS = "\"')]”’»"
-# Words after which a full stop does not end a sentence.
-_ABBREVIATIONS = frozenset(
-    {"dr", "mr", "mrs", "ms", "st", "vs", "etc", "e.g", "i.e", "u.s", "approx", "sr", "dra"}
-)
-# Words that are abbreviations only before a number: "No. 5", but "Does it hurt? No. Most ..."
-_NUMBER_ABBREVIATIONS = frozenset({"no"})
 
 
-def split_sentences(text: str) -> tuple[Sentence, ...]:
+def split_sentences(text: str, language: str = "en") -> tuple[Sentence, ...]:
     """Return the sentences of ``text``; each keeps its end punctuation, none has edge spaces.
 
     A sentence ends at ``.``, ``?`` or ``!``, plus any closing quotes or brackets, when
-    white space follows and the full stop does not close a known abbreviation or a decimal.
+    white space follows and the full stop does not close an abbreviation of ``language``
+    (its file in resources/languages: "Dr.", "Sra.", "p. ej.") or a decimal. Spanish opening
+    marks (¿ ¡) start the sentence they belong to.
     """
+    spec = languages.language(language)
+    abbreviations, before_numbers = spec.abbreviations, spec.number_abbreviations
     sentences: list[Sentence] = []
     start = _skip_space(text, 0)
     index = start
@@ -30,7 +29,7 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
             while end < len(text) and text[end] in _CLOSERS:
                 end += 1
             at_break = end == len(text) or text[end].isspace()
-            if at_break and not _is_abbreviation(text, start, index):
+            if at_break and not _is_abbreviation(text, start, index, abbreviations, before_numbers):
                 sentences.append(Sentence(text[start:end], start, end))
                 start = _skip_space(text, end)
                 index = start
@@ -48,14 +47,20 @@ def _skip_space(text: str, index: int) -> int:
     return index
 
 
-def _is_abbreviation(text: str, start: int, stop_index: int) -> bool:
+def _is_abbreviation(
+    text: str,
+    start: int,
+    stop_index: int,
+    abbreviations: frozenset[str],
+    before_numbers: frozenset[str],
+) -> bool:
     if text[stop_index] != ".":
         return False
     word_start = stop_index
     while word_start > start and not text[word_start - 1].isspace():
         word_start -= 1
-    word = text[word_start:stop_index].lstrip("(\"'“‘").lower()
-    if word in _NUMBER_ABBREVIATIONS:
+    word = text[word_start:stop_index].lstrip("(\"'“‘¿¡").lower()
+    if word in before_numbers:
         after = _skip_space(text, stop_index + 1)
         return after < len(text) and text[after].isdigit()
-    return word in _ABBREVIATIONS
+    return word in abbreviations

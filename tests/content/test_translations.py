@@ -1,0 +1,114 @@
+"""A leaflet's languages match one to one, and a translation says who reviewed it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kiosk.content import ContentError, check_path, load_leaflet, load_translations
+from kiosk.content.sentences import split_sentences
+
+from .conftest import SHIPPED_PACK
+
+
+@pytest.fixture
+def pack(tmp_path: Path) -> Path:
+    folder = tmp_path / "pack"
+    shutil.copytree(SHIPPED_PACK, folder)
+    return folder
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _line(path: Path, text: str) -> int:
+    return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
+def test_the_shipped_spanish_leaflet_matches_the_english_one_page_by_page() -> None:
+    leaflets = load_translations(SHIPPED_PACK, ["en", "es"])
+    english, spanish = leaflets["en"], leaflets["es"]
+    assert [s.kind for s in spanish.sections] == [s.kind for s in english.sections]
+    assert [len(s.blocks) for s in spanish.sections] == [len(s.blocks) for s in english.sections]
+    assert len(spanish.questions) == len(english.questions) == 5
+    assert spanish.questions[0].text == "¿Es la vertebroplastia una buena opción para mí?"
+    assert spanish.translated_from == "en"
+    assert spanish.unreviewed_translation
+    assert english.translated_from is None
+    assert not english.unreviewed_translation
+
+
+def test_a_translation_with_a_page_missing_is_refused_where_they_part(pack: Path) -> None:
+    spanish = pack / "es.md"
+    text = spanish.read_text(encoding="utf-8")
+    start = text.index("## ¿Cómo es la recuperación?")
+    end = text.index("# Cosas que debe tener en cuenta")
+    spanish.write_text(text[:start] + text[end:], encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        check_path(pack)
+    message = str(caught.value)
+    # Pages are told apart by kind (the words differ by language): they part where the
+    # questions come one page early.
+    line = _line(spanish, "# Preguntas para hacerle")
+    assert message.startswith(f"{spanish}, line {line}: page 7 is 'Preguntas para hacerle")
+    assert "(questions), but in en.md, line" in message
+    assert "page 7 is 'How do I know if vertebroplasty is right for me?' (topic)" in message
+    assert "make the two files match section by section" in message
+
+
+def test_a_translation_with_one_question_fewer_is_refused(pack: Path) -> None:
+    spanish = pack / "es.md"
+    _edit(spanish, "- [ ] ¿Cuánto tiempo tardará mi recuperación?\n", "")
+    with pytest.raises(ContentError) as caught:
+        load_translations(pack, ["en", "es"])
+    message = str(caught.value)
+    assert f"{spanish}, line {_line(spanish, '¿Esto curará')}" in message
+    assert "it has 4 questions and en.md has 5" in message
+    assert "translate every question, one for one" in message
+
+
+def test_a_questions_page_in_another_place_is_refused(pack: Path) -> None:
+    spanish = pack / "es.md"
+    text = spanish.read_text(encoding="utf-8")
+    questions = text[text.index("# Preguntas para hacerle") :]
+    body = text[: text.index("# Preguntas para hacerle")]
+    at = body.index("# Cosas que debe tener en cuenta")
+    spanish.write_text(body[:at] + questions + "\n" + body[at:], encoding="utf-8")
+    with pytest.raises(ContentError, match=r"\(questions\), but in .*en\.md, line \d+, page"):
+        check_path(pack)
+
+
+def test_translated_from_must_name_another_supported_language(pack: Path) -> None:
+    spanish = pack / "es.md"
+    _edit(spanish, 'translated_from = "en"', 'translated_from = "es"')
+    with pytest.raises(ContentError) as caught:
+        load_leaflet(pack, "es")
+    assert str(caught.value).startswith(f"{spanish}, line {_line(spanish, 'translated_from =')}")
+    assert "translated_from must name the language of the original, one of en" in str(caught.value)
+
+
+def test_a_reviewed_translation_says_who_reviewed_it(pack: Path) -> None:
+    _edit(pack / "es.md", 'reviewed_by = ""', 'reviewed_by = "Ana Pérez, 2026-12-01"')
+    spanish = load_leaflet(pack, "es")
+    assert not spanish.unreviewed_translation
+    assert spanish.review_note == "translated from en.md, reviewed by Ana Pérez, 2026-12-01"
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("¿Le duele? ¡Llame hoy! Gracias.", ["¿Le duele?", "¡Llame hoy!", "Gracias."]),
+        ("La Dra. Gómez y el Sr. Ruiz la verán.", ["La Dra. Gómez y el Sr. Ruiz la verán."]),
+        ("Hable con la Sra. Díaz. Ella ayuda.", ["Hable con la Sra. Díaz.", "Ella ayuda."]),
+        ("Use medicinas, p. ej. calcitonina. Luego descanse.",
+         ["Use medicinas, p. ej. calcitonina.", "Luego descanse."]),
+        ("En EE. UU. es común. Mucho.", ["En EE. UU. es común.", "Mucho."]),
+    ],
+)  # fmt: skip
+def test_spanish_sentences_split_where_a_reader_stops(text: str, sentences: list[str]) -> None:
+    assert [s.text for s in split_sentences(text, "es")] == sentences
