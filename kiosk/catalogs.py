@@ -22,6 +22,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import PySide6
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
 
 from kiosk.paths import resources_dir
@@ -50,14 +51,23 @@ class CatalogError(Exception):
 
 
 def _tool(name: str) -> str:
-    """PySide6's ``pyside6-<name>``: beside this Python, or on the PATH."""
-    beside = Path(sys.executable).with_name(f"pyside6-{name}")
+    """PySide6's ``pyside6-<name>``: beside this Python (a venv's ``bin/``, or ``Scripts\\``
+    with ``.exe`` on Windows), on the PATH, or else the tool itself in PySide6's package
+    folder, where the wheel puts it (``PySide6/lupdate``)."""
+    exe = ".exe" if sys.platform == "win32" else ""
+    beside = Path(sys.executable).with_name(f"pyside6-{name}{exe}")
     if beside.exists():
         return str(beside)
     found = shutil.which(f"pyside6-{name}")
-    if found is None:
-        raise CatalogError(f"pyside6-{name} is not installed (it comes with PySide6)")
-    return found
+    if found is not None:
+        return found
+    package = Path(PySide6.__file__).parent / f"{name}{exe}"
+    if package.exists():
+        return str(package)
+    raise CatalogError(
+        f"pyside6-{name} is not beside {sys.executable}, on the PATH or in {package.parent}: "
+        "install the kiosk's requirements (./dev.sh does), which bring PySide6 and its tools"
+    )
 
 
 def _run(command: list[str], source: Path) -> None:

@@ -69,7 +69,7 @@ class _SynthesisWorker(QObject):
             reason = self._engine().check()
         except Exception as error:  # the engine must never take the kiosk down
             log.exception("speech check failed")
-            reason = f"speech engine error ({error})"
+            reason = self.tr("speech engine error ({0})").format(error)
         self.checked.emit(reason)
 
     @Slot(int, int, str, int)

@@ -120,9 +120,10 @@ class StaffMode(QObject):
             )
         if lock.locked_for_s > 0:
             minutes = math.ceil(lock.locked_for_s / 60)
+            # %n, not {0}: a catalog gives each number its own form ("1 minuto", "5 minutos").
             return self.tr(
-                "Too many wrong PINs. Staff mode is locked for {0} more minute(s)."
-            ).format(minutes)
+                "Too many wrong PINs. Staff mode is locked for %n more minute(s).", "", minutes
+            )
         return self.tr("Enter the staff PIN.")
 
     def _on_pin_entered(self, digits: str) -> None:
@@ -133,9 +134,7 @@ class StaffMode(QObject):
             return
         if result is PinResult.WRONG:
             log.warning("a wrong staff PIN was entered; %d tries left", self._lock.attempts_left)
-            message = self.tr("That PIN is not right. {0} tries left.").format(
-                self._lock.attempts_left
-            )
+            message = self.tr("That PIN is not right. %n tries left.", "", self._lock.attempts_left)
         else:
             if result is PinResult.LOCKED_OUT:
                 log.warning("staff mode is locked after too many wrong PINs")

@@ -53,11 +53,11 @@
     </message>
     <message>
         <source>■ Stop</source>
-        <translation>■ Parar</translation>
+        <translation>■ Detener</translation>
     </message>
     <message>
         <source>Stop</source>
-        <translation>Parar</translation>
+        <translation>Detener</translation>
     </message>
     <message>
         <source>↺ Repeat</source>
@@ -150,7 +150,7 @@
     </message>
     <message>
         <source>If not, the screen will clear your choices for the next patient.</source>
-        <translation>Si no, la pantalla borrará lo que eligió, para el siguiente paciente.</translation>
+        <translation>Si no, la pantalla borrará lo que usted eligió, para el próximo paciente.</translation>
     </message>
     <message>
         <source>Yes, I&apos;m still here</source>
@@ -158,11 +158,11 @@
     </message>
     <message>
         <source>Touch the screen or press a key within 1 second to keep reading.</source>
-        <translation>Toque la pantalla o pulse una tecla antes de 1 segundo para seguir leyendo.</translation>
+        <translation>Toque la pantalla o presione una tecla en el próximo segundo para seguir leyendo.</translation>
     </message>
     <message>
         <source>Touch the screen or press a key within {0} seconds to keep reading.</source>
-        <translation>Toque la pantalla o pulse una tecla antes de {0} segundos para seguir leyendo.</translation>
+        <translation>Toque la pantalla o presione una tecla en los próximos {0} segundos para seguir leyendo.</translation>
     </message>
 </context>
 <context>
@@ -189,7 +189,7 @@
     </message>
     <message>
         <source>My questions: {0} ticked</source>
-        <translation>Mis preguntas: {0} marcadas</translation>
+        <translation>Mis preguntas marcadas: {0}</translation>
     </message>
     <message>
         <source>♪ Listen</source>
@@ -258,7 +258,7 @@
     </message>
     <message>
         <source>Enter the staff PIN.</source>
-        <translation>Escriba el PIN del personal.</translation>
+        <translation>Ingrese el PIN del personal.</translation>
     </message>
     <message>
         <source>Clear</source>
@@ -340,7 +340,7 @@
     </message>
     <message>
         <source>All ticks cleared. Press Undo to bring them back.</source>
-        <translation>Se borraron todas las marcas. Pulse Deshacer para recuperarlas.</translation>
+        <translation>Se borraron todas las marcas. Presione Deshacer para recuperarlas.</translation>
     </message>
     <message>
         <source>Ticks brought back. {0}.</source>
@@ -386,19 +386,25 @@
     <name>StaffMode</name>
     <message>
         <source>Staff mode is locked: no usable staff PIN is set. Set one on this computer with: kiosk set-pin</source>
-        <translation>El modo del personal está bloqueado: no hay un PIN del personal válido. Póngalo en esta computadora con: kiosk set-pin</translation>
-    </message>
-    <message>
-        <source>Too many wrong PINs. Staff mode is locked for {0} more minute(s).</source>
-        <translation>Demasiados PIN equivocados. El modo del personal está bloqueado {0} minuto(s) más.</translation>
+        <translation>El modo del personal está bloqueado: no hay un PIN del personal válido. Ponga uno en esta computadora con: kiosk set-pin</translation>
     </message>
     <message>
         <source>Enter the staff PIN.</source>
-        <translation>Escriba el PIN del personal.</translation>
+        <translation>Ingrese el PIN del personal.</translation>
     </message>
-    <message>
-        <source>That PIN is not right. {0} tries left.</source>
-        <translation>Ese PIN no es correcto. Le quedan {0} intentos.</translation>
+    <message numerus="yes">
+        <source>Too many wrong PINs. Staff mode is locked for %n more minute(s).</source>
+        <translation>
+            <numerusform>Demasiados intentos con un PIN equivocado. El modo del personal queda bloqueado %n minuto más.</numerusform>
+            <numerusform>Demasiados intentos con un PIN equivocado. El modo del personal queda bloqueado %n minutos más.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>That PIN is not right. %n tries left.</source>
+        <translation>
+            <numerusform>Ese PIN no es correcto. Le queda %n intento.</numerusform>
+            <numerusform>Ese PIN no es correcto. Le quedan %n intentos.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Printing a test page…</source>
@@ -425,7 +431,7 @@
     </message>
     <message>
         <source>Hear a test sentence</source>
-        <translation>Oír una frase de prueba</translation>
+        <translation>Escuchar una frase de prueba</translation>
     </message>
     <message>
         <source>Reload the leaflet</source>
@@ -466,11 +472,11 @@
     <name>Talk</name>
     <message>
         <source>Text size {0} percent.</source>
-        <translation>Tamaño de la letra {0} por ciento.</translation>
+        <translation>Tamaño de la letra: {0} por ciento.</translation>
     </message>
     <message>
         <source>Speech rate {0} words a minute.</source>
-        <translation>Velocidad de la voz {0} palabras por minuto.</translation>
+        <translation>Velocidad de la voz: {0} palabras por minuto.</translation>
     </message>
     <message>
         <source>{0} or {1}</source>
@@ -478,7 +484,7 @@
     </message>
     <message>
         <source>Still here? Press any key.</source>
-        <translation>¿Sigue aquí? Pulse cualquier tecla.</translation>
+        <translation>¿Sigue aquí? Presione cualquier tecla.</translation>
     </message>
     <message>
         <source>Still here? Touch the screen.</source>
@@ -502,7 +508,7 @@
     </message>
     <message>
         <source>Press any other key, or touch the screen, to close this help.</source>
-        <translation>Pulse cualquier otra tecla, o toque la pantalla, para cerrar esta ayuda.</translation>
+        <translation>Presione cualquier otra tecla, o toque la pantalla, para cerrar esta ayuda.</translation>
     </message>
     <message>
         <source>You are on {0}.</source>
@@ -510,23 +516,23 @@
     </message>
     <message>
         <source>Press {0} for the next item and {1} for the one before.</source>
-        <translation>Pulse {0} para ir a lo siguiente y {1} para volver a lo anterior.</translation>
+        <translation>Presione {0} para ir a lo siguiente y {1} para volver a lo anterior.</translation>
     </message>
     <message>
         <source>Press {0} to choose it, and {1} to go back a page.</source>
-        <translation>Pulse {0} para elegirlo, y {1} para volver una página atrás.</translation>
+        <translation>Presione {0} para elegirlo, y {1} para volver una página atrás.</translation>
     </message>
     <message>
         <source>Press {0} and {1} to scroll long text, {2} and {3} for louder and quieter.</source>
-        <translation>Pulse {0} y {1} para mover un texto largo, {2} y {3} para subir y bajar el volumen.</translation>
+        <translation>Presione {0} y {1} para mover un texto largo, {2} y {3} para subir y bajar el volumen.</translation>
     </message>
     <message>
         <source>Press {0} to hear this again.</source>
-        <translation>Pulse {0} para oír esto otra vez.</translation>
+        <translation>Presione {0} para oír esto otra vez.</translation>
     </message>
     <message>
         <source>Volume {0} percent.</source>
-        <translation>Volumen {0} por ciento.</translation>
+        <translation>Volumen: {0} por ciento.</translation>
     </message>
     <message>
         <source>Page: {0}.</source>
@@ -534,7 +540,7 @@
     </message>
     <message>
         <source>Press {0} to read on, or {1} for help.</source>
-        <translation>Pulse {0} para seguir leyendo, o {1} para la ayuda.</translation>
+        <translation>Presione {0} para seguir leyendo, o {1} para la ayuda.</translation>
     </message>
     <message>
         <source>the staff panel</source>
@@ -574,7 +580,7 @@
     </message>
     <message>
         <source>Heading: {0}</source>
-        <translation>Título: {0}</translation>
+        <translation>Encabezado: {0}</translation>
     </message>
 </context>
 <context>
@@ -582,6 +588,13 @@
     <message>
         <source>Touch the screen to start</source>
         <translation>Toque la pantalla para empezar</translation>
+    </message>
+</context>
+<context>
+    <name>_SynthesisWorker</name>
+    <message>
+        <source>speech engine error ({0})</source>
+        <translation>error del motor de voz ({0})</translation>
     </message>
 </context>
 </TS>
