@@ -150,7 +150,7 @@ def build(
     window.setWindowFlags(window_flags(windowed))
     window.lock(not windowed)  # patients cannot close the full-screen kiosk
     announcer = _announcer(visit, window, narrator)
-    printing = _printing(config, leaflet, visit, window, announcer)
+    printing = _printing(config, leaflets, visit, window, announcer)
     # Before the idle watch: the application's event filters run newest first, so the idle
     # watch sees every key before the key control takes it.
     keys = _keys(config, visit, window, announcer)
@@ -345,20 +345,29 @@ def _staff_mode(
 
 
 def _printing(
-    config: Config, leaflet: Leaflet, visit: Visit, window: KioskWindow, announcer: Announcer
+    config: Config,
+    leaflets: Mapping[str, Leaflet],
+    visit: Visit,
+    window: KioskWindow,
+    announcer: Announcer,
 ) -> PrintService:
-    """The print service, wired to the questions page: one tap prints, and it says how it went."""
-    printing = PrintService(config, leaflet)
-    page = window.questions_page
+    """The print service, wired to the questions page: one tap prints the handout in the
+    visit's language, and it says how it went."""
+    printing = PrintService(config, leaflets)
 
+    # The window builds its questions page again on a switch of language: the page shown now
+    # is looked up each time, never kept.
     def on_state_changed(state: PrintState, message: str) -> None:
-        page.show_print_status(message, state is PrintState.PRINTING)
+        window.show_print_status(message, state is PrintState.PRINTING)
         announcer.say(message)
         if message:
-            announcer.alert(page.print_status)
+            announcer.alert(window.questions_page.print_status)
 
-    page.print_requested.connect(lambda: printing.print_questions(visit.ticked))
+    window.print_requested.connect(lambda: printing.print_questions(visit.ticked, visit.language))
     printing.state_changed.connect(on_state_changed)
+    # After the window's own slot (connected when it was made): the new page shows how
+    # printing goes, in the new language.
+    visit.language_changed.connect(lambda _code: printing.restate())
     visit.ticked_changed.connect(printing.reset)  # "printed" no longer says what is ticked
     visit.was_reset.connect(printing.end_visit)
     printing.start()  # cancels what an earlier run left unfinished

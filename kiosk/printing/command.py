@@ -142,7 +142,8 @@ def _handout(config: Config, leaflet: Leaflet, questions: list[int]) -> Handout:
     unknown = [n for n in questions if n not in known]
     if unknown:
         raise ValueError(f"no question {unknown[0]}; the leaflet has questions 1 to {len(known)}")
-    return PrintService(config, leaflet).handout(frozenset(questions), date.today())
+    service = PrintService(config, {leaflet.language: leaflet})
+    return service.handout(frozenset(questions), date.today(), leaflet.language)
 
 
 def _fail(message: str) -> int:

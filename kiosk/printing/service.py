@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import shutil
 import threading
+from collections.abc import Mapping
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
@@ -123,7 +124,11 @@ class _SubmitWorker(QObject):
 
 
 class PrintService(QObject):
-    """Prints a visit's ticked questions once per tap and says how it went.
+    """Prints a visit's ticked questions once per tap, in the visit's language, and says how
+    it went.
+
+    Its words (the messages, the handout's labels) are ``self.tr`` strings looked up each time
+    they are used, so they follow the catalog installed now (``kiosk.catalogs.use_language``).
 
     Signals:
         state_changed(object, str): the PrintState and the message for the patient.
@@ -149,13 +154,17 @@ class PrintService(QObject):
     def __init__(
         self,
         config: Config,
-        leaflet: Leaflet,
+        leaflets: Mapping[str, Leaflet],
         parent: QObject | None = None,
         ledger: jobs.JobLedger | None = None,
     ) -> None:
+        """``leaflets``: the pack's leaflet in each language the kiosk offers, by code. They
+        match question by question, so a tick's number is the same question in each."""
         super().__init__(parent)
+        if not leaflets:
+            raise ValueError("the print service needs the leaflet in at least one language")
         self._config = config
-        self._leaflet = leaflet
+        self._leaflets = dict(leaflets)
         self._state = PrintState.IDLE
         self._generation = 0
         self._withdraw: threading.Event | None = None  # the job under way's
@@ -208,12 +217,21 @@ class PrintService(QObject):
             ),
         }
 
-    def print_questions(self, ticked: frozenset[int], today: date | None = None) -> None:
-        """Print a handout of ``ticked``; a tap while a job runs does nothing (never twice)."""
+    def restate(self) -> None:
+        """Emit ``state_changed`` again with the current state's message, in the language
+        installed now: after a switch of language, the message shown follows it."""
+        self._set_state(self._state)
+
+    def print_questions(
+        self, ticked: frozenset[int], language: str | None = None, today: date | None = None
+    ) -> None:
+        """Print a handout of ``ticked`` from the leaflet in ``language`` (None: the clinic's
+        default language, as for the staff test page); a tap while a job runs does nothing
+        (never twice)."""
         if self._state is PrintState.PRINTING or not ticked:
             return
         self._set_state(PrintState.PRINTING)
-        handout = self.handout(ticked, today or date.today())
+        handout = self.handout(ticked, today or date.today(), language)
         wanted = self._config.printer or None
         if not cups.AVAILABLE:
             self._print_natively(handout, wanted)
@@ -252,9 +270,11 @@ class PrintService(QObject):
             self._withdraw,
         )
 
-    def handout(self, ticked: frozenset[int], today: date) -> Handout:
+    def handout(self, ticked: frozenset[int], today: date, language: str | None = None) -> Handout:
+        """The handout of ``ticked`` from the leaflet in ``language`` (None: the clinic's
+        default), its labels in the catalog installed now."""
         return handout_for(
-            self._leaflet,
+            self._leaflet(language),
             ticked,
             clinic_name=self._config.clinic_name,
             today=today,
@@ -263,6 +283,23 @@ class PrintService(QObject):
             source_label=self.tr("Source: {0}"),
             page_label=self.tr("Page {0} of {1}"),
         )
+
+    def _leaflet(self, language: str | None) -> Leaflet:
+        """The leaflet in ``language``; the clinic's default language's (or the first) for
+        None, and, with a warning, for a language there is no leaflet in."""
+        default = self._leaflets.get(self._config.language) or next(iter(self._leaflets.values()))
+        if language is None:
+            return default
+        leaflet = self._leaflets.get(language)
+        if leaflet is None:
+            log.warning(
+                "no leaflet in %r to print (there is one in %s): printing the %r one",
+                language,
+                ", ".join(self._leaflets),
+                default.language,
+            )
+            return default
+        return leaflet
 
     def reset(self) -> None:
         """The ticks changed: forget how the last print went (a job under way still shows)."""
@@ -304,7 +341,7 @@ class PrintService(QObject):
         jobs.delete_expired_pdfs(self._config.pdf_folder, self._config.pdf_keep_hours)
 
     def _paper(self, printer: str) -> Paper:
-        return choose_paper(self._config.paper, printer, self._leaflet.language)
+        return choose_paper(self._config.paper, printer, self._leaflet(None).language)
 
     def _save_pdf(self, handout: Handout) -> None:
         try:
@@ -325,7 +362,7 @@ class PrintService(QObject):
         if wanted is None and not QPrinterInfo.defaultPrinterName():
             self._save_pdf(handout)
             return
-        paper = choose_paper(self._config.paper, None, self._leaflet.language)
+        paper = choose_paper(self._config.paper, None, self._leaflet(None).language)
         try:
             log.info("%s", print_natively(handout, paper, wanted, JOB_TITLE))
         except (NativePrintError, OSError) as error:
