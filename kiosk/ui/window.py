@@ -492,6 +492,12 @@ class KioskWindow(QWidget):
         self.next_button.setAccessibleName(
             self.tr("Start reading") if page.section is None else self.tr("Next page")
         )
+        # Laid out now, not in later passes: a label that wraps ("Empezar a leer ›" at 200 %)
+        # makes the bar taller, and the page's first frame must show it whole.
+        bottom = self.bars.bottom.layout()
+        if bottom is not None:
+            bottom.activate()
+        self._column.activate()
 
     def _on_ticked_changed(self) -> None:
         ticked = self._visit.ticked

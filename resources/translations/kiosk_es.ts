@@ -53,11 +53,11 @@
     </message>
     <message>
         <source>■ Stop</source>
-        <translation>■ Detener</translation>
+        <translation>■ Parar</translation>
     </message>
     <message>
         <source>Stop</source>
-        <translation>Detener</translation>
+        <translation>Parar</translation>
     </message>
     <message>
         <source>↺ Repeat</source>
@@ -69,7 +69,7 @@
     </message>
     <message>
         <source>− Slower</source>
-        <translation>− Más lento</translation>
+        <translation>− Lento</translation>
     </message>
     <message>
         <source>Slower</source>
@@ -77,7 +77,7 @@
     </message>
     <message>
         <source>+ Faster</source>
-        <translation>+ Más rápido</translation>
+        <translation>+ Rápido</translation>
     </message>
     <message>
         <source>Faster</source>
@@ -85,7 +85,7 @@
     </message>
     <message>
         <source>− Quieter</source>
-        <translation>− Más bajo</translation>
+        <translation>− Volumen</translation>
     </message>
     <message>
         <source>Quieter</source>
@@ -93,7 +93,7 @@
     </message>
     <message>
         <source>+ Louder</source>
-        <translation>+ Más alto</translation>
+        <translation>+ Volumen</translation>
     </message>
     <message>
         <source>Louder</source>
@@ -150,7 +150,7 @@
     </message>
     <message>
         <source>If not, the screen will clear your choices for the next patient.</source>
-        <translation>Si no, la pantalla borrará lo que usted eligió, para el próximo paciente.</translation>
+        <translation>Si no, se borrará lo que eligió, para el próximo paciente.</translation>
     </message>
     <message>
         <source>Yes, I&apos;m still here</source>
@@ -158,11 +158,11 @@
     </message>
     <message>
         <source>Touch the screen or press a key within 1 second to keep reading.</source>
-        <translation>Toque la pantalla o presione una tecla en el próximo segundo para seguir leyendo.</translation>
+        <translation>Toque la pantalla o presione una tecla en 1 segundo para seguir.</translation>
     </message>
     <message>
         <source>Touch the screen or press a key within {0} seconds to keep reading.</source>
-        <translation>Toque la pantalla o presione una tecla en los próximos {0} segundos para seguir leyendo.</translation>
+        <translation>Toque la pantalla o presione una tecla en {0} segundos para seguir.</translation>
     </message>
 </context>
 <context>
