@@ -98,3 +98,18 @@ def test_every_page_renders_on_a_real_x_server(
     for page in PAGES:
         image = _screenshot(tmp_path / f"{page}.png", page, layout, env, "--theme", "high_contrast")
         _assert_shows_a_page(image, SIZES[layout])
+
+
+@pytest.mark.xvfb
+@pytest.mark.parametrize("layout", ["landscape", "portrait"])
+def test_every_page_renders_in_spanish_on_a_real_x_server(
+    tmp_path: Path, layout: str, xvfb_display: str
+) -> None:
+    env = {**_base_env(), "QT_QPA_PLATFORM": "xcb", "DISPLAY": xvfb_display}
+    for page in [*PAGES, "welcome", "still-here"]:
+        english = _screenshot(tmp_path / f"en-{page}.png", page, layout, env, "--tick", "2")
+        spanish = _screenshot(
+            tmp_path / f"es-{page}.png", page, layout, env, "--tick", "2", "--language", "es"
+        )
+        _assert_shows_a_page(spanish, SIZES[layout])
+        assert spanish != english, f"{page} looks the same in Spanish as in English"
