@@ -39,7 +39,7 @@ from PySide6.QtGui import (
     QTextOption,
 )
 
-from kiosk.content import Leaflet
+from kiosk.content import Leaflet, languages
 from kiosk.fonts import load_fonts
 
 log = logging.getLogger("kiosk.printing")
@@ -181,31 +181,11 @@ def handout_for(
     )
 
 
-_MONTHS = {
-    "en": (
-        *("January", "February", "March", "April", "May", "June"),
-        *("July", "August", "September", "October", "November", "December"),
-    ),
-    "es": (
-        *("enero", "febrero", "marzo", "abril", "mayo", "junio"),
-        *("julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"),
-    ),
-}
-
-
 def format_date(day: datetime.date, language: str) -> str:
-    """The date as a reader of ``language`` writes it in full.
-
-    Written here rather than taken from the system locale, which a kiosk image rarely has for
-    every language. A language without month names here gets ISO 8601, which no one misreads.
-    """
-    months = _MONTHS.get(language)
-    if months is None:
-        return day.isoformat()
-    month = months[day.month - 1]
-    if language == "es":
-        return f"{day.day} de {month} de {day.year}"
-    return f"{month} {day.day}, {day.year}"
+    """The date as a reader of ``language`` writes it in full ("3 de diciembre de 2026"), from
+    the language's file (``resources/languages/<code>.toml``), never from the system locale,
+    which a kiosk image rarely has for every language."""
+    return languages.language(language).format_date(day)
 
 
 @functools.cache

@@ -16,7 +16,7 @@ import segno
 from PySide6.QtCore import QRectF
 
 from kiosk.config import resources_dir
-from kiosk.content import BlockKind, Leaflet, check_path, load_leaflet
+from kiosk.content import BlockKind, Leaflet, check_path, languages, load_leaflet
 from kiosk.printing.handout import (
     MIN_BODY_PT,
     Handout,
@@ -652,13 +652,34 @@ def test_a_spanish_handout(tmp_path: Path) -> None:
         ("en", datetime.date(2027, 1, 3), "January 3, 2027"),
         ("es", datetime.date(2026, 11, 26), "26 de noviembre de 2026"),
         ("es", datetime.date(2027, 1, 3), "3 de enero de 2027"),
-        ("fr", datetime.date(2026, 11, 26), "2026-11-26"),
     ],
 )
 def test_the_date_is_written_out_in_the_language(
     language: str, day: datetime.date, written: str
 ) -> None:
     assert format_date(day, language) == written
+
+
+def test_a_new_languages_dates_come_from_its_file_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Portuguese added as a file, and no code: the handout writes its dates."""
+    shipped = resources_dir() / "languages" / "es.toml"
+    months = '"janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", '
+    months += '"setembro", "outubro", "novembro", "dezembro"'
+    pt = shipped.read_text(encoding="utf-8").replace('name = "Español"', 'name = "Português"')
+    pt = re.sub(r"(?s)months = \[.*?\]", f"months = [{months}]", pt)
+    for name in ("es.toml", "en.toml"):
+        (tmp_path / name).write_text(
+            (resources_dir() / "languages" / name).read_text(encoding="utf-8"), encoding="utf-8"
+        )
+    (tmp_path / "pt.toml").write_text(pt, encoding="utf-8")
+    monkeypatch.setattr(languages, "languages_dir", lambda: tmp_path)
+    languages.all_languages.cache_clear()
+    try:
+        assert format_date(datetime.date(2026, 12, 3), "pt") == "3 de dezembro de 2026"
+    finally:
+        languages.all_languages.cache_clear()
 
 
 def test_the_handout_takes_the_ticked_questions_in_the_leaflets_order() -> None:
