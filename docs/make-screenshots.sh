@@ -10,6 +10,12 @@ for page in welcome still-here staff-pin staff home intro section:1 section:2 se
   "${kiosk[@]}" --page "$page" --size 1920x1080 --tick 2,4 --out "$out/landscape-$name.png"
   "${kiosk[@]}" --page "$page" --size 1080x1920 --tick 2,4 --out "$out/portrait-$name.png"
 done
+# The same pages in Spanish, as a patient who picks "Español" sees them.
+for page in welcome still-here home intro section:1 section:2 section:3 section:4 section:5 section:6 questions; do
+  name=${page/:/-}
+  "${kiosk[@]}" --page "$page" --language es --size 1920x1080 --tick 2,4 --out "$out/es-landscape-$name.png"
+  "${kiosk[@]}" --page "$page" --language es --size 1080x1920 --tick 2,4 --out "$out/es-portrait-$name.png"
+done
 "${kiosk[@]}" --page questions --size 1920x1080 --tick 2,4 --theme high_contrast \
   --out "$out/landscape-questions-high-contrast.png"
 "${kiosk[@]}" --page section:1 --size 1280x800 --diagonal 10.1 --text-size 5 \
