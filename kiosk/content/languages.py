@@ -2,9 +2,9 @@
 
 A language file (``es.toml``) holds what every part of the kiosk needs to know about the
 language apart from the screens' words (Qt catalogs) and the leaflets (``es.md``): its own
-name, its voices, how it writes a date, which words end in a full stop without ending a
-sentence, and how the keys' help names the keys. Adding a language is a file here, a catalog
-and a leaflet, and no code. Plain Python, no Qt.
+name, its voices, how it writes a date, the paper its clinics print on, which words end in a
+full stop without ending a sentence, and how the keys' help names the keys. Adding a language
+is a file here, a catalog and a leaflet, and no code. Plain Python, no Qt.
 """
 
 from __future__ import annotations
@@ -36,6 +36,9 @@ class Language:
     voices: tuple[str, ...]  # eSpeak NG voices, best first
     date_pattern: str  # "{day} de {month} de {year}"
     months: tuple[str, ...]  # twelve names
+    # "letter" or "a4": what the clinics of the kiosks whose default language this is print
+    # on, when the printer does not say (never the visit's language: see kiosk.printing)
+    paper: str
     abbreviations: frozenset[str] = frozenset()
     number_abbreviations: frozenset[str] = frozenset()
     spoken_keys: Mapping[str, str] = field(default_factory=dict)
@@ -63,6 +66,10 @@ class Language:
         return self.spoken_key(key)
 
 
+# The sheets a language's clinics may print on when the printer does not say (rolls are a
+# printer's, never a language's).
+PAPERS = ("letter", "a4")
+
 # What each entry must be: (type, required).
 _ENTRIES: dict[str, tuple[type, bool]] = {
     "name": (str, True),
@@ -70,6 +77,7 @@ _ENTRIES: dict[str, tuple[type, bool]] = {
     "voices": (list, True),
     "date": (str, True),
     "months": (list, True),
+    "paper": (str, True),
     "abbreviations": (list, False),
     "number_abbreviations": (list, False),
     "spoken_keys": (dict, False),
@@ -102,6 +110,9 @@ def read_language(path: Path) -> Language:
             raise ContentError(path, _line_of(text, key), f"every value of {key} must be text")
     if len(data["months"]) != 12:
         raise ContentError(path, _line_of(text, "months"), "months must name twelve months")
+    if data["paper"] not in PAPERS:
+        message = f"paper must be one of {', '.join(map(repr, PAPERS))}, not {data['paper']!r}"
+        raise ContentError(path, _line_of(text, "paper"), message)
     try:
         data["date"].format(day=3, month="x", year=2026)
     except (KeyError, IndexError, ValueError) as error:
@@ -114,6 +125,7 @@ def read_language(path: Path) -> Language:
         voices=tuple(data["voices"]),
         date_pattern=data["date"],
         months=tuple(data["months"]),
+        paper=data["paper"],
         abbreviations=frozenset(word.casefold() for word in data.get("abbreviations", ())),
         number_abbreviations=frozenset(
             word.casefold() for word in data.get("number_abbreviations", ())

@@ -18,7 +18,7 @@ from kiosk.content import ContentError, Leaflet, load_leaflet
 from kiosk.printing import cups, jobs
 from kiosk.printing.cups import JOB_TITLE
 from kiosk.printing.handout import Handout, render_pdf
-from kiosk.printing.service import PrintService, choose_paper, save_pdf
+from kiosk.printing.service import PrintService, choose_paper, clinic_paper, save_pdf
 
 
 def print_from_command_line(
@@ -31,7 +31,7 @@ def print_from_command_line(
         leaflet = load_leaflet(config.content_pack, config.language)
         handout = _handout(config, leaflet, questions)
         if pdf is not None:
-            render_pdf(handout, choose_paper(config.paper, None, leaflet.language), pdf)
+            render_pdf(handout, choose_paper(config.paper, None, clinic_paper(config)), pdf)
             print(f"{pdf}: handout written")
             return 0
         print(_print_on_printer(config, handout, printer or config.printer or None))
@@ -61,7 +61,7 @@ class _PrintFailedError(Exception):
 def _print_on_printer(config: Config, handout: Handout, wanted: str | None) -> str:
     fault, message, resolved = cups.check_printer(wanted)
     if fault is cups.PrintFault.NO_PRINTER and wanted is None:
-        saved = save_pdf(handout, config.pdf_folder, config.pdf_keep_hours)
+        saved = save_pdf(handout, config.pdf_folder, config.pdf_keep_hours, clinic_paper(config))
         return f"no printer is set up: handout saved as {saved}"
     if fault is not None or resolved is None:
         raise _PrintFailedError(message)
@@ -78,7 +78,7 @@ def _print_on_printer(config: Config, handout: Handout, wanted: str | None) -> s
 
     try:
         path = folder / "handout.pdf"
-        render_pdf(handout, choose_paper(config.paper, resolved, handout.language), path)
+        render_pdf(handout, choose_paper(config.paper, resolved, clinic_paper(config)), path)
         outcome = _submit_until_signalled(
             lambda withdraw: cups.submit(
                 path,

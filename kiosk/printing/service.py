@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 from PySide6.QtPrintSupport import QPrinterInfo
 
 from kiosk.config import Config
-from kiosk.content import Leaflet
+from kiosk.content import Leaflet, languages
 from kiosk.printing import cups, jobs
 from kiosk.printing.cups import JOB_TITLE
 from kiosk.printing.handout import Handout, Paper, handout_for, render_pdf
@@ -31,13 +31,21 @@ _PAPERS = {
 }
 
 
-def choose_paper(setting: str, printer: str | None, language: str) -> Paper:
-    """The configured paper, or (``auto``) the printer's default media: rolls by their width."""
+def clinic_paper(config: Config) -> Paper:
+    """The sheet the clinic prints on when the printer does not say: the one its default
+    language's file names (``paper`` in ``resources/languages/<code>.toml``). Never the
+    visit's language: a patient who switches to Spanish in an American clinic gets Letter."""
+    return _PAPERS[languages.language(config.language).paper]
+
+
+def choose_paper(setting: str, printer: str | None, fallback: Paper) -> Paper:
+    """The configured paper, or (``auto``) the printer's default media: rolls by their width;
+    ``fallback`` (``clinic_paper``) when the printer does not say."""
     if setting in _PAPERS:
         return _PAPERS[setting]
     width = cups.printer_media_width_mm(printer) if printer else None
     if width is None:
-        return Paper.LETTER if language == "en" else Paper.A4
+        return fallback
     if width < 70:
         return Paper.ROLL_58MM
     if width < 120:
@@ -45,13 +53,13 @@ def choose_paper(setting: str, printer: str | None, language: str) -> Paper:
     return Paper.LETTER if width > 212 else Paper.A4
 
 
-def save_pdf(handout: Handout, folder: Path, keep_hours: float) -> Path:
-    """Write the handout into ``folder`` as a dated PDF (when there is no printer at all),
-    readable by the kiosk's user alone; saved handouts older than ``keep_hours`` go."""
+def save_pdf(handout: Handout, folder: Path, keep_hours: float, paper: Paper) -> Path:
+    """Write the handout into ``folder`` on ``paper`` as a dated PDF (when there is no printer
+    at all), readable by the kiosk's user alone; saved handouts older than ``keep_hours`` go."""
     path = folder / f"handout-{datetime.now():%Y%m%d-%H%M%S-%f}.pdf"
     jobs.prepare_pdf_folder(folder)
     jobs.delete_expired_pdfs(folder, keep_hours)
-    render_pdf(handout, choose_paper("auto", None, handout.language), path)
+    render_pdf(handout, paper, path)
     jobs.make_file_private(path)
     return path
 
@@ -341,11 +349,16 @@ class PrintService(QObject):
         jobs.delete_expired_pdfs(self._config.pdf_folder, self._config.pdf_keep_hours)
 
     def _paper(self, printer: str) -> Paper:
-        return choose_paper(self._config.paper, printer, self._leaflet(None).language)
+        return choose_paper(self._config.paper, printer, clinic_paper(self._config))
 
     def _save_pdf(self, handout: Handout) -> None:
         try:
-            path = save_pdf(handout, self._config.pdf_folder, self._config.pdf_keep_hours)
+            path = save_pdf(
+                handout,
+                self._config.pdf_folder,
+                self._config.pdf_keep_hours,
+                clinic_paper(self._config),
+            )
         except OSError as error:
             log.warning(
                 "no printer, and the handout cannot be saved in %s: %s",
@@ -362,7 +375,7 @@ class PrintService(QObject):
         if wanted is None and not QPrinterInfo.defaultPrinterName():
             self._save_pdf(handout)
             return
-        paper = choose_paper(self._config.paper, None, self._leaflet(None).language)
+        paper = choose_paper(self._config.paper, None, clinic_paper(self._config))
         try:
             log.info("%s", print_natively(handout, paper, wanted, JOB_TITLE))
         except (NativePrintError, OSError) as error:

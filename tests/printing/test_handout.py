@@ -16,7 +16,7 @@ import segno
 from PySide6.QtCore import QRectF
 
 from kiosk.config import resources_dir
-from kiosk.content import BlockKind, Leaflet, check_path, languages, load_leaflet
+from kiosk.content import BlockKind, Leaflet, check_path, load_leaflet
 from kiosk.printing.handout import (
     MIN_BODY_PT,
     Handout,
@@ -660,26 +660,14 @@ def test_the_date_is_written_out_in_the_language(
     assert format_date(day, language) == written
 
 
-def test_a_new_languages_dates_come_from_its_file_alone(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_new_languages_dates_come_from_its_file_alone(language_files: Path) -> None:
     """Portuguese added as a file, and no code: the handout writes its dates."""
-    shipped = resources_dir() / "languages" / "es.toml"
     months = '"janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", '
     months += '"setembro", "outubro", "novembro", "dezembro"'
-    pt = shipped.read_text(encoding="utf-8").replace('name = "Español"', 'name = "Português"')
+    pt = (language_files / "es.toml").read_text(encoding="utf-8")
     pt = re.sub(r"(?s)months = \[.*?\]", f"months = [{months}]", pt)
-    for name in ("es.toml", "en.toml"):
-        (tmp_path / name).write_text(
-            (resources_dir() / "languages" / name).read_text(encoding="utf-8"), encoding="utf-8"
-        )
-    (tmp_path / "pt.toml").write_text(pt, encoding="utf-8")
-    monkeypatch.setattr(languages, "languages_dir", lambda: tmp_path)
-    languages.all_languages.cache_clear()
-    try:
-        assert format_date(datetime.date(2026, 12, 3), "pt") == "3 de dezembro de 2026"
-    finally:
-        languages.all_languages.cache_clear()
+    (language_files / "pt.toml").write_text(pt, encoding="utf-8")
+    assert format_date(datetime.date(2026, 12, 3), "pt") == "3 de dezembro de 2026"
 
 
 def test_the_handout_takes_the_ticked_questions_in_the_leaflets_order() -> None:
