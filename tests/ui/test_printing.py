@@ -8,10 +8,12 @@ import stat
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from kiosk.app import Kiosk
@@ -19,12 +21,32 @@ from kiosk.config import Config
 from kiosk.printing.handout import format_date
 from kiosk.printing.jobs import JobLedger, private_folder
 from kiosk.session import Page
-from tests.cups import Q_A4, Q_PDF, Q_ROLL_80, Q_STUCK, Q_UNREACHABLE, CupsServer, pdf_text
+from tests.cups import (
+    BACKEND_SCHEME,
+    Q_A4,
+    Q_PDF,
+    Q_ROLL_80,
+    Q_STUCK,
+    Q_UNREACHABLE,
+    CupsServer,
+    pdf_text,
+)
 
-from .conftest import KioskFactory, tap
+from .conftest import KioskFactory, button_labelled, tap
 
 PRINTED = "Your questions have printed. Please collect them from the printer."
 NOT_WORKING = "The printer is not working right now. Please ask at the front desk."
+PRINTING = "Printing your questions…"
+# The same in Spanish, as a Spanish-speaking patient reads them (from the catalog, kiosk_es.ts).
+PRINTED_ES = "Sus preguntas se imprimieron. Por favor, recójalas en la impresora."
+SAVED_ES = "Sus preguntas están guardadas. Por favor, pida una copia impresa en la recepción."
+PRINTING_ES = "Imprimiendo sus preguntas…"
+MONTHS_ES = (
+    *("enero", "febrero", "marzo", "abril", "mayo", "junio"),
+    *("julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"),
+)
+LETTER_PT = (612.0, 792.0)
+Q_RAW = "q_raw"
 PRINT_TIMEOUT_MS = 30_000
 REPO = Path(__file__).resolve().parents[2]
 
@@ -34,19 +56,41 @@ def _kiosk(make_kiosk: KioskFactory, tmp_path: Path, **settings: object) -> Kios
     config = Config(clinic_name="Riverside Clinic", pdf_folder=folder, **settings)  # type: ignore[arg-type]
     kiosk = make_kiosk(config=config)
     kiosk.visit.go_to(Page(len(kiosk.leaflet.sections) - 1))
+    # What the page change set off (the announcer's zero timer) runs now, as it does before a
+    # patient's next touch: a switch of language in the same turn would delete the page
+    # heading that timer is about to focus.
+    QApplication.processEvents()
     return kiosk
 
 
-def _tick_and_print(qtbot: QtBot, kiosk: Kiosk, numbers: tuple[int, ...]) -> str:
+def _tick_and_print(
+    qtbot: QtBot, kiosk: Kiosk, numbers: tuple[int, ...], printing: str = PRINTING
+) -> str:
+    """Tick ``numbers`` on the questions page shown now and print; what the page then says
+    (``printing``: what it says while it prints, in the visit's language)."""
     page = kiosk.window.questions_page
     for number in numbers:
         tap(qtbot, page.rows[number - 1])
     tap(qtbot, page.print_button)
     assert page.print_status.text(), "the patient is told at once that something happens"
-    qtbot.waitUntil(
-        lambda: page.print_status.text() != "Printing your questions…", timeout=PRINT_TIMEOUT_MS
-    )
+    qtbot.waitUntil(lambda: page.print_status.text() != printing, timeout=PRINT_TIMEOUT_MS)
     return page.print_status.text()
+
+
+def _switch(qtbot: QtBot, kiosk: Kiosk, name: str) -> None:
+    """Touch the top bar's language button: "Español" or "English"."""
+    tap(qtbot, button_labelled(kiosk.window.bars.top, name))
+
+
+def _page_size_pt(pdf: Path) -> tuple[float, float]:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    width, _x, height = info.stdout.split("Page size:")[1].split()[:3]
+    return float(width), float(height)
+
+
+def _questions_in(text: str, kiosk: Kiosk, code: str) -> set[int]:
+    """The numbers of the questions of the leaflet in ``code`` that ``text`` holds."""
+    return {q.number for q in kiosk.leaflets[code].questions if q.text in text}
 
 
 def test_one_tap_prints_exactly_the_ticked_questions(
@@ -85,6 +129,105 @@ def test_a_roll_printer_gets_a_handout_as_wide_as_its_paper(
     ).stdout
     width_pt = float(info.split("Page size:")[1].split()[0])
     assert width_pt == pytest.approx(80 / 25.4 * 72, abs=2), "80 mm wide"
+
+
+def test_a_spanish_handout_prints_in_spanish(
+    qtbot: QtBot, printers: CupsServer, make_kiosk: KioskFactory, tmp_path: Path
+) -> None:
+    """A patient ticks two questions, switches to Español and prints: the handout CUPS prints
+    is the Spanish leaflet's, its words and date in Spanish."""
+    kiosk = _kiosk(make_kiosk, tmp_path, printer=Q_PDF)
+    page = kiosk.window.questions_page
+    for number in (3, 1):
+        tap(qtbot, page.rows[number - 1])
+    _switch(qtbot, kiosk, "Español")
+    assert _tick_and_print(qtbot, kiosk, (), printing=PRINTING_ES) == PRINTED_ES
+    text = " ".join(pdf_text(printers.last_printed(Q_PDF)).split())
+    spanish = kiosk.leaflets["es"]
+    today = date.today()
+    for expected in (
+        "Riverside Clinic",
+        spanish.title,
+        f"Fecha: {today.day} de {MONTHS_ES[today.month - 1]} de {today.year}",
+        spanish.questions_section.heading,
+        "Mis propias preguntas:",
+        f"Fuente: {spanish.source}",
+    ):
+        assert expected in text, expected
+    assert _questions_in(text, kiosk, "es") == {1, 3}
+    assert text.index(spanish.questions[0].text) < text.index(spanish.questions[2].text)
+    assert _questions_in(text, kiosk, "en") == set(), "nothing of the English leaflet"
+    for english in ("Date:", "My own questions:", "Source:", "Page "):
+        assert english not in text, english
+
+
+def test_the_same_ticks_print_the_same_questions_in_english_and_in_spanish(
+    qtbot: QtBot, printers: CupsServer, make_kiosk: KioskFactory, tmp_path: Path
+) -> None:
+    kiosk = _kiosk(make_kiosk, tmp_path, printer=Q_PDF)
+    assert _tick_and_print(qtbot, kiosk, (2, 5)) == PRINTED
+    english = " ".join(pdf_text(printers.last_printed(Q_PDF)).split())
+    _switch(qtbot, kiosk, "Español")
+    assert kiosk.visit.ticked == frozenset({2, 5}), "the ticks carry over"
+    assert _tick_and_print(qtbot, kiosk, (), printing=PRINTING_ES) == PRINTED_ES
+    spanish = " ".join(pdf_text(printers.last_printed(Q_PDF)).split())
+    assert len(printers.printed_jobs(Q_PDF)) == 2
+    assert _questions_in(english, kiosk, "en") == _questions_in(spanish, kiosk, "es") == {2, 5}
+    assert kiosk.leaflets["es"].title in spanish
+    assert kiosk.leaflets["en"].title in english
+
+
+def test_the_print_message_follows_a_switch_of_language(
+    qtbot: QtBot, printers: CupsServer, make_kiosk: KioskFactory, tmp_path: Path
+) -> None:
+    """The questions page is built again in the new language; it still says how printing went,
+    now in that language, and back."""
+    kiosk = _kiosk(make_kiosk, tmp_path, printer=Q_PDF)
+    assert _tick_and_print(qtbot, kiosk, (4,)) == PRINTED
+    _switch(qtbot, kiosk, "Español")
+    status = kiosk.window.questions_page.print_status
+    assert status.isVisible()
+    assert status.text() == PRINTED_ES
+    _switch(qtbot, kiosk, "English")
+    assert kiosk.window.questions_page.print_status.text() == PRINTED
+    assert len(printers.printed_jobs(Q_PDF)) == 1, "a switch prints nothing"
+
+
+@pytest.fixture
+def raw_queue(printers: CupsServer) -> Iterator[str]:
+    """A raw queue (no driver): CUPS passes the PDF on as it is and cannot say what paper the
+    printer holds, like a network printer set up without one."""
+    device = f"{BACKEND_SCHEME}:{printers.output_of(Q_RAW)}"
+    printers.run("lpadmin", "-p", Q_RAW, "-E", "-v", device)
+    yield Q_RAW
+    printers.delete_queue(Q_RAW)
+
+
+def test_a_switch_to_spanish_in_an_american_clinic_prints_on_letter(
+    qtbot: QtBot, printers: CupsServer, raw_queue: str, make_kiosk: KioskFactory, tmp_path: Path
+) -> None:
+    """The printer does not say its paper: the clinic's (English by default, Letter) counts,
+    not the visit's language."""
+    kiosk = _kiosk(make_kiosk, tmp_path, printer=raw_queue)
+    _switch(qtbot, kiosk, "Español")
+    assert _tick_and_print(qtbot, kiosk, (2,), printing=PRINTING_ES) == PRINTED_ES
+    printed = printers.last_printed(raw_queue)
+    assert _page_size_pt(printed) == pytest.approx(LETTER_PT, abs=1)
+    assert kiosk.leaflets["es"].questions[1].text in " ".join(pdf_text(printed).split())
+
+
+def test_a_spanish_handout_saved_for_want_of_a_printer_is_on_letter(
+    qtbot: QtBot,
+    printers: CupsServer,  # noqa: ARG001 - a CUPS with queues but no default printer
+    make_kiosk: KioskFactory,
+    tmp_path: Path,
+) -> None:
+    kiosk = _kiosk(make_kiosk, tmp_path)
+    _switch(qtbot, kiosk, "Español")
+    assert _tick_and_print(qtbot, kiosk, (5,), printing=PRINTING_ES) == SAVED_ES
+    [saved] = (tmp_path / "handouts").glob("handout-*.pdf")
+    assert _page_size_pt(saved) == pytest.approx(LETTER_PT, abs=1)
+    assert kiosk.leaflets["es"].questions[4].text in " ".join(pdf_text(saved).split())
 
 
 def test_tapping_print_twice_prints_once(
