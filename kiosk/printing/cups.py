@@ -65,7 +65,14 @@ _SYSTEM_DEFAULT = re.compile(r"system default destination: (?P<name>\S+)")
 _PWG_SIZE = re.compile(r"(?P<w>\d+(?:\.\d+)?)x(?P<h>\d+(?:\.\d+)?)(?P<unit>mm|in)$")
 
 # ipptool test files, fed through /dev/stdin so nothing is written to disk. Only the attributes
-# read below are requested, which keeps each answer small.
+# read below are requested, which keeps each answer small. They ask in English
+# (attributes-natural-language en), as every tool runs in the C locale (``_run``): what CUPS
+# says goes into the staff's log line alone, never to a patient, whose messages are the kiosk's
+# own in the visit's language (PrintService.messages). Nor does a job carry the handout's
+# language (lp -o document-natural-language=es): no filter or printer uses it for a PDF that is
+# already laid out, and CUPS shows it to anyone who asks about the job, though it hides the
+# job-name from all but the job's owner (measured): it would tell whoever lists the queue which
+# language the patient reads.
 _PRINTER_TEST = """{{
   NAME "printer"
   OPERATION Get-Printer-Attributes
