@@ -13,6 +13,7 @@ from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication
 
+from kiosk.catalogs import use_language
 from kiosk.config import Config
 from kiosk.content import ContentError, Leaflet, load_leaflet
 from kiosk.printing import cups, jobs
@@ -24,9 +25,11 @@ from kiosk.printing.service import PrintService, choose_paper, clinic_paper, sav
 def print_from_command_line(
     config: Config, questions: list[int], printer: str | None, pdf: Path | None
 ) -> int:
-    """Print (or write) a handout of ``questions``; say what happened; return the exit status."""
+    """Print (or write) a handout of ``questions`` in the clinic's default language (its
+    leaflet and the kiosk's words); say what happened; return the exit status."""
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])  # fonts need it
     del app
+    use_language(config.language)  # the handout's labels
     try:
         leaflet = load_leaflet(config.content_pack, config.language)
         handout = _handout(config, leaflet, questions)
