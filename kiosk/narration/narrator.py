@@ -270,8 +270,14 @@ class Narrator(QObject):
         # Queued to the synthesis thread before any later request, so none of those is read
         # in the old language.
         self._language_requested.emit(language, voice or "")
-        if not self._shut_down:
-            self.check()
+        if self._shut_down:
+            return
+        if self._state is NarrationState.UNAVAILABLE:
+            self.check()  # the sound output too: it may be what was missing
+        else:
+            # The voice only, on the synthesis thread: the sound output worked, and asking Qt
+            # for it here would hold up the switch on the screen.
+            self._check_requested.emit()
 
     def set_volume(self, volume: float) -> None:
         self._player.set_volume(volume)

@@ -107,6 +107,8 @@ class KioskWindow(QWidget):
         # Only a holder of pages: as a "layered pane" (Qt's role for it), Orca said so before
         # every page's heading.
         set_role(self._stack, QAccessible.Role.Client)
+        # Each language's pages: home, the questions, and each section's once shown.
+        self._page_sets: dict[str, tuple[HomePage, QuestionsPage, list[ScrollPage | None]]] = {}
         self._build_pages()
         self.welcome_screen = WelcomeScreen(
             leaflet.title, leaflet.welcome, metrics, languages=names
@@ -150,13 +152,19 @@ class KioskWindow(QWidget):
     def _build_pages(self) -> None:
         """The pages of the leaflet in the visit's language: home and the questions now, the
         other sections' pages when first shown (page_widget): the welcome screen, which comes
-        first, needs none of them, and the kiosk shows it sooner."""
+        first, needs none of them, and the kiosk shows it sooner. Each language's pages are
+        kept once built, so that switching back and forth builds nothing again."""
         leaflet, visit = self._leaflet, self._visit
+        if leaflet.language in self._page_sets:
+            self.home_page, self.questions_page, self._pages = self._page_sets[leaflet.language]
+            return
         self.home_page = HomePage(leaflet, self._metrics)
         self.questions_page = page = QuestionsPage(leaflet, self._metrics)
-        self._pages: list[ScrollPage | None] = [
-            page if section.kind is SectionKind.QUESTIONS else None for section in leaflet.sections
+        self._pages = [
+            page if section.kind is SectionKind.QUESTIONS else None
+            for section in leaflet.sections
         ]
+        self._page_sets[leaflet.language] = (self.home_page, page, self._pages)
         self._stack.addWidget(self.home_page)
         self._stack.addWidget(page)
         self.home_page.section_chosen.connect(lambda index: visit.go_to(Page(index)))
@@ -165,8 +173,6 @@ class KioskWindow(QWidget):
         page.undo_requested.connect(visit.restore_ticked)
         page.print_requested.connect(self.print_requested)
         page.announced.connect(self.announced)
-        if visit.undo_offered:
-            page.show_undo(True)
 
     def _build_layout(self) -> None:
         bars = self.bars
@@ -319,23 +325,19 @@ class KioskWindow(QWidget):
         self._visit.begin()
 
     def _on_language_changed(self, code: str) -> None:
-        """Everything in ``code`` now (its catalog is already installed): the pages are built
-        again from its leaflet, and the patient stays where they were on the page."""
+        """Everything in ``code`` now (its catalog is already installed): the pages of its
+        leaflet (built on its first use), in the same place on the page."""
         started = time.perf_counter()
         place = self.current_page().place()
         focus: QWidget | None = self.focusWidget()
-        old_pages = self._built_pages()
-        if focus is not None and any(page.isAncestorOf(focus) for page in old_pages):
-            self._drop_focus()
+        if focus is not None and self._stack.isAncestorOf(focus):
+            self._drop_focus()  # its page goes out of view
             focus = None
         if self._top_bar_page is not None:  # the top bar scrolls with a page that goes
             self._top_bar_page.set_header(None)
             self._top_bar_page = None
             self._column.insertWidget(0, self._top_bar)
         self._clear_highlight()
-        for page in old_pages:
-            self._stack.removeWidget(page)
-            page.deleteLater()
         self._leaflet = leaflet = self._leaflets[code]
         self._build_pages()
         self.setWindowTitle(leaflet.title)
@@ -346,6 +348,7 @@ class KioskWindow(QWidget):
             widget.retranslate()
         self._on_text_step_changed(self._visit.text_step)
         self._on_ticked_changed()
+        self.questions_page.show_undo(self._visit.undo_offered)
         if self._narrator is not None:
             self._on_narration_changed()
         self._show_page(self._visit.page)
@@ -383,7 +386,13 @@ class KioskWindow(QWidget):
         return widget
 
     def _built_pages(self) -> list[ScrollPage]:
-        return [self.home_page, *(page for page in self._pages if page is not None)]
+        """Every page built so far, in every language."""
+        return [
+            page
+            for home, _questions, sections in self._page_sets.values()
+            for page in (home, *sections)
+            if page is not None
+        ]
 
     def top_bar_scrolls(self) -> bool:
         """Whether the top bar scrolls with the page instead of staying in place.

@@ -241,3 +241,20 @@ def test_switching_stops_reading_and_listen_then_reads_in_spanish(
     spanish = narrator.audio(0)
     assert spanish is not None
     assert spanish.voice == language("es").voices[0]
+
+
+def test_undo_after_clear_all_survives_a_switch(qtbot: QtBot, two_languages: Kiosk) -> None:
+    kiosk, window = two_languages, two_languages.window
+    kiosk.visit.set_ticked(2, True)
+    kiosk.visit.go_to(Page(3))
+    tap(qtbot, window.questions_page.clear_button)
+    assert kiosk.visit.ticked == frozenset()
+    _switch(qtbot, kiosk, "Español")
+    spanish_page = window.questions_page
+    assert spanish_page.undo_button.isVisible()
+    tap(qtbot, spanish_page.undo_button)
+    assert kiosk.visit.ticked == {2}
+    assert [row.isChecked() for row in spanish_page.rows] == [False, True, False]
+    _switch(qtbot, kiosk, "English")
+    assert [row.isChecked() for row in window.questions_page.rows] == [False, True, False]
+    assert not window.questions_page.undo_button.isVisible()
