@@ -314,18 +314,22 @@ def _staff_mode(
     """Staff mode, with what it shows and does."""
     questions = frozenset(range(1, len(window.questions_page.rows) + 1))
 
+    translate = QApplication.translate  # staff read it in the visit's language too
+
     def speech_status() -> str:
         if narrator is None:
-            return "off (started without reading aloud)"
+            return translate("Staff", "off (started without reading aloud)")
         if narrator.state is NarrationState.UNAVAILABLE:
-            return f"not working: {narrator.note}"
-        return "working"
+            return translate("Staff", "not working: {0}").format(narrator.note)
+        return translate("Staff", "working")
 
     def test_sentence() -> str:
         if narrator is None or narrator.state is NarrationState.UNAVAILABLE:
-            return f"Reading aloud is {speech_status()}."
-        narrator.speak([Utterance("This is the kiosk's voice. Reading aloud works.")])
-        return "Saying a test sentence."
+            return translate("Staff", "Reading aloud is {0}.").format(speech_status())
+        # In the voice of the visit's language, in its words.
+        sentence = translate("Talk", "This is the kiosk's voice. Reading aloud works.")
+        narrator.speak([Utterance(sentence)])
+        return translate("Staff", "Saying a test sentence.")
 
     actions = StaffActions(
         printer_status=lambda: _printer_status(config),
@@ -561,6 +565,7 @@ class Runner:
         log.error("showing the out-of-order screen: %s", reason)
         if self.out_of_order is None:
             metrics = Metrics.for_screen(self.config.screen, load_fonts())
+            use_language(self.config.language)  # the kiosk's build may not have got so far
             self.out_of_order = OutOfOrderScreen(reason, metrics)
             self.out_of_order.setWindowFlags(window_flags(self.windowed))
             self.out_of_order.lock(not self.windowed)

@@ -383,6 +383,29 @@
     </message>
 </context>
 <context>
+    <name>Staff</name>
+    <message>
+        <source>off (started without reading aloud)</source>
+        <translation>apagada (se inició sin lectura en voz alta)</translation>
+    </message>
+    <message>
+        <source>not working: {0}</source>
+        <translation>no funciona: {0}</translation>
+    </message>
+    <message>
+        <source>working</source>
+        <translation>funciona</translation>
+    </message>
+    <message>
+        <source>Reading aloud is {0}.</source>
+        <translation>La lectura en voz alta: {0}.</translation>
+    </message>
+    <message>
+        <source>Saying a test sentence.</source>
+        <translation>Diciendo una frase de prueba.</translation>
+    </message>
+</context>
+<context>
     <name>StaffMode</name>
     <message>
         <source>Staff mode is locked: no usable staff PIN is set. Set one on this computer with: kiosk set-pin</source>
@@ -493,6 +516,10 @@
     <message>
         <source>{0} seconds.</source>
         <translation>{0} segundos.</translation>
+    </message>
+    <message>
+        <source>This is the kiosk&apos;s voice. Reading aloud works.</source>
+        <translation>Esta es la voz del quiosco. La lectura en voz alta funciona.</translation>
     </message>
     <message>
         <source>End of the page.</source>
