@@ -359,8 +359,8 @@ def _printing(
     visit's language, and it says how it went."""
     printing = PrintService(config, leaflets)
 
-    # The window builds its questions page again on a switch of language: the page shown now
-    # is looked up each time, never kept.
+    # Each language has its own questions page, and a switch shows the other: the one shown
+    # now is looked up each time, never kept.
     def on_state_changed(state: PrintState, message: str) -> None:
         window.show_print_status(message, state is PrintState.PRINTING)
         announcer.say(message)
@@ -369,8 +369,8 @@ def _printing(
 
     window.print_requested.connect(lambda: printing.print_questions(visit.ticked, visit.language))
     printing.state_changed.connect(on_state_changed)
-    # After the window's own slot (connected when it was made): the new page shows how
-    # printing goes, in the new language.
+    # After the window's own slot (connected when it was made): the page shown after a switch
+    # says how printing goes, in the new language.
     visit.language_changed.connect(lambda _code: printing.restate())
     visit.ticked_changed.connect(printing.reset)  # "printed" no longer says what is ticked
     visit.was_reset.connect(printing.end_visit)
