@@ -13,7 +13,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from kiosk.app import Kiosk
@@ -56,10 +55,6 @@ def _kiosk(make_kiosk: KioskFactory, tmp_path: Path, **settings: object) -> Kios
     config = Config(clinic_name="Riverside Clinic", pdf_folder=folder, **settings)  # type: ignore[arg-type]
     kiosk = make_kiosk(config=config)
     kiosk.visit.go_to(Page(len(kiosk.leaflet.sections) - 1))
-    # What the page change set off (the announcer's zero timer) runs now, as it does before a
-    # patient's next touch: a switch of language in the same turn would delete the page
-    # heading that timer is about to focus.
-    QApplication.processEvents()
     return kiosk
 
 
