@@ -66,11 +66,14 @@ def test_content_check_of_a_broken_pack_prints_file_line_and_problem(tmp_path: P
         leaflet.read_text(encoding="utf-8").replace("- Nerve injuries.", "- [ ] Nerve injuries."),
         encoding="utf-8",
     )
+    # The list that holds the question, where the problem is found.
+    lines = broken.read_text(encoding="utf-8").split("\n")
+    line = lines.index("- Allergic reaction to the medicines.") + 1
     result = _kiosk("content", "check", str(tmp_path))
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        f"{broken}, line 45: questions (- [ ] ...) cannot go in the section 'Is the procedure "
+        f"{broken}, line {line}: questions (- [ ] ...) cannot go in the section 'Is the procedure "
         "safe?', which has other text; put them under a heading of their own, such as "
         "# Questions to ask your doctor, with nothing else under it"
     ]
