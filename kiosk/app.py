@@ -371,7 +371,7 @@ def _printing(
     printing.state_changed.connect(on_state_changed)
     # After the window's own slot (connected when it was made): the page shown after a switch
     # says how printing goes, in the new language.
-    visit.language_changed.connect(lambda _code: printing.restate())
+    visit.language_changed.connect(printing.restate)
     visit.ticked_changed.connect(printing.reset)  # "printed" no longer says what is ticked
     visit.was_reset.connect(printing.end_visit)
     printing.start()  # cancels what an earlier run left unfinished

@@ -173,6 +173,7 @@ class PrintService(QObject):
             raise ValueError("the print service needs the leaflet in at least one language")
         self._config = config
         self._leaflets = dict(leaflets)
+        self._language = config.language  # of the words shown now
         self._state = PrintState.IDLE
         self._generation = 0
         self._withdraw: threading.Event | None = None  # the job under way's
@@ -210,7 +211,10 @@ class PrintService(QObject):
         return self._state
 
     def messages(self) -> dict[PrintState, str]:
-        printed = self._config.printed_message or self.tr(
+        # The clinic's own wording is in its default language; a patient reading another
+        # one gets the kiosk's words in it.
+        own = self._config.printed_message if self._language == self._config.language else ""
+        printed = own or self.tr(
             "Your questions have printed. Please collect them from the printer."
         )
         return {
@@ -225,9 +229,10 @@ class PrintService(QObject):
             ),
         }
 
-    def restate(self) -> None:
-        """Emit ``state_changed`` again with the current state's message, in the language
-        installed now: after a switch of language, the message shown follows it."""
+    def restate(self, language: str | None = None) -> None:
+        """Emit ``state_changed`` again with the current state's message, in ``language``
+        (its catalog installed now): after a switch of language, the message shown follows."""
+        self._language = language or self._config.language
         self._set_state(self._state)
 
     def print_questions(
@@ -238,6 +243,7 @@ class PrintService(QObject):
         (never twice)."""
         if self._state is PrintState.PRINTING or not ticked:
             return
+        self._language = language or self._config.language
         self._set_state(PrintState.PRINTING)
         handout = self.handout(ticked, today or date.today(), language)
         wanted = self._config.printer or None

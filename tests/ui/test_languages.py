@@ -12,6 +12,7 @@ from kiosk.config import Config
 from kiosk.content import load_leaflet
 from kiosk.content.languages import language
 from kiosk.narration.narrator import NarrationState
+from kiosk.printing.service import PrintState
 from kiosk.session import HOME, Page
 from kiosk.ui.window import Screen
 from tests.audio import PulseServer
@@ -258,3 +259,17 @@ def test_undo_after_clear_all_survives_a_switch(qtbot: QtBot, two_languages: Kio
     _switch(qtbot, kiosk, "English")
     assert [row.isChecked() for row in window.questions_page.rows] == [False, True, False]
     assert not window.questions_page.undo_button.isVisible()
+
+
+def test_the_clinic_printed_message_is_for_its_own_language_only(
+    make_kiosk: KioskFactory, pack: Path
+) -> None:
+    config = Config(content_pack=pack, printed_message="Collect it at desk 3.")
+    kiosk = make_kiosk(config=config)
+    assert kiosk.printing.messages()[PrintState.PRINTED] == "Collect it at desk 3."
+    kiosk.visit.set_language("es")
+    assert kiosk.printing.messages()[PrintState.PRINTED] == (
+        "Sus preguntas se imprimieron. Por favor, recójalas en la impresora."
+    )
+    kiosk.visit.reset()
+    assert kiosk.printing.messages()[PrintState.PRINTED] == "Collect it at desk 3."
