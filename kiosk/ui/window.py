@@ -161,8 +161,7 @@ class KioskWindow(QWidget):
         self.home_page = HomePage(leaflet, self._metrics)
         self.questions_page = page = QuestionsPage(leaflet, self._metrics)
         self._pages = [
-            page if section.kind is SectionKind.QUESTIONS else None
-            for section in leaflet.sections
+            page if section.kind is SectionKind.QUESTIONS else None for section in leaflet.sections
         ]
         self._page_sets[leaflet.language] = (self.home_page, page, self._pages)
         self._stack.addWidget(self.home_page)
