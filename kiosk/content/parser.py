@@ -25,6 +25,7 @@ OPTIONAL_KEYS = ("url", "welcome", "translated_from", "reviewed_by")
 # A translation says so: translated_from names the original's language, and reviewed_by stays
 # empty until a medical translator has checked it (content check and doctor tell staff).
 MAY_BE_EMPTY = frozenset({"reviewed_by"})
+_REVIEWED_BY_EXAMPLE = 'reviewed_by = "Ana Pérez, 2026-12-01"'
 
 # Sizes past which a page takes too long to show. Measured offscreen on the development
 # machine: a section of 200,000 characters took 0.8 s to show (a 5 MB one 36 s on a kiosk),
@@ -118,6 +119,8 @@ class LeafletHeader:
     title: str
     language: str
     welcome: str | None
+    translated_from: str | None = None  # a translation: the original's language ("en")
+    reviewed_by: str = ""  # who checked the translation, and when; "": nobody yet
 
 
 def read_header(
@@ -127,7 +130,13 @@ def read_header(
     on a problem in it. The body is not read: ``parse_leaflet`` checks that."""
     header, _body, _line = _split_header(path, _read_text(path))
     meta = _checked_header(path, header, supported_languages, file_language)
-    return LeafletHeader(meta["title"], meta["language"], meta.get("welcome"))
+    return LeafletHeader(
+        meta["title"],
+        meta["language"],
+        meta.get("welcome"),
+        translated_from=meta.get("translated_from"),
+        reviewed_by=meta.get("reviewed_by", ""),
+    )
 
 
 def _checked_header(
@@ -189,6 +198,13 @@ def _parse_header(path: Path, header: str, supported_languages: frozenset[str]) 
             raise ContentError(
                 path, _header_line(header, key), f"unknown header key {key!r}; allowed: {allowed}"
             )
+        if key in MAY_BE_EMPTY and not isinstance(value, str):
+            raise ContentError(
+                path,
+                _header_line(header, key),
+                f"header key {key!r} must be text in quotation marks, such as "
+                f'{_REVIEWED_BY_EXAMPLE}, or "" until a medical translator has checked it',
+            )
         if not isinstance(value, str) or (_shows_nothing(value) and key not in MAY_BE_EMPTY):
             raise ContentError(
                 path, _header_line(header, key), f"header key {key!r} must be non-empty text"
@@ -211,17 +227,41 @@ def _parse_header(path: Path, header: str, supported_languages: frozenset[str]) 
             _header_line(header, "language"),
             f"unknown language {meta['language']!r}; supported: {allowed}",
         )
-    original = meta.get("translated_from")
-    if original is not None and (
-        original not in supported_languages or original == meta["language"]
-    ):
-        raise ContentError(
-            path,
-            _header_line(header, "translated_from"),
-            f"translated_from must name the language of the original, one of "
-            f"{', '.join(sorted(supported_languages - {meta['language']}))}, not {original!r}",
-        )
+    _check_translation(path, header, meta, supported_languages)
     return meta
+
+
+def _check_translation(
+    path: Path, header: str, meta: dict[str, str], supported_languages: frozenset[str]
+) -> None:
+    """translated_from names another language the kiosk has; reviewed_by only in a
+    translation."""
+    original = meta.get("translated_from")
+    others = ", ".join(sorted(supported_languages - {meta["language"]}))
+    if original is None:
+        if meta.get("reviewed_by"):
+            raise ContentError(
+                path,
+                _header_line(header, "reviewed_by"),
+                "reviewed_by is for a translation, and this file does not say it is one; "
+                f"add translated_from with the original's language ({others}), or remove "
+                "reviewed_by",
+            )
+        return
+    if original == meta["language"]:
+        problem = (
+            f"translated_from is {original!r}, the file's own language; name the language of "
+            f"the file it was translated from ({others}), or remove the line if this file is "
+            "the original"
+        )
+    elif original not in supported_languages:
+        problem = (
+            f"translated_from is {original!r}, not a language the kiosk has; name the "
+            f"language of the file it was translated from ({others})"
+        )
+    else:
+        return
+    raise ContentError(path, _header_line(header, "translated_from"), problem)
 
 
 def _header_line(header: str, key: str) -> int | None:

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.content import ContentError, check_path, load_leaflet, load_translations
+from kiosk.content import (
+    ContentError,
+    check_path,
+    leaflet_header,
+    load_leaflet,
+    load_translations,
+)
 from kiosk.content.sentences import split_sentences
 
 from .conftest import SHIPPED_PACK
@@ -83,13 +89,58 @@ def test_a_questions_page_in_another_place_is_refused(pack: Path) -> None:
         check_path(pack)
 
 
-def test_translated_from_must_name_another_supported_language(pack: Path) -> None:
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        (
+            'translated_from = "es"',
+            "translated_from is 'es', the file's own language; name the language of the file "
+            "it was translated from (en), or remove the line if this file is the original",
+        ),
+        (
+            'translated_from = "fr"',
+            "translated_from is 'fr', not a language the kiosk has; name the language of the "
+            "file it was translated from (en)",
+        ),
+        ('translated_from = ""', "header key 'translated_from' must be non-empty text"),
+        (
+            "reviewed_by = 2026",
+            "header key 'reviewed_by' must be text in quotation marks, such as "
+            'reviewed_by = "Ana Pérez, 2026-12-01", or "" until a medical translator has '
+            "checked it",
+        ),
+    ],
+)
+def test_a_translation_header_that_cannot_be_right_is_refused_on_its_line(
+    pack: Path, line: str, problem: str
+) -> None:
     spanish = pack / "es.md"
-    _edit(spanish, 'translated_from = "en"', 'translated_from = "es"')
+    key = line.split(" =", maxsplit=1)[0]
+    _edit(spanish, next(x for x in spanish.read_text().splitlines() if x.startswith(key)), line)
+    for read in (load_leaflet, leaflet_header):
+        with pytest.raises(ContentError) as caught:
+            read(pack, "es")
+        assert str(caught.value) == f"{spanish}, line {_line(spanish, line)}: {problem}"
+
+
+def test_only_a_translation_says_who_reviewed_it(pack: Path) -> None:
+    english = pack / "en.md"
+    _edit(english, 'welcome = "', 'reviewed_by = "Ana Pérez, 2026-12-01"\nwelcome = "')
     with pytest.raises(ContentError) as caught:
-        load_leaflet(pack, "es")
-    assert str(caught.value).startswith(f"{spanish}, line {_line(spanish, 'translated_from =')}")
-    assert "translated_from must name the language of the original, one of en" in str(caught.value)
+        load_leaflet(pack, "en")
+    assert str(caught.value) == (
+        f"{english}, line {_line(english, 'reviewed_by =')}: reviewed_by is for a translation, "
+        "and this file does not say it is one; add translated_from with the original's "
+        "language (es), or remove reviewed_by"
+    )
+
+
+def test_the_header_alone_says_whether_it_is_a_translation(pack: Path) -> None:
+    assert leaflet_header(pack, "en").translated_from is None
+    header = leaflet_header(pack, "es")
+    assert (header.translated_from, header.reviewed_by) == ("en", "")
+    _edit(pack / "es.md", 'reviewed_by = ""', 'reviewed_by = "  Ana Pérez, 2026-12-01 "')
+    assert leaflet_header(pack, "es").reviewed_by == "Ana Pérez, 2026-12-01"
 
 
 def test_a_reviewed_translation_says_who_reviewed_it(pack: Path) -> None:
