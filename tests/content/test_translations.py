@@ -49,44 +49,124 @@ def test_the_shipped_spanish_leaflet_matches_the_english_one_page_by_page() -> N
     assert not english.unreviewed_translation
 
 
-def test_a_translation_with_a_page_missing_is_refused_where_they_part(pack: Path) -> None:
-    spanish = pack / "es.md"
+def _cut(text: str, start: str, end: str) -> str:
+    return text[: text.index(start)] + text[text.index(end) :]
+
+
+def _swap(text: str, first: str, second: str, end: str) -> str:
+    """``text`` with the section from ``first`` to ``second`` and the one from ``second`` to
+    ``end`` in each other's place."""
+    a, b, c = text.index(first), text.index(second), text.index(end)
+    return text[:a] + text[b:c] + text[a:b] + text[c:]
+
+
+FIX = (
+    "translate en.md section by section, paragraph by paragraph and item by item, so that "
+    "the two files match one to one"
+)
+
+
+def test_a_translation_with_a_section_missing_is_refused_where_they_part(pack: Path) -> None:
+    spanish, english = pack / "es.md", pack / "en.md"
     text = spanish.read_text(encoding="utf-8")
-    start = text.index("## ¿Cómo es la recuperación?")
-    end = text.index("# Cosas que debe tener en cuenta")
-    spanish.write_text(text[:start] + text[end:], encoding="utf-8")
+    spanish.write_text(
+        _cut(text, "## ¿Cómo es la recuperación?", "# Cosas que debe tener en cuenta"),
+        encoding="utf-8",
+    )
     with pytest.raises(ContentError) as caught:
         check_path(pack)
-    message = str(caught.value)
-    # Pages are told apart by kind (the words differ by language): they part where the
-    # questions come one page early.
-    line = _line(spanish, "# Preguntas para hacerle")
-    assert message.startswith(f"{spanish}, line {line}: page 7 is 'Preguntas para hacerle")
-    assert "(questions), but in en.md, line" in message
-    assert "page 7 is 'How do I know if vertebroplasty is right for me?' (topic)" in message
-    assert "make the two files match section by section" in message
+    # Sections are told apart by kind, group and shape (the words differ by language): they
+    # part where the Spanish goes on to the next group one section early.
+    assert str(caught.value) == (
+        f"{spanish}, line {_line(spanish, '## ¿Es seguro')}: section 5, '¿Es seguro el "
+        "procedimiento?', is in group 2 ('# Cosas que debe tener en cuenta') but in en.md, "
+        f"line {_line(english, '## What is recovery like?')}, section 5, 'What is recovery "
+        "like?', is in group 1 ('# Path to improved health') (it looks as if 'What is "
+        f"recovery like?', en.md line {_line(english, '## What is recovery like?')}, has no "
+        f"translation before it); {FIX}"
+    )
+
+
+def test_a_translation_with_two_sections_swapped_is_refused(pack: Path) -> None:
+    spanish, english = pack / "es.md", pack / "en.md"
+    text = spanish.read_text(encoding="utf-8")
+    spanish.write_text(
+        _swap(text, "## ¿Cómo se hace", "## ¿Cómo es la recuperación?", "# Cosas que debe"),
+        encoding="utf-8",
+    )
+    with pytest.raises(ContentError) as caught:
+        load_translations(pack, ["en", "es"])
+    assert str(caught.value) == (
+        f"{spanish}, line {_line(spanish, 'La mayoría de las personas')}: section 4, '¿Cómo es "
+        f"la recuperación?', has 1 paragraph but in en.md, line {_line(english, '## How is')}, "
+        "section 4, 'How is vertebroplasty done?', has 2 paragraphs: en.md, line "
+        f"{_line(english, 'Once the needle')}, 'Once the needle is in position, ...', has no "
+        f"match (it looks as if sections 4 and 5 are in swapped places); {FIX}"
+    )
+
+
+def test_a_list_item_written_as_a_paragraph_is_refused_on_its_line(pack: Path) -> None:
+    spanish, english = pack / "es.md", pack / "en.md"
+    _edit(
+        spanish, "- Reacción alérgica a las medicinas.\n", "Reacción alérgica a las medicinas.\n\n"
+    )
+    with pytest.raises(ContentError) as caught:
+        check_path(pack)
+    assert str(caught.value) == (
+        f"{spanish}, line {_line(spanish, 'Reacción alérgica')}: in section 6, '¿Es seguro el "
+        f"procedimiento?', this is a paragraph but in en.md, line {_line(english, '- Allergic')}, "
+        f"it is a list item (- ...), 'Allergic reaction to the medicines.'; {FIX}"
+    )
 
 
 def test_a_translation_with_one_question_fewer_is_refused(pack: Path) -> None:
-    spanish = pack / "es.md"
+    spanish, english = pack / "es.md", pack / "en.md"
     _edit(spanish, "- [ ] ¿Cuánto tiempo tardará mi recuperación?\n", "")
     with pytest.raises(ContentError) as caught:
         load_translations(pack, ["en", "es"])
-    message = str(caught.value)
-    assert f"{spanish}, line {_line(spanish, '¿Esto curará')}" in message
-    assert "it has 4 questions and en.md has 5" in message
-    assert "translate every question, one for one" in message
+    assert str(caught.value) == (
+        f"{spanish}, line {_line(spanish, '¿Esto curará')}: it has 4 questions and en.md has "
+        f"5: en.md's question 5, line {_line(english, 'Will this take care')}, 'Will this take "
+        "care of my ...', has no match; ticks carry between languages by number, so "
+        "translate every question, one for one"
+    )
 
 
-def test_a_questions_page_in_another_place_is_refused(pack: Path) -> None:
+def test_a_questions_section_in_another_place_is_refused(pack: Path) -> None:
     spanish = pack / "es.md"
     text = spanish.read_text(encoding="utf-8")
     questions = text[text.index("# Preguntas para hacerle") :]
     body = text[: text.index("# Preguntas para hacerle")]
     at = body.index("# Cosas que debe tener en cuenta")
     spanish.write_text(body[:at] + questions + "\n" + body[at:], encoding="utf-8")
-    with pytest.raises(ContentError, match=r"\(questions\), but in .*en\.md, line \d+, page"):
+    with pytest.raises(ContentError) as caught:
         check_path(pack)
+    assert str(caught.value).startswith(
+        f"{spanish}, line {_line(spanish, '# Preguntas para hacerle')}: section 6 is 'Preguntas "
+        "para hacerle a su médico' (questions) but in en.md, line "
+    )
+    assert "it is 'Is the procedure safe?' (topic)" in str(caught.value)
+
+
+def test_the_translations_asked_for_must_all_be_there(pack: Path) -> None:
+    (pack / "es.md").unlink()
+    with pytest.raises(ContentError) as caught:
+        load_translations(pack, ["en", "es"])
+    assert str(caught.value) == (
+        f"{pack / 'es.md'}: the pack has no leaflet in Spanish (es.md); translate en.md into "
+        "it, or leave 'es' out of the languages the kiosk offers"
+    )
+    assert list(load_translations(pack, ["en"])) == ["en"]
+
+
+def test_each_translation_is_held_to_the_original_it_names(pack: Path) -> None:
+    # Asked for Spanish first, the English is still the one the Spanish must match.
+    spanish = pack / "es.md"
+    _edit(spanish, "- [ ] ¿Cuánto tiempo tardará mi recuperación?\n", "")
+    with pytest.raises(
+        ContentError, match=r"es\.md, line \d+: it has 4 questions and en\.md has 5"
+    ):
+        load_translations(pack, ["es", "en"])
 
 
 @pytest.mark.parametrize(
