@@ -380,7 +380,7 @@ def _check_content(path: Path) -> int:
         if note:
             print(f"{leaflet.path}: note: {note}")
     for file, count in words:
-        print(f"{file}: ok: {count} words")
+        print(f"{file}: ok: {count} {'word' if count == 1 else 'words'}")
     return 0
 
 

@@ -163,12 +163,14 @@ def folder_write_problem(folder: Path) -> str | None:
 
 
 def _content(config: Config) -> list[Finding]:
-    """The leaflet in the default language, then in each other one the kiosk offers."""
+    """The leaflet in the default language, then in each other one the kiosk offers; for a
+    translation, whether a medical translator has reviewed it (staff only: patients are
+    offered it either way)."""
     try:
         default = load_leaflet(config.content_pack, config.language)
     except ContentError as error:
         return [Finding(Status.PROBLEM, "content pack", f"cannot show the leaflet: {error}")]
-    findings = [_leaflet_finding(default)]
+    findings = _leaflet_findings(default)
     for code in config.languages:
         if code == config.language:
             continue
@@ -180,21 +182,25 @@ def _content(config: Config) -> list[Finding]:
             text = f"{language} is not offered to patients: {error}"
             findings.append(Finding(Status.PROBLEM, "content pack", text))
             continue
-        findings.append(_leaflet_finding(leaflet))
-        if leaflet.review_note:
-            note = f"{Path(leaflet.path).name}: {leaflet.review_note}"
-            findings.append(Finding(Status.NOTE, "content pack", note))
+        findings.extend(_leaflet_findings(leaflet))
     return findings
 
 
-def _leaflet_finding(leaflet: Leaflet) -> Finding:
+def _leaflet_findings(leaflet: Leaflet) -> list[Finding]:
     language = LANGUAGE_NAMES.get(leaflet.language, leaflet.language)
-    return Finding(
-        Status.OK,
-        "content pack",
-        f"{leaflet.title!r} in {language}, {len(leaflet.sections)} pages and "
-        f"{len(leaflet.questions)} questions ({leaflet.path})",
-    )
+    findings = [
+        Finding(
+            Status.OK,
+            "content pack",
+            f"{leaflet.title!r} in {language}, {len(leaflet.sections)} pages and "
+            f"{len(leaflet.questions)} questions ({leaflet.path})",
+        )
+    ]
+    if leaflet.review_note:
+        status = Status.NOTE if leaflet.unreviewed_translation else Status.OK
+        note = f"{Path(leaflet.path).name}: {leaflet.review_note}"
+        findings.append(Finding(status, "content pack", note))
+    return findings
 
 
 def _fonts() -> list[Finding]:

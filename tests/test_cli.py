@@ -54,9 +54,36 @@ def test_content_check_of_the_shipped_pack_needs_no_display() -> None:
         f"{PACK}/es.md: ok: 'Vertebroplastia para el dolor por fractura de la columna' (es), "
         "8 pages, 5 questions",
         f"{PACK}/es.md: note: translated from en.md and not yet reviewed by a medical "
-        "translator; once one has, put their name and the date in reviewed_by",
+        "translator (patients are offered it all the same); once one has, put their name and "
+        "the date in reviewed_by",
         f"{PACK}/pronunciation-en.toml: ok: 3 words",
+        f"{PACK}/pronunciation-es.toml: ok: 0 words",
     ]
+
+
+def test_content_check_says_who_reviewed_a_translation(tmp_path: Path) -> None:
+    shutil.copytree(REPO / PACK, tmp_path, dirs_exist_ok=True)
+    spanish = tmp_path / "es.md"
+    text = spanish.read_text(encoding="utf-8")
+    spanish.write_text(
+        text.replace('reviewed_by = ""', 'reviewed_by = "Ana Pérez, 2026-12-01"'),
+        encoding="utf-8",
+    )
+    for checked in (tmp_path, spanish):  # the pack, and the file alone
+        result = _kiosk("content", "check", str(checked))
+        assert (result.returncode, result.stderr) == (0, "")
+        assert f"{spanish}: note: translated from en.md, reviewed by Ana Pérez, 2026-12-01" in (
+            result.stdout.splitlines()
+        )
+        assert "not yet reviewed" not in result.stdout
+
+
+def test_content_check_of_the_spanish_leaflet_alone_says_it_is_not_reviewed() -> None:
+    result = _kiosk("content", "check", f"{PACK}/es.md")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.splitlines()[1].startswith(
+        f"{PACK}/es.md: note: translated from en.md and not yet reviewed by a medical translator"
+    )
 
 
 def test_content_check_of_a_broken_pack_prints_file_line_and_problem(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -91,7 +92,8 @@ def test_a_healthy_kiosk_passes_every_check(healthy: Path, printers: CupsServer)
     # Staff are told, patients never see it.
     assert lines[4] == (
         "note    content pack: es.md: translated from en.md and not yet reviewed by a medical "
-        "translator; once one has, put their name and the date in reviewed_by"
+        "translator (patients are offered it all the same); once one has, put their name and "
+        "the date in reviewed_by"
     )
     assert lines[5] == "ok      fonts: Atkinson Hyperlegible, the typeface made for low vision"
     assert lines[6] == (
@@ -187,6 +189,54 @@ def test_a_paused_printer_says_why_and_how_to_resume(healthy: Path, printers: Cu
         f"PROBLEM printer: printer '{Q_PDF}' is paused: \"Out of paper\" — run cupsenable "
         f"{Q_PDF}; until then patients are told the printer is not working"
     ]
+
+
+def _pack_with(tmp_path: Path, old: str, new: str) -> Path:
+    """A copy of the shipped pack with ``old`` replaced by ``new`` in its es.md."""
+    pack = tmp_path / "pack"
+    shutil.copytree(PACK, pack)
+    spanish = pack / "es.md"
+    text = spanish.read_text(encoding="utf-8")
+    assert old in text
+    spanish.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return pack
+
+
+def test_a_reviewed_translation_says_who_reviewed_it(healthy: Path, tmp_path: Path) -> None:
+    pack = _pack_with(tmp_path, 'reviewed_by = ""', 'reviewed_by = "Ana Pérez, 2026-12-01"')
+    status, lines = _doctor("--config", str(healthy), "--content", str(pack))
+    assert status == 0, lines
+    assert lines[3:5] == [
+        "ok      content pack: 'Vertebroplastia para el dolor por fractura de la columna' in "
+        f"Spanish, 8 pages and 5 questions ({pack / 'es.md'})",
+        "ok      content pack: es.md: translated from en.md, reviewed by Ana Pérez, 2026-12-01",
+    ]
+    assert not [line for line in lines if "not yet reviewed" in line]
+
+
+def test_an_unreviewed_default_language_is_noted_too(healthy: Path) -> None:
+    # A Spanish-default clinic: the translation it starts in is the one to review first.
+    healthy.write_text(f'printer = "{Q_PDF}"\nlanguage = "es"\n', encoding="utf-8")
+    status, lines = _doctor("--config", str(healthy))
+    assert status == 0, lines
+    assert lines[2].startswith("ok      content pack: 'Vertebroplastia para el dolor")
+    assert lines[3].startswith(
+        "note    content pack: es.md: translated from en.md and not yet reviewed by a medical "
+        "translator"
+    )
+    assert lines[4].startswith("ok      content pack: 'Vertebroplasty for Spine Fracture Pain'")
+
+
+def test_a_translation_that_does_not_match_is_not_offered(healthy: Path, tmp_path: Path) -> None:
+    pack = _pack_with(tmp_path, "- [ ] ¿Cuánto tiempo tardará mi recuperación?\n", "")
+    status, lines = _doctor("--config", str(healthy), "--content", str(pack))
+    assert status == 1
+    problems = _problems(lines)
+    assert len(problems) == 1, lines
+    assert problems[0].startswith(
+        f"PROBLEM content pack: Spanish is not offered to patients: {pack / 'es.md'}, line "
+    )
+    assert ": it has 4 questions and en.md has 5: en.md's question 5, line " in problems[0]
 
 
 def test_a_missing_speech_engine_is_a_speech_problem(healthy: Path, tmp_path: Path) -> None:

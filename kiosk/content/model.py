@@ -114,8 +114,9 @@ class Leaflet:
         if self.reviewed_by:
             return f"translated from {original}, reviewed by {self.reviewed_by}"
         return (
-            f"translated from {original} and not yet reviewed by a medical translator; once "
-            "one has, put their name and the date in reviewed_by"
+            f"translated from {original} and not yet reviewed by a medical translator "
+            "(patients are offered it all the same); once one has, put their name and the "
+            "date in reviewed_by"
         )
 
     @property
