@@ -234,12 +234,47 @@ def test_a_reviewed_translation_says_who_reviewed_it(pack: Path) -> None:
     ("text", "sentences"),
     [
         ("¿Le duele? ¡Llame hoy! Gracias.", ["¿Le duele?", "¡Llame hoy!", "Gracias."]),
+        ("Si duele, ¿por qué esperar? Llame.", ["Si duele, ¿por qué esperar?", "Llame."]),
+        ("¡Qué alivio! ¿Verdad?", ["¡Qué alivio!", "¿Verdad?"]),
+        ("«¿Es para mí?» Pregunte.", ["«¿Es para mí?»", "Pregunte."]),
+        ("¿Sra. Díaz? Pase.", ["¿Sra. Díaz?", "Pase."]),
         ("La Dra. Gómez y el Sr. Ruiz la verán.", ["La Dra. Gómez y el Sr. Ruiz la verán."]),
         ("Hable con la Sra. Díaz. Ella ayuda.", ["Hable con la Sra. Díaz.", "Ella ayuda."]),
+        ("Llame al Dr. Ruiz. Él sabe.", ["Llame al Dr. Ruiz.", "Él sabe."]),
         ("Use medicinas, p. ej. calcitonina. Luego descanse.",
          ["Use medicinas, p. ej. calcitonina.", "Luego descanse."]),
         ("En EE. UU. es común. Mucho.", ["En EE. UU. es común.", "Mucho."]),
+        ("Vive en EE.UU. y trabaja.", ["Vive en EE.UU. y trabaja."]),
+        ("Dura aprox. una hora. Luego descanse.", ["Dura aprox. una hora.", "Luego descanse."]),
+        ("Tómela a las 8 a. m. y a las 8 p. m. cada día.",
+         ["Tómela a las 8 a. m. y a las 8 p. m. cada día."]),
+        # A letter alone still ends a sentence: only "a. m." is listed, not "a".
+        ("Su sangre es del grupo A. Es común.", ["Su sangre es del grupo A.", "Es común."]),
+        ("Vaya a la sala núm. 5 hoy. Espere.", ["Vaya a la sala núm. 5 hoy.", "Espere."]),
+        ("Tome 1.5 mg al día. Descanse.", ["Tome 1.5 mg al día.", "Descanse."]),
     ],
 )  # fmt: skip
 def test_spanish_sentences_split_where_a_reader_stops(text: str, sentences: list[str]) -> None:
-    assert [s.text for s in split_sentences(text, "es")] == sentences
+    result = split_sentences(text, "es")
+    assert [s.text for s in result] == sentences
+    assert all(text[s.start : s.end] == s.text for s in result)
+
+
+def test_english_keeps_its_own_abbreviations() -> None:
+    # "Sra." is Spanish: in English it ends a sentence, and "p. ej." is not an abbreviation.
+    assert len(split_sentences("Ask Sra. Díaz. Then rest.", "en")) == 3
+    assert len(split_sentences("Ask Sra. Díaz. Then rest.", "es")) == 2
+    assert len(split_sentences("Take it at 8 a. m. and rest.", "en")) == 3
+
+
+def test_a_spanish_leaflet_is_split_by_spanish_rules(pack: Path) -> None:
+    # "Sra." goes on in Spanish; English would end the sentence there.
+    spanish = pack / "es.md"
+    _edit(
+        spanish, "Hable con su médico sobre si", "Hable con la Sra. Díaz o con su médico sobre si"
+    )
+    block = load_leaflet(pack, "es").sections[2].body[0]
+    assert (
+        "Hable con la Sra. Díaz o con su médico sobre si un corsé es un buen tratamiento para "
+        "usted." in [s.text for s in block.sentences]
+    )
