@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,9 @@ from kiosk.content import (
     load_leaflet,
     load_translations,
 )
+from kiosk.content.languages import language
 from kiosk.content.sentences import split_sentences
+from kiosk.narration.pronounce import load_lexicon
 
 from .conftest import SHIPPED_PACK
 
@@ -278,3 +282,30 @@ def test_a_spanish_leaflet_is_split_by_spanish_rules(pack: Path) -> None:
         "Hable con la Sra. Díaz o con su médico sobre si un corsé es un buen tratamiento para "
         "usted." in [s.text for s in block.sentences]
     )
+
+
+def test_the_spanish_pronunciation_list_fixes_what_espeak_says_wrong() -> None:
+    lexicon = load_lexicon(SHIPPED_PACK / "pronunciation-es.toml")
+    assert lexicon == {"MedlinePlus": "Médlain plus"}
+    spanish = load_leaflet(SHIPPED_PACK, "es")
+    read_aloud = " ".join(
+        [spanish.title, spanish.source]
+        + [block.text for section in spanish.sections for block in section.blocks]
+    )
+    espeak = shutil.which("espeak-ng")
+    assert espeak is not None, "the espeak-ng package is not installed"
+    for written, spoken in lexicon.items():
+        assert re.search(rf"\b{re.escape(written)}\b", read_aloud), f"{written} is not in es.md"
+        before, after = (
+            subprocess.run(
+                [espeak, "-v", language("es").voices[0], "-x", "-q", word],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.strip()
+            for word in (written, spoken)
+        )
+        assert before != after, f"{written}: the respelling changes nothing ({before})"
+    # "line" as in English (laI), no longer the Spanish "li-ne".
+    assert "medl'ine" in before
+    assert "laI" in after
