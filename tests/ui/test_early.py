@@ -59,6 +59,22 @@ def _picture(widget: QWidget) -> QImage:
     return widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
 
 
+# How far a colour channel may differ and no one see it. With a language button on the
+# welcome screen, the edges of the titles' letters come out up to 24 levels apart (of 255)
+# in the kiosk's window, at 150 % in portrait, from the same font, size and place: the
+# anti-aliasing of a glyph drawn a fraction of a pixel apart (measured). A moved, changed or
+# missing word differs by far more (well over 100).
+_UNSEEN = 32
+
+
+def _largest_difference(one: QImage, other: QImage) -> int:
+    """The largest difference of any colour channel of any pixel, 0 to 255."""
+    return max(
+        (abs(a - b) for a, b in zip(bytes(one.constBits()), bytes(other.constBits()), strict=True)),
+        default=0,
+    )
+
+
 @pytest.mark.parametrize(
     "config",
     [
@@ -81,7 +97,7 @@ def test_the_kiosk_takes_over_from_the_early_welcome_screen_without_a_visible_ch
     assert not kiosk.visit.under_way
     after = _picture(kiosk.window)
     assert after.size() == before.size()
-    assert after == before, "the kiosk window shows the very same welcome screen"
+    assert _largest_difference(after, before) <= _UNSEEN, "the kiosk shows the same welcome"
     assert not screen.isVisible(), "the early screen is gone"
     assert [w for w in QApplication.topLevelWidgets() if w.isVisible()] == [kiosk.window]
 

@@ -284,9 +284,18 @@ def assert_counts_agree(kiosk: Kiosk) -> None:
     label = _COUNT.search(window.questions_button.text())
     assert label is not None, window.questions_button.text()
     assert int(label.group(1)) == len(ticked), "My questions (N) on the top bar"
-    assert window.questions_button.accessibleName() == f"My questions: {len(ticked)} ticked"
+    # In the words of the visit's language (a random tap may have been on "Español").
+    translate = QApplication.translate
+    assert window.questions_button.accessibleName() == translate(
+        "KioskWindow", "My questions: {0} ticked"
+    ).format(len(ticked))
     assert {row.number for row in page.rows if row.isChecked()} == set(ticked), "ticked rows"
-    assert page.count_text.text() == f"Questions ticked: {len(ticked)} of {len(page.rows)}"
+    assert page.count_text.text() == translate(
+        "QuestionsPage", "Questions ticked: {0} of {1}"
+    ).format(len(ticked), len(page.rows))
+    assert [row.text() for row in page.rows] == [
+        question.text for question in kiosk.leaflets[kiosk.visit.language].questions
+    ], "the questions in the visit's language"
     shown = [row.text() for row in page.rows if row.isChecked()]
     assert page.preview.text() == "\n".join(f"• {text}" for text in shown), "what will print"
 
@@ -382,6 +391,8 @@ def assert_no_visit_remains(kiosk: Kiosk) -> None:
     assert visit.page == HOME
     assert (visit.text_step, visit.theme) == (0, "standard"), "text size and colours"
     assert (visit.rate_wpm, visit.volume) == (135, 0.75), "speech rate and volume"
+    assert visit.language == "en", "the clinic's default language"
+    assert window.welcome_screen.title_view.text() == kiosk.leaflets["en"].title
     assert window.showing() is Screen.WELCOME
     assert window.welcome_screen.isVisible()
     assert not window.idle_panel.isVisible()
@@ -654,7 +665,7 @@ def test_talking_mode_on_a_bar_button_leaves_the_page_where_it_is(
         assert scrolled > 0
         with qtbot.waitSignal(narrator.sentence_started, timeout=10000):
             press(qtbot, window, "Up")  # from the page's heading up to the top bar's last button
-        assert kiosk.keys.focused_item() is window.contrast_button
+        assert kiosk.keys.focused_item() is window.bars.language_buttons["es"]  # "Español"
         qtbot.waitUntil(lambda: not page.scroller_active(), timeout=5000)
         assert page.verticalScrollBar().value() == scrolled, "the page jumped to its top"
         # Before the fix Qt also warned "QWidget::mapTo(): parent must be in parent hierarchy",
