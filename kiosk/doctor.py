@@ -78,6 +78,7 @@ def _findings(
         ("configuration", lambda: _configuration(config_path, problems)),
         (LOG_FOLDER.check, lambda: _folder(LOG_FOLDER, config.log_folder, config_path)),
         ("content pack", lambda: _content(config)),
+        ("words", lambda: _words(config)),
         ("fonts", _fonts),
         ("screen", lambda: _screen(config)),
         ("printer", lambda: _printer(config)),
@@ -200,6 +201,26 @@ def _leaflet_findings(leaflet: Leaflet) -> list[Finding]:
         status = Status.NOTE if leaflet.unreviewed_translation else Status.OK
         note = f"{Path(leaflet.path).name}: {leaflet.review_note}"
         findings.append(Finding(status, "content pack", note))
+    return findings
+
+
+def _words(config: Config) -> list[Finding]:
+    """The kiosk's own words in each language it offers other than English, the language
+    they are written in: a catalog that is missing leaves the screens in English."""
+    from kiosk.catalogs import SOURCE_LANGUAGE, catalog_path, catalog_problem  # noqa: PLC0415
+
+    findings = []
+    for code in config.languages:
+        if code == SOURCE_LANGUAGE:
+            continue
+        language = LANGUAGE_NAMES.get(code, code)
+        problem = catalog_problem(code)
+        if problem is None:
+            text = f"the screens' words in {language} ({catalog_path(code, '.qm')})"
+            findings.append(Finding(Status.OK, "words", text))
+        else:
+            text = f"{problem} — until then patients who choose {language} read English buttons"
+            findings.append(Finding(Status.PROBLEM, "words", text))
     return findings
 
 

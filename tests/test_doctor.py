@@ -24,6 +24,7 @@ CHECKS = (
     "log folder",
     "content pack",  # English
     "content pack",  # Spanish
+    "words",  # Spanish
     "fonts",
     "screen",
     "printer",
@@ -52,14 +53,16 @@ def healthy(
     return config
 
 
-def _doctor(*args: str, env: dict[str, str] | None = None) -> tuple[int, list[str]]:
+def _doctor(
+    *args: str, env: dict[str, str] | None = None, cwd: Path = REPO
+) -> tuple[int, list[str]]:
     """Run ``python -m kiosk ... doctor`` with no display; its exit status and report lines."""
     hidden = {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}
     environ = {name: value for name, value in os.environ.items() if name not in hidden}
     environ |= {"PYTHONPATH": str(REPO), **(env or {})}
     result = subprocess.run(
         [sys.executable, "-m", "kiosk", *args, "doctor"],
-        cwd=REPO,
+        cwd=cwd,
         env=environ,
         capture_output=True,
         text=True,
@@ -95,13 +98,15 @@ def test_a_healthy_kiosk_passes_every_check(healthy: Path, printers: CupsServer)
         "translator (patients are offered it all the same); once one has, put their name and "
         "the date in reviewed_by"
     )
-    assert lines[5] == "ok      fonts: Atkinson Hyperlegible, the typeface made for low vision"
-    assert lines[6] == (
+    catalog = REPO / "resources" / "translations" / "kiosk_es.qm"
+    assert lines[5] == f"ok      words: the screens' words in Spanish ({catalog})"
+    assert lines[6] == "ok      fonts: Atkinson Hyperlegible, the typeface made for low vision"
+    assert lines[7] == (
         "ok      screen: set up for a 21.5-inch screen at 1920x1080 pixels, 4.03 pixels per mm; "
         "text and buttons are sized from this"
     )
-    assert lines[7] == NO_DISPLAY_NOTE
-    assert lines[8:] == [
+    assert lines[8] == NO_DISPLAY_NOTE
+    assert lines[9:] == [
         f"ok      printer: '{Q_PDF}' is ready to print",
         f"ok      print spool: CUPS deletes each handout once printed ({conf})",
         f"ok      handout folder: pdf_folder {defaults.pdf_folder} can be written",
@@ -253,6 +258,22 @@ def test_a_missing_speech_engine_is_a_speech_problem(healthy: Path, tmp_path: Pa
         "button; check that espeak-ng is installed (apt-get install espeak-ng)"
     )
     assert lines[-1] == "kiosk doctor: 1 problem"
+
+
+def test_a_catalog_never_compiled_is_a_problem_for_the_screens_words(
+    healthy: Path, tmp_path: Path
+) -> None:
+    """A kiosk copied without running the set-up has the .ts in git but no .qm."""
+    copy = tmp_path / "kiosk-copy"
+    shutil.copytree(REPO / "kiosk", copy / "kiosk", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO / "resources", copy / "resources", ignore=shutil.ignore_patterns("*.qm"))
+    status, lines = _doctor("--config", str(healthy), env={"PYTHONPATH": str(copy)}, cwd=copy)
+    assert status == 1
+    qm = copy / "resources" / "translations" / "kiosk_es.qm"
+    assert _problems(lines) == [
+        f"PROBLEM words: {qm} is missing: compile the catalogs with 'python -m kiosk.catalogs "
+        "build' (./dev.sh does) — until then patients who choose Spanish read English buttons"
+    ]
 
 
 def test_a_voice_missing_for_one_language_is_a_problem_for_that_language_alone(
