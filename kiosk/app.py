@@ -22,7 +22,7 @@ from kiosk.config import (
     ScreenSpec,
     check_printer_setting,
 )
-from kiosk.content import ContentError, Leaflet, check_same_structure, load_leaflet
+from kiosk.content import ContentError, Leaflet, offered_leaflets
 from kiosk.content.languages import language
 from kiosk.fonts import load_fonts
 from kiosk.keys import KeyAction
@@ -127,7 +127,7 @@ def build(
     """
     app = application()
     if leaflets is None:
-        leaflets = {leaflet.language: leaflet} if leaflet is not None else offered_leaflets(config)
+        leaflets = {leaflet.language: leaflet} if leaflet is not None else _offered_leaflets(config)
     leaflet = leaflets[config.language]
     family = load_fonts()
     metrics = Metrics.for_screen(screen or config.screen, family)
@@ -178,25 +178,16 @@ def build(
     )
 
 
-def offered_leaflets(config: Config) -> dict[str, Leaflet]:
+def _offered_leaflets(config: Config) -> dict[str, Leaflet]:
     """The leaflet in each language the kiosk offers, by code, in the clinic's order. The
     default language's must be there (``ContentError`` if not); another language the pack has
     no file for is left out, with a warning in the log, and the kiosk offers the rest."""
-    default = load_leaflet(config.content_pack, config.language)
-    leaflets: dict[str, Leaflet] = {}
-    for code in config.languages:
-        if code == config.language:
-            leaflets[code] = default
-            continue
-        try:
-            leaflet = load_leaflet(config.content_pack, code)
-            check_same_structure(default, leaflet)
-        except ContentError as error:
-            log.warning("%s is not offered: %s", language(code).english_name, error)
-            continue
+    leaflets, refused = offered_leaflets(config.content_pack, config.language, config.languages)
+    for code, error in refused.items():
+        log.warning("%s is not offered: %s", language(code).english_name, error)
+    for leaflet in leaflets.values():
         if leaflet.unreviewed_translation:
             log.info("%s: a translation no medical translator has reviewed yet", leaflet.path)
-        leaflets[code] = leaflet
     return leaflets
 
 
@@ -530,7 +521,7 @@ class Runner:
     def reload(self) -> str:
         """Read the leaflet again; if it is sound, swap in a kiosk built from it."""
         try:
-            leaflets = offered_leaflets(self.config)
+            leaflets = _offered_leaflets(self.config)
         except ContentError as error:
             log.warning("the leaflet was not reloaded: %s", error)
             return f"Not reloaded: {error}. The kiosk keeps showing the leaflet it had."

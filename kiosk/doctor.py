@@ -15,7 +15,7 @@ from typing import TextIO
 from PySide6.QtGui import QGuiApplication
 
 from kiosk.config import Config, ConfigProblem
-from kiosk.content import ContentError, Leaflet, check_same_structure, load_leaflet
+from kiosk.content import ContentError, Leaflet, offered_leaflets
 from kiosk.fonts import PREFERRED_FAMILY, load_fonts
 from kiosk.narration.player import AudioPlayer
 from kiosk.narration.synth import LANGUAGE_NAMES, Synthesizer
@@ -168,22 +168,17 @@ def _content(config: Config) -> list[Finding]:
     translation, whether a medical translator has reviewed it (staff only: patients are
     offered it either way)."""
     try:
-        default = load_leaflet(config.content_pack, config.language)
+        leaflets, refused = offered_leaflets(config.content_pack, config.language, config.languages)
     except ContentError as error:
         return [Finding(Status.PROBLEM, "content pack", f"cannot show the leaflet: {error}")]
-    findings = _leaflet_findings(default)
-    for code in config.languages:
-        if code == config.language:
-            continue
-        language = LANGUAGE_NAMES.get(code, code)
-        try:
-            leaflet = load_leaflet(config.content_pack, code)
-            check_same_structure(default, leaflet)
-        except ContentError as error:
-            text = f"{language} is not offered to patients: {error}"
+    findings: list[Finding] = []
+    others = [code for code in config.languages if code != config.language]
+    for code in (config.language, *others):  # the default first, then in the clinic's order
+        if code in leaflets:
+            findings.extend(_leaflet_findings(leaflets[code]))
+        elif code in refused:
+            text = f"{LANGUAGE_NAMES.get(code, code)} is not offered to patients: {refused[code]}"
             findings.append(Finding(Status.PROBLEM, "content pack", text))
-            continue
-        findings.extend(_leaflet_findings(leaflet))
     return findings
 
 

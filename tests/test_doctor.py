@@ -322,7 +322,7 @@ def test_a_check_that_crashes_is_a_problem_and_the_rest_still_run(
     def explode(*_args: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(doctor, "load_leaflet", explode)
+    monkeypatch.setattr(doctor, "offered_leaflets", explode)
     config, problems = load_config(healthy)
     out = io.StringIO()
     assert doctor.run_doctor(config, healthy, problems, out) == 1

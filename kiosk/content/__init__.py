@@ -17,6 +17,7 @@ from kiosk.content.pack import (
     leaflet_header,
     load_leaflet,
     load_translations,
+    offered_leaflets,
     pronunciation_files,
 )
 from kiosk.content.parser import LeafletHeader
@@ -37,5 +38,6 @@ __all__ = [
     "leaflet_header",
     "load_leaflet",
     "load_translations",
+    "offered_leaflets",
     "pronunciation_files",
 ]

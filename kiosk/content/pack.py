@@ -114,6 +114,29 @@ def load_translations(pack: Path, languages: Sequence[str]) -> dict[str, Leaflet
     return leaflets
 
 
+def offered_leaflets(
+    pack: Path, default: str, languages: Sequence[str]
+) -> tuple[dict[str, Leaflet], dict[str, ContentError]]:
+    """The leaflet in each of ``languages`` that can be offered beside the ``default``
+    language's, by code in that order, and why each other one cannot (missing, broken, or not
+    matching the default's section by section). The default's must load: ``ContentError``."""
+    first = load_leaflet(pack, default)
+    leaflets: dict[str, Leaflet] = {}
+    refused: dict[str, ContentError] = {}
+    for code in languages:
+        if code == default:
+            leaflets[code] = first
+            continue
+        try:
+            leaflet = load_leaflet(pack, code)
+            check_same_structure(first, leaflet)
+        except ContentError as error:
+            refused[code] = error
+            continue
+        leaflets[code] = leaflet
+    return leaflets, refused
+
+
 def _check_all_match(leaflets: list[Leaflet]) -> None:
     """Every leaflet matches the original (the one the others say they were translated
     from), else the first."""
