@@ -17,26 +17,24 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import statistics
 import sys
-import tempfile
-import time
-from contextlib import ExitStack
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.common import SCREEN_SIZE, percentile, private_xvfb  # noqa: E402
-from benchmarks.pageturn import _paint_watch, _pause  # noqa: E402
-
-_TIMEOUT_S = 10.0
+from benchmarks.common import SCREEN_SIZE  # noqa: E402
+from benchmarks.pageturn import (  # noqa: E402
+    _paint_watch,
+    _pause,
+    clinic_screen,
+    print_figures,
+    tap_until_painted,
+)
 
 
 def measure(switches: int) -> dict[str, list[float]]:
     """Milliseconds from each tap to the new page's first Paint event and to its frame done."""
-    from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
     from kiosk.app import application, build
@@ -68,18 +66,9 @@ def measure(switches: int) -> dict[str, list[float]]:
         watch.target = lambda target=target: (
             window.current_page() if visit.language == target else None
         )
-        watch.painted_at = None
-        tapped = time.perf_counter()
-        QTest.mouseClick(button, Qt.MouseButton.LeftButton)
-        while watch.painted_at is None:
-            app.processEvents()
-            if time.perf_counter() - tapped > _TIMEOUT_S:
-                raise SystemExit(f"the page in {target!r} was never painted")
-            if watch.painted_at is None:
-                time.sleep(0.0002)
-        frame_done = time.perf_counter()
-        figures["paint"].append(1000 * (watch.painted_at - tapped))
-        figures["frame"].append(1000 * (frame_done - tapped))
+        paint, frame = tap_until_painted(app, watch, button, f"the page in {target!r}")
+        figures["paint"].append(paint)
+        figures["frame"].append(frame)
         watch.target = None
         _pause(app)
     app.removeEventFilter(watch)
@@ -93,28 +82,12 @@ def main() -> None:
     parser.add_argument("--display", help="an X display to use instead of a private Xvfb")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="kiosk-switch-") as work, ExitStack() as servers:
-        if "PULSE_SERVER" not in os.environ:  # reading aloud available, as in a clinic
-            from tests.audio import private_pulse
-
-            servers.enter_context(private_pulse(Path(work) / "pulse"))
-        if not args.display:
-            args.display = servers.enter_context(private_xvfb()).name
-        os.environ["DISPLAY"] = args.display
-        os.environ["QT_QPA_PLATFORM"] = "xcb"
+    with clinic_screen("kiosk-switch-", args.display):
         figures = measure(args.switches)
     if args.json:
         print(json.dumps(figures))
         return
-    for name, key in (
-        ("tap -> page painted in the other", "frame"),
-        ("tap -> first Paint", "paint"),
-    ):
-        values = figures[key]
-        print(
-            f"{name + ' (ms)':38} median {statistics.median(values):6.1f}  "
-            f"p99 {percentile(values, 0.99):6.1f}  max {max(values):6.1f}  (n={len(values)})"
-        )
+    print_figures(figures, (("tap -> page painted", "frame"), ("tap -> first Paint", "paint")))
 
 
 if __name__ == "__main__":

@@ -21,8 +21,8 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +37,6 @@ _TIMEOUT_S = 10.0
 
 def measure(turns: int) -> dict[str, list[float]]:
     """Milliseconds from each tap to the new page's first Paint event and to its frame done."""
-    from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
     from kiosk.app import application, build
@@ -68,21 +67,12 @@ def measure(turns: int) -> dict[str, list[float]]:
         # The page is found once shown, not asked for now: a section page is built on its
         # first visit, and that belongs in the figure.
         watch.target = lambda page=page: window.current_page() if visit.page == page else None
-        watch.painted_at = None
-        tapped = time.perf_counter()
         button = window.next_button if forward else window.back_button
-        QTest.mouseClick(button, Qt.MouseButton.LeftButton)
-        while watch.painted_at is None:
-            app.processEvents()
-            if time.perf_counter() - tapped > _TIMEOUT_S:
-                raise SystemExit(f"the page {page} was never painted")
-            if watch.painted_at is None:
-                time.sleep(0.0002)
-        frame_done = time.perf_counter()
+        paint, frame = tap_until_painted(app, watch, button, f"the page {page}")
         if visit.page != page:
             raise SystemExit(f"tapped to {page} but the kiosk shows {visit.page}")
-        figures["paint"].append(1000 * (watch.painted_at - tapped))
-        figures["frame"].append(1000 * (frame_done - tapped))
+        figures["paint"].append(paint)
+        figures["frame"].append(frame)
         if page not in seen:
             seen.add(page)
             figures["first_visit"].append(figures["frame"][-1])
@@ -91,6 +81,52 @@ def measure(turns: int) -> dict[str, list[float]]:
     app.removeEventFilter(watch)
     kiosk.close()
     return figures
+
+
+def tap_until_painted(app: Any, watch: Any, button: Any, what: str) -> tuple[float, float]:
+    """Tap ``button`` and run the event loop until ``watch``'s target is painted; the
+    milliseconds from the tap to its first Paint event and to the end of the pass that
+    painted it (the frame handed to the X server)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    watch.painted_at = None
+    tapped = time.perf_counter()
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+    while watch.painted_at is None:
+        app.processEvents()
+        if time.perf_counter() - tapped > _TIMEOUT_S:
+            raise SystemExit(f"{what} was never painted")
+        if watch.painted_at is None:
+            time.sleep(0.0002)
+    frame_done = time.perf_counter()
+    return 1000 * (watch.painted_at - tapped), 1000 * (frame_done - tapped)
+
+
+@contextmanager
+def clinic_screen(prefix: str, display: str | None) -> Iterator[None]:
+    """The kiosk's surroundings for a benchmark run in this process: reading aloud into a
+    private PulseAudio (unless one is given), on a private Xvfb (unless ``display``)."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as work, ExitStack() as servers:
+        if "PULSE_SERVER" not in os.environ:  # reading aloud available, as in a clinic
+            from tests.audio import private_pulse
+
+            servers.enter_context(private_pulse(Path(work) / "pulse"))
+        if not display:
+            display = servers.enter_context(private_xvfb()).name
+        os.environ["DISPLAY"] = display
+        os.environ["QT_QPA_PLATFORM"] = "xcb"
+        yield
+
+
+def print_figures(figures: dict[str, list[float]], rows: tuple[tuple[str, str], ...]) -> None:
+    """Median, p99 and maximum of each ``(name, key)`` of ``figures``, a line each."""
+    for name, key in rows:
+        values = figures[key]
+        print(
+            f"{name + ' (ms)':34} median {statistics.median(values):6.1f}  "
+            f"p99 {percentile(values, 0.99):6.1f}  max {max(values):6.1f}  (n={len(values)})"
+        )
 
 
 def _paint_watch() -> Any:
@@ -136,25 +172,14 @@ def main() -> None:
     parser.add_argument("--display", help="an X display to use instead of a private Xvfb")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="kiosk-turns-") as work, ExitStack() as servers:
-        if "PULSE_SERVER" not in os.environ:  # reading aloud available, as in a clinic
-            from tests.audio import private_pulse
-
-            servers.enter_context(private_pulse(Path(work) / "pulse"))
-        if not args.display:
-            args.display = servers.enter_context(private_xvfb()).name
-        os.environ["DISPLAY"] = args.display
-        os.environ["QT_QPA_PLATFORM"] = "xcb"
+    with clinic_screen("kiosk-turns-", args.display):
         figures = measure(args.turns)
     if args.json:
         print(json.dumps(figures))
         return
-    for name, key in (("tap -> new page painted", "frame"), ("tap -> first Paint event", "paint")):
-        values = figures[key]
-        print(
-            f"{name + ' (ms)':34} median {statistics.median(values):6.1f}  "
-            f"p99 {percentile(values, 0.99):6.1f}  max {max(values):6.1f}  (n={len(values)})"
-        )
+    print_figures(
+        figures, (("tap -> new page painted", "frame"), ("tap -> first Paint event", "paint"))
+    )
     print(
         f"{'first visit of each page (ms)':34} "
         + " ".join(f"{v:.0f}" for v in figures["first_visit"])
