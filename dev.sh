@@ -114,6 +114,8 @@ setup_python() {
   fi
   # The kiosk's own words in each language: Qt catalogs, .ts (in git) to .qm.
   .venv/bin/python -m kiosk.catalogs build >/dev/null
+  # The natural voice's model with its phoneme durations, for the word highlight.
+  .venv/bin/python -m kiosk.narration.engines.timed_model build >/dev/null
 }
 
 case "${1:-}" in

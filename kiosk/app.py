@@ -312,6 +312,12 @@ def _staff_mode(
             return translate("Staff", "off (started without reading aloud)")
         if narrator.state is NarrationState.UNAVAILABLE:
             return translate("Staff", "not working: {0}").format(narrator.note)
+        if narrator.voice_note:
+            return translate("Staff", "working, in {0}: {1}").format(
+                narrator.voice, narrator.voice_note
+            )
+        if narrator.voice:
+            return translate("Staff", "working, in {0}").format(narrator.voice)
         return translate("Staff", "working")
 
     def test_sentence() -> str:
@@ -383,7 +389,12 @@ def _narrator(config: Config, visit: Visit) -> Narrator:
     """The narrator, speaking the visit's language at its rate and volume (``_announcer``
     silences it)."""
     code = visit.language
-    narrator = Narrator(code, config.voice_for(code) or None, _lexicon(config, code))
+    narrator = Narrator(
+        code,
+        config.voice_for(code) or None,
+        _lexicon(config, code),
+        engine=config.voice_engine,
+    )
     visit.language_changed.connect(
         lambda code: narrator.set_language(
             code, config.voice_for(code) or None, _lexicon(config, code)

@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 from kiosk.content import SUPPORTED_LANGUAGES
 from kiosk.content.errors import toml_error_position
 from kiosk.keys import DEFAULT_KEYS, KeyAction, key_problems
+from kiosk.narration.engines import ENGINE_CHOICES
 from kiosk.paths import config_file, log_dir, resources_dir
 from kiosk.staff.pin import PinHashError, parse_pin_hash
 
@@ -73,6 +74,7 @@ class Config:
     theme: str = "standard"
     voice: str = ""  # an eSpeak NG voice name; empty: the language's usual voice
     voices: dict[str, str] = field(default_factory=dict)  # per language; over ``voice``
+    voice_engine: str = "auto"  # auto: the natural voice for English where it works
     speech_rate_wpm: int = 135
     volume_percent: int = 75
     clinic_name: str = ""
@@ -139,6 +141,7 @@ _CHOICES: dict[str, tuple[Any, ...]] = {
     "speech_rate_wpm": SPEECH_RATES_WPM,
     "volume_percent": VOLUMES_PERCENT,
     "paper": PAPERS,
+    "voice_engine": ENGINE_CHOICES,
 }
 _TOP_KEYS = (
     "content_pack",
@@ -148,6 +151,7 @@ _TOP_KEYS = (
     "theme",
     "voice",
     "voices",
+    "voice_engine",
     "speech_rate_wpm",
     "volume_percent",
     "clinic_name",

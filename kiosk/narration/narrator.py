@@ -6,6 +6,7 @@ import bisect
 import logging
 from dataclasses import dataclass
 from enum import Enum
+from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
@@ -36,25 +37,47 @@ class _SynthesisWorker(QObject):
         synthesized(int, int, object): generation, sentence index, SpeechAudio.
         failed(int, int, str): generation, sentence index, plain reason.
         checked(object): None when speech works, else a plain reason.
+        voice_changed(str, str): the voice that speaks now (for staff), and why it is not the
+            configured one ("" when it is).
     """
 
     synthesized = Signal(int, int, object)  # generation, sentence index, SpeechAudio
     failed = Signal(int, int, str)  # generation, sentence index, reason
     checked = Signal(object)  # reason or None
+    voice_changed = Signal(str, str)  # voice title, staff note
 
-    def __init__(self, language: str, voice: str | None) -> None:
+    def __init__(
+        self, language: str, voice: str | None, engine: str, neural_model: Path | None
+    ) -> None:
         super().__init__()
         self._language = language
         self._voice = voice
+        self._engine_choice = engine
+        self._neural_model = neural_model
         self._synthesizer: Synthesizer | None = None
         self._closed = False
+        self._told = ("", "")  # the voice and note last reported
 
     def _engine(self) -> Synthesizer:
         if self._synthesizer is None:
-            self._synthesizer = Synthesizer(self._language, self._voice)
+            self._synthesizer = Synthesizer(
+                self._language,
+                self._voice,
+                engine=self._engine_choice,
+                neural_model=self._neural_model,
+            )
             if self._closed:  # closed from the GUI thread while this one was starting it
                 self._synthesizer.close()
         return self._synthesizer
+
+    def _tell_voice(self) -> None:
+        synthesizer = self._synthesizer
+        if synthesizer is None or synthesizer.speaking is None:
+            return
+        told = (synthesizer.speaking.title, synthesizer.note)
+        if told != self._told:
+            self._told = told
+            self.voice_changed.emit(*told)
 
     @Slot(str, str)
     def use_language(self, language: str, voice: str) -> None:
@@ -70,6 +93,7 @@ class _SynthesisWorker(QObject):
         except Exception as error:  # the engine must never take the kiosk down
             log.exception("speech check failed")
             reason = self.tr("speech engine error ({0})").format(error)
+        self._tell_voice()
         self.checked.emit(reason)
 
     @Slot(int, int, str, int)
@@ -78,12 +102,14 @@ class _SynthesisWorker(QObject):
             audio = self._engine().synthesize(text, rate_wpm)
         except SynthesisError as error:
             log.warning("synthesis failed: %s", error)
+            self._tell_voice()
             self.failed.emit(generation, index, error.message)
             return
         except Exception as error:
             log.exception("synthesis failed unexpectedly")
             self.failed.emit(generation, index, str(error))
             return
+        self._tell_voice()
         self.synthesized.emit(generation, index, audio)
 
     def close(self) -> None:
@@ -113,12 +139,16 @@ class Narrator(QObject):
         word_started(int, int, int): sentence index, start and end of the word being heard, as
             offsets in the sentence's target text.
         availability_changed(bool, str): whether Listen works, and if not a plain note.
+        voice_changed(str, str): the voice that reads now, for staff ("natural voice
+            (hibari-tts 0.2.1, voice heart)", "eSpeak NG"), and why it is not the one
+            configured ("" when it is).
     """
 
     state_changed = Signal(object)  # NarrationState
     sentence_started = Signal(int)  # sentence index
     word_started = Signal(int, int, int)  # sentence index, start, end
     availability_changed = Signal(bool, str)  # available, note
+    voice_changed = Signal(str, str)  # voice title, staff note
 
     _synthesis_requested = Signal(int, int, str, int)  # generation, index, text, rate
     _check_requested = Signal()
@@ -130,9 +160,14 @@ class Narrator(QObject):
         voice: str | None,
         lexicon: dict[str, str],
         parent: QObject | None = None,
+        *,
+        engine: str = "auto",
+        neural_model: Path | None = None,
     ) -> None:
         super().__init__(parent)
         self._language = language
+        self._voice_title = ""
+        self._voice_note = ""
         self._lexicon = lexicon
         self._state = NarrationState.UNAVAILABLE
         self._note = self.tr("Checking the sound…")
@@ -159,7 +194,7 @@ class Narrator(QObject):
 
         self._thread = QThread(self)
         self._thread.setObjectName("speech synthesis")
-        self._worker = _SynthesisWorker(language, voice or None)
+        self._worker = _SynthesisWorker(language, voice or None, engine, neural_model)
         self._worker.moveToThread(self._thread)
         self._synthesis_requested.connect(self._worker.synthesize)
         self._check_requested.connect(self._worker.check)
@@ -167,6 +202,7 @@ class Narrator(QObject):
         self._worker.synthesized.connect(self._on_synthesized)
         self._worker.failed.connect(self._on_synthesis_failed)
         self._worker.checked.connect(self._on_checked)
+        self._worker.voice_changed.connect(self._on_voice_changed)
         self._thread.start()
 
     # Public controls -------------------------------------------------------------------------
@@ -179,6 +215,16 @@ class Narrator(QObject):
     def note(self) -> str:
         """Why Listen is off, in plain words ("" when it works)."""
         return self._note if self._state is NarrationState.UNAVAILABLE else ""
+
+    @property
+    def voice(self) -> str:
+        """For staff: the voice that reads ("" until speech has been checked)."""
+        return self._voice_title
+
+    @property
+    def voice_note(self) -> str:
+        """For staff: why the voice that reads is not the configured one ("" when it is)."""
+        return self._voice_note
 
     @property
     def active(self) -> bool:
@@ -392,6 +438,12 @@ class Narrator(QObject):
         self._word_timer.stop()
         self._on_checked(self.tr("The sound is not working."))
         self.check()
+
+    def _on_voice_changed(self, title: str, note: str) -> None:
+        if note and note != self._voice_note:
+            log.warning("voice: %s", note)
+        self._voice_title, self._voice_note = title, note
+        self.voice_changed.emit(title, note)
 
     def _on_checked(self, reason: object) -> None:
         if reason is None:

@@ -1,9 +1,8 @@
-"""The speech worker: a child process that runs pyttsx3 and eSpeak NG, supervised by the kiosk."""
+"""The speech worker: a child process that runs one speech engine, supervised by the kiosk."""
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import enum
 import itertools
 import logging
@@ -15,11 +14,13 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.connection import wait as wait_for
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
+
+from kiosk.narration.engines import EngineInfo, EngineOptions, EngineUnavailableError, load
 
 log = logging.getLogger("kiosk.narration")
 
@@ -29,25 +30,9 @@ LEAVE_GRACE_S = 0.2
 TERMINATE_GRACE_S = 0.5
 # Reaping a killed process is immediate unless the kernel holds it in uninterruptible sleep.
 REAP_TIMEOUT_S = 5.0
-# eSpeak NG and pyttsx3 write 16-bit samples at this rate unless eSpeak reports another.
-DEFAULT_SAMPLE_RATE = 22050
 # The built (PyInstaller) program starts its speech worker as itself with this first argument;
 # packaging/launcher.py hands such a start to ``child_main`` before anything else is imported.
 WORKER_FLAG = "--speech-worker"
-
-_ESPEAK_EVENT_LIST_TERMINATED = 0
-_ESPEAK_EVENT_WORD = 1
-_ESPEAK_EVENT_MSG_TERMINATED = 6
-_ESPEAK_EVENT_SAMPLERATE = 8
-
-
-@dataclass(frozen=True)
-class VoiceInfo:
-    """An eSpeak NG voice the worker can use."""
-
-    identifier: str  # what selects it: "gmw/en-US"
-    name: str  # "English (America)"
-    language: str  # its main language: "en-us"
 
 
 @dataclass(frozen=True)
@@ -62,17 +47,17 @@ class Request:
 
 @dataclass(frozen=True)
 class Reply:
-    """Child to parent: the audio for a request and eSpeak's word events.
+    """Child to parent: the audio for a request and the engine's word events.
 
     ``words`` holds (0-based character offset, length in characters, milliseconds into the
-    audio), one per eSpeak word event, in the order eSpeak sent them.
+    audio), one per word event, in the order the engine sent them.
     """
 
     request_id: int
     pcm: bytes
     sample_rate: int
     words: tuple[tuple[int, int, int], ...]
-    voice: str  # the identifier of the voice that spoke, as eSpeak reports it
+    voice: str  # the identifier of the voice that spoke, as the engine reports it
 
 
 @dataclass(frozen=True)
@@ -85,23 +70,23 @@ class Failure:
 
 @dataclass(frozen=True)
 class Ready:
-    """Child to parent, once: the engine is up and has these voices."""
+    """Child to parent, once: the engine is up and can do this."""
 
-    voices: tuple[VoiceInfo, ...]
+    engine: EngineInfo
 
 
 @dataclass(frozen=True)
 class Unavailable:
     """Child to parent, instead of Ready: the engine cannot be used at all."""
 
-    no_engine: bool  # True when eSpeak NG or pyttsx3 is not installed
+    no_engine: bool  # True when the engine's library is not installed at all
     error: str
 
 
 class Fault(enum.Enum):
     """What went wrong with a worker."""
 
-    NO_ENGINE = "no_engine"  # pyttsx3 or the eSpeak NG library is not installed
+    NO_ENGINE = "no_engine"  # the engine's library (pyttsx3 and eSpeak NG, hibari-tts) is missing
     START_FAILED = "start_failed"  # the worker died or gave up while starting the engine
     CRASHED = "crashed"  # the worker died while working on a request
     TIMED_OUT = "timed_out"  # the worker did not answer in time and was killed
@@ -118,17 +103,19 @@ class WorkerError(Exception):
 
 
 class Worker:
-    """One supervised speech process at a time; after a crash or a timeout the next call
-    starts a fresh one.
+    """One supervised speech process at a time for one engine; after a crash or a timeout
+    the next call starts a fresh one.
 
     Not thread-safe: one thread makes requests (the owner serialises them). ``kill`` may be
     called from any thread to end a request in progress at once.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, engine: str = "espeak", options: EngineOptions | None = None) -> None:
+        self.engine = engine  # what the child loads: a name for kiosk.narration.engines.load
+        self._options = options or EngineOptions()
         self._process: _Process | None = None
         self._conn: Connection | None = None
-        self._voices: tuple[VoiceInfo, ...] = ()
+        self._info: EngineInfo | None = None
         self._request_ids = itertools.count(1)
 
     @property
@@ -137,17 +124,23 @@ class Worker:
         process = self._process
         return process.pid if process is not None else None
 
-    def start(self, timeout_s: float) -> tuple[VoiceInfo, ...]:
-        """Start the worker unless it runs, and return its voices; raises WorkerError."""
-        if self._process is not None:
+    @property
+    def running(self) -> bool:
+        """Whether a worker process has been started and not stopped (it may have died)."""
+        return self._process is not None
+
+    def start(self, timeout_s: float) -> EngineInfo:
+        """Start the worker unless it runs, and return what its engine can do; raises
+        WorkerError."""
+        if self._process is not None and self._info is not None:
             if self._process.is_alive():
-                return self._voices
+                return self._info
             # It died between sentences; start afresh instead of failing the next one.
             code = self.stop(patient=False)
             log.warning("speech worker had ended while idle (%s)", _exit_status(code))
-        process, parent_conn = _launch()
+        process, parent_conn = _launch(self.engine, self._options)
         self._process, self._conn = process, parent_conn
-        log.info("speech worker started (pid %s)", process.pid)
+        log.info("speech worker for %s started (pid %s)", self.engine, process.pid)
 
         if not parent_conn.poll(timeout_s):
             self.stop(patient=False)
@@ -169,8 +162,8 @@ class Worker:
                 Fault.NO_ENGINE if message.no_engine else Fault.START_FAILED, message.error
             )
         assert isinstance(message, Ready), message  # the child sends nothing else first
-        self._voices = message.voices
-        return self._voices
+        self._info = message.engine
+        return self._info
 
     def request(self, text: str, voice: str, rate_wpm: int, timeout_s: float) -> Reply:
         """Synthesize ``text`` in the running worker; raises WorkerError.
@@ -300,7 +293,7 @@ class _Child:
             self._lifeline = -1
 
 
-def _launch() -> tuple[_Process, Connection]:
+def _launch(engine: str, options: EngineOptions) -> tuple[_Process, Connection]:
     """Start a worker process; return it and the kiosk's end of the connection to it.
 
     Never a fork: the kiosk is a Qt application with threads, and a forked copy of a threaded
@@ -314,7 +307,10 @@ def _launch() -> tuple[_Process, Connection]:
         context = multiprocessing.get_context("spawn")
         parent_conn, child_conn = context.Pipe()
         process = context.Process(
-            target=_serve_spawned, args=(child_conn,), name="kiosk-speech", daemon=True
+            target=_serve_spawned,
+            args=(child_conn, engine, options),
+            name=f"kiosk-speech-{engine}",
+            daemon=True,
         )
         process.start()
         # Only the child may hold its end, so that the child's death reads as end-of-file.
@@ -326,7 +322,13 @@ def _launch() -> tuple[_Process, Connection]:
     watch_end, lifeline = os.pipe()
     try:
         popen = subprocess.Popen(
-            [*_worker_command(), str(child_sock.fileno()), str(watch_end)],
+            [
+                *_worker_command(),
+                str(child_sock.fileno()),
+                str(watch_end),
+                engine,
+                str(options.neural_model or ""),
+            ],
             pass_fds=(child_sock.fileno(), watch_end),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,  # pyttsx3 prints "Audio saved to ..." for every sentence
@@ -368,43 +370,50 @@ def _exit_status(code: int | None) -> str:
 
 def child_main(argv: list[str]) -> int:
     """The worker started by ``_launch`` on POSIX: ``argv`` holds the file descriptors of its
-    end of the socket pair and of the pipe that ends when the kiosk does."""
-    conn_fd, watch_fd = (int(arg) for arg in argv)
+    end of the socket pair and of the pipe that ends when the kiosk does, the engine's name
+    and the neural model's path ("" for the usual one)."""
+    conn_fd, watch_fd = int(argv[0]), int(argv[1])
+    engine = argv[2] if len(argv) > 2 else "espeak"
+    options = EngineOptions(Path(argv[3]) if len(argv) > 3 and argv[3] else None)
 
     def watch() -> None:
         os.read(watch_fd, 1)  # end-of-file: the kiosk has closed its end, or is gone
         os._exit(0)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-    _serve(Connection(conn_fd))
+    _serve(Connection(conn_fd), engine, options)
     return 0
 
 
-def _serve_spawned(conn: Connection) -> None:
+def _serve_spawned(conn: Connection, engine: str, options: EngineOptions) -> None:
     """The worker started by ``multiprocessing`` (Windows)."""
     _exit_with_parent()
-    _serve(conn)
+    _serve(conn, engine, options)
 
 
-def _serve(conn: Connection) -> None:
+def _serve(conn: Connection, name: str, options: EngineOptions) -> None:
     """The child's main loop: answer requests until the parent closes the pipe or dies."""
     # Ctrl-C in a terminal reaches the whole process group; the parent decides when we stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # pyttsx3 prints "Audio saved to ..." for every sentence; that is not the kiosk's output.
     sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (lives as long as we do)
     try:
-        engine = _Engine()
-    except _EngineUnavailableError as error:
-        conn.send(Unavailable(error.no_engine, str(error)))
+        engine = load(name, options)
+    except EngineUnavailableError as error:
+        conn.send(Unavailable(error.not_installed, str(error)))
         return
-    conn.send(Ready(engine.voices))
+    conn.send(Ready(engine.info))
     while True:
         try:
             request = conn.recv()
         except (EOFError, OSError):
             return
         try:
-            conn.send(engine.synthesize(request))
+            speech = engine.synthesize(request.text, request.voice, request.rate_wpm)
+            reply = Reply(
+                request.request_id, speech.pcm, speech.sample_rate, speech.words, speech.voice
+            )
+            conn.send(reply)
         except Exception as error:  # whatever the engine raises is the request's failure
             conn.send(Failure(request.request_id, f"{type(error).__name__}: {error}"))
 
@@ -421,132 +430,3 @@ def _exit_with_parent() -> None:
         os._exit(0)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-
-
-class _EngineUnavailableError(Exception):
-    def __init__(self, no_engine: bool, detail: str) -> None:
-        super().__init__(detail)
-        self.no_engine = no_engine
-
-
-@dataclass
-class _Take:
-    """What eSpeak delivered for one utterance; filled on eSpeak's own thread."""
-
-    pcm: bytearray = field(default_factory=bytearray)
-    words: list[tuple[int, int, int]] = field(default_factory=list)
-    finished: threading.Event = field(default_factory=threading.Event)
-
-
-class _Engine:
-    """pyttsx3's eSpeak NG engine with a driver that keeps the audio and real word times."""
-
-    def __init__(self) -> None:
-        try:
-            # Imported here, in the child only: libespeak-ng calls exit() when its data is
-            # missing and can hang mid-sentence, and either must only ever end this process.
-            import pyttsx3  # type: ignore[import-untyped]  # noqa: PLC0415
-            from pyttsx3.drivers import espeak  # type: ignore[import-untyped]  # noqa: PLC0415
-        except (ImportError, OSError, RuntimeError) as error:
-            # pyttsx3 raises RuntimeError when it finds no libespeak-ng to load.
-            raise _EngineUnavailableError(True, f"{type(error).__name__}: {error}") from None
-
-        self._take = _Take()
-        self._sample_rate = DEFAULT_SAMPLE_RATE
-        owner = self
-
-        class TimedDriver(espeak.EspeakDriver):  # type: ignore[misc]
-            """pyttsx3's eSpeak driver, also keeping the audio and each word's time in it.
-
-            pyttsx3 announces words ('started-word') while eSpeak synthesizes, tens of
-            milliseconds for a whole paragraph, and drops the ``audio_position`` that eSpeak's
-            word event carries: the word's start in the audio, which is what the screen needs
-            to follow the voice. It also only hands audio out as a file, written after
-            runAndWait() has returned. So this keeps both, straight from eSpeak's callback.
-            """
-
-            def _onSynth(self, wav: Any, numsamples: int, events: Any) -> int:
-                take = owner._take
-                finished = False
-                if self._speaking:  # pyttsx3 itself ignores callbacks outside an utterance
-                    index = 0
-                    while (event := events[index]).type != _ESPEAK_EVENT_LIST_TERMINATED:
-                        if event.type == _ESPEAK_EVENT_WORD:
-                            take.words.append(
-                                (event.text_position - 1, event.length, event.audio_position)
-                            )
-                        elif event.type == _ESPEAK_EVENT_SAMPLERATE:
-                            # eSpeak reports this once, before its first sentence only.
-                            owner._sample_rate = event.id.number
-                        elif event.type == _ESPEAK_EVENT_MSG_TERMINATED:
-                            finished = True
-                        index += 1
-                    if numsamples > 0:
-                        take.pcm += ctypes.string_at(
-                            wav, numsamples * ctypes.sizeof(ctypes.c_short)
-                        )
-                # pyttsx3 collects its own copy of the audio by concatenating bytes, which
-                # takes quadratic time (3600 words: 18 s instead of 1.1 s); here that copy only
-                # goes to /dev/null, so it starts empty each time.
-                self._data_buffer = b""
-                status: int = super()._onSynth(wav, numsamples, events)
-                if finished:
-                    take.finished.set()
-                return status
-
-        # pyttsx3 builds its driver through this module function; this process is ours alone.
-        espeak.buildDriver = TimedDriver
-        try:
-            self._pyttsx3 = pyttsx3.init("espeak")
-            self._synchronize = espeak._espeak.Synchronize
-            self._current_voice = espeak._espeak.GetCurrentVoice
-            self._driver_class = TimedDriver
-            self.voices = tuple(_voice_info(voice) for voice in espeak._espeak.ListVoices(None))
-        except RuntimeError as error:  # "could not initialize espeak"
-            raise _EngineUnavailableError(False, f"{type(error).__name__}: {error}") from None
-        self._errors: list[BaseException] = []
-        # pyttsx3 catches what its queued commands raise and only reports it to this callback.
-        self._pyttsx3.connect("error", self._on_error)
-
-    def _on_error(self, name: object, exception: BaseException) -> None:
-        self._errors.append(exception)
-
-    def synthesize(self, request: Request) -> Reply:
-        if not request.text.strip():
-            raise ValueError("nothing to say")
-        self._errors.clear()
-        take = self._take = _Take()
-        # Set on the driver directly rather than through pyttsx3's command queue, which runs
-        # queued commands only inside runAndWait(), just before the sentence, and reports
-        # their errors (an unknown voice) only to the 'error' callback.
-        self._driver_class.setProperty("voice", request.voice)
-        self._driver_class.setProperty("rate", request.rate_wpm)
-        # eSpeak applies the rate on its own thread, and a sentence started before it has
-        # done so now and then comes back with no audio at all (measured: 76 of 1000
-        # back-to-back sentences; none of 1000 once this waits for eSpeak to be idle).
-        self._synchronize()
-        # The audio comes from the driver's callback; the file pyttsx3 insists on writing is
-        # thrown away, and naming it each time stops pyttsx3 reusing an earlier file or text.
-        self._pyttsx3.save_to_file(request.text, os.devnull)
-        self._pyttsx3.runAndWait()
-        # runAndWait() returns while eSpeak still works on its own thread; the parent's time
-        # limit covers a wait that never ends. After an error, eSpeak may not run at all.
-        take.finished.wait(1.0 if self._errors else None)
-        if self._errors:
-            error = self._errors[0]
-            raise RuntimeError(f"{type(error).__name__}: {error}")
-        voice = self._current_voice().contents.identifier.decode("utf-8", "replace")
-        return Reply(
-            request.request_id, bytes(take.pcm), self._sample_rate, tuple(take.words), voice
-        )
-
-
-def _voice_info(voice: Any) -> VoiceInfo:
-    """A VoiceInfo from eSpeak's espeak_VOICE structure."""
-    # ``languages`` is a priority byte followed by the language name ("\x02en-us").
-    languages: bytes = voice.languages or b"\x00"
-    return VoiceInfo(
-        identifier=voice.identifier.decode("utf-8", "replace"),
-        name=voice.name.decode("utf-8", "replace"),
-        language=languages[1:].decode("utf-8", "replace").lower(),
-    )

@@ -393,6 +393,14 @@
         <translation>no funciona: {0}</translation>
     </message>
     <message>
+        <source>working, in {0}: {1}</source>
+        <translation>funciona, con {0}: {1}</translation>
+    </message>
+    <message>
+        <source>working, in {0}</source>
+        <translation>funciona, con {0}</translation>
+    </message>
+    <message>
         <source>working</source>
         <translation>funciona</translation>
     </message>

@@ -46,9 +46,9 @@ def test_sentences_are_written_in_order_with_a_pause_between(
     write_wav(path, clips, gap_ms=300)
 
     (channels, sample_bytes, rate, length), frames = _read(path)
-    assert (channels, sample_bytes, rate) == (1, 2, 22050)
+    assert (channels, sample_bytes, rate) == (1, 2, clips[0].sample_rate)
     first, second = clips[0].pcm, clips[1].pcm
-    gap = 22050 * 300 // 1000 * 2
+    gap = rate * 300 // 1000 * 2
     assert length == (len(first) + gap + len(second)) // 2
     assert frames == first + bytes(gap) + second
 
