@@ -17,8 +17,10 @@ from PySide6.QtGui import QGuiApplication
 from kiosk.config import Config, ConfigProblem
 from kiosk.content import ContentError, Leaflet, offered_leaflets
 from kiosk.fonts import PREFERRED_FAMILY, load_fonts
+from kiosk.narration.engines import Tracking
+from kiosk.narration.engines.timed_model import timed_model
 from kiosk.narration.player import AudioPlayer
-from kiosk.narration.synth import LANGUAGE_NAMES, Synthesizer
+from kiosk.narration.synth import LANGUAGE_NAMES, NEURAL_LANGUAGES, Synthesizer
 from kiosk.printing import cups
 from kiosk.printing.cups import PrintFault
 
@@ -359,18 +361,18 @@ def _printer_problem(fault: PrintFault, staff_message: str, printer: str | None)
 
 def _speech(config: Config) -> list[Finding]:
     """Whether each language the kiosk offers has a voice that speaks, and which."""
-    synthesizer = Synthesizer(config.language)
+    synthesizer = Synthesizer(config.language, engine=config.voice_engine)
     try:
-        first = _voice_finding(config, config.language, synthesizer)
-        if first.status is not Status.OK:
-            return [first]  # the default's voice, or the engine itself: the others wait on it
+        first = _voice_findings(config, config.language, synthesizer)
+        if first[-1].status is Status.PROBLEM:
+            return first  # the default's voice, or the engine itself: the others wait on it
         others = [code for code in config.languages if code != config.language]
-        return [first, *(_voice_finding(config, code, synthesizer) for code in others)]
+        return [*first, *(f for code in others for f in _voice_findings(config, code, synthesizer))]
     finally:
         synthesizer.close()
 
 
-def _voice_finding(config: Config, code: str, synthesizer: Synthesizer) -> Finding:
+def _voice_findings(config: Config, code: str, synthesizer: Synthesizer) -> list[Finding]:
     language = LANGUAGE_NAMES.get(code, code)
     configured = config.voice_for(code)
     synthesizer.language, synthesizer.voice = code, configured or None
@@ -383,10 +385,38 @@ def _voice_finding(config: Config, code: str, synthesizer: Synthesizer) -> Findi
             else "check that espeak-ng is installed (apt-get install espeak-ng)"
         )
         sound_off = _SOUND_OFF if code == config.language else f"Listen is off in {language}"
-        return Finding(
-            Status.PROBLEM, "speech", f"{reason} (eSpeak NG, {voice}) — {sound_off}; {fix}"
+        return [
+            Finding(Status.PROBLEM, "speech", f"{reason} (eSpeak NG, {voice}) — {sound_off}; {fix}")
+        ]
+    speaking = synthesizer.speaking
+    findings: list[Finding] = []
+    if synthesizer.note and code in NEURAL_LANGUAGES:
+        # Asked for by name, a natural voice that does not work is a fault to fix; on "auto"
+        # patients still hear every page, so it is worth knowing, not broken.
+        status = Status.PROBLEM if config.voice_engine == "neural" else Status.NOTE
+        findings.append(
+            Finding(
+                status,
+                "speech",
+                f"{synthesizer.note} — the cause is in the log; reinstalling the kiosk "
+                "(./dev.sh) puts the voice back",
+            )
         )
-    return Finding(Status.OK, "speech", f"eSpeak NG speaks {language} with {voice}")
+    if speaking is not None and speaking.name == "neural":
+        text = f"the {speaking.title} speaks {language}"
+        if speaking.tracking is not Tracking.WORD:
+            findings.append(
+                Finding(
+                    Status.NOTE,
+                    "speech",
+                    f"{text}, highlighting whole sentences: {timed_model()} is missing; make "
+                    "it with 'python -m kiosk.narration.engines.timed_model build' (./dev.sh "
+                    "does) so that each word is highlighted as it is heard",
+                )
+            )
+            return findings
+        return [*findings, Finding(Status.OK, "speech", f"{text}, word by word")]
+    return [*findings, Finding(Status.OK, "speech", f"eSpeak NG speaks {language} with {voice}")]
 
 
 def _audio() -> list[Finding]:

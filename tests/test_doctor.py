@@ -18,6 +18,9 @@ from tests.audio import SINK_DESCRIPTION, PulseServer
 from tests.cups import Q_PDF, CupsServer, private_cups, write_pdf
 
 REPO = Path(__file__).resolve().parents[1]
+# What staff read for the natural voice (hibari-tts, pinned in pyproject.toml).
+NATURAL_TITLE = "natural voice (hibari-tts 0.2.1, voice heart)"
+NATURAL = f"the {NATURAL_TITLE}"
 PACK = REPO / "resources/leaflets/vertebroplasty"
 CHECKS = (
     "configuration",
@@ -110,7 +113,7 @@ def test_a_healthy_kiosk_passes_every_check(healthy: Path, printers: CupsServer)
         f"ok      printer: '{Q_PDF}' is ready to print",
         f"ok      print spool: CUPS deletes each handout once printed ({conf})",
         f"ok      handout folder: pdf_folder {defaults.pdf_folder} can be written",
-        "ok      speech: eSpeak NG speaks English with the usual English voice",
+        f"ok      speech: {NATURAL} speaks English, word by word",
         "ok      speech: eSpeak NG speaks Spanish with the usual Spanish voice",
         f"ok      audio: sound plays to '{SINK_DESCRIPTION}'",
         "kiosk doctor: everything the kiosk needs is working",
@@ -247,6 +250,8 @@ def test_a_translation_that_does_not_match_is_not_offered(healthy: Path, tmp_pat
 def test_a_missing_speech_engine_is_a_speech_problem(healthy: Path, tmp_path: Path) -> None:
     empty = tmp_path / "espeak-data"
     empty.mkdir()
+    with healthy.open("a", encoding="utf-8") as file:
+        file.write('voice_engine = "espeak"\n')
     # libespeak-ng finds no data there and exits the worker process.
     status, lines = _doctor("--config", str(healthy), env={"ESPEAK_DATA_PATH": str(empty)})
     assert status == 1
@@ -260,13 +265,69 @@ def test_a_missing_speech_engine_is_a_speech_problem(healthy: Path, tmp_path: Pa
     assert lines[-1] == "kiosk doctor: 1 problem"
 
 
+def test_without_espeak_ng_english_is_still_read_and_spanish_is_off(
+    healthy: Path, tmp_path: Path
+) -> None:
+    empty = tmp_path / "espeak-data"
+    empty.mkdir()
+    status, lines = _doctor("--config", str(healthy), env={"ESPEAK_DATA_PATH": str(empty)})
+    assert status == 1
+    assert f"ok      speech: {NATURAL} speaks English, word by word" in lines
+    problems = _problems(lines)
+    assert len(problems) == 1, lines
+    assert problems[0].startswith("PROBLEM speech: the speech engine ")
+    assert "(eSpeak NG, the usual Spanish voice) — Listen is off in Spanish" in problems[0]
+
+
+def _kiosk_copy(tmp_path: Path, ignore: str) -> Path:
+    """The kiosk copied as a careless install would, without files matching ``ignore``."""
+    copy = tmp_path / "kiosk-copy"
+    shutil.copytree(REPO / "kiosk", copy / "kiosk", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO / "resources", copy / "resources", ignore=shutil.ignore_patterns(ignore))
+    return copy
+
+
+def test_a_damaged_natural_voice_is_a_note_and_espeak_ng_reads_english(
+    healthy: Path, tmp_path: Path
+) -> None:
+    copy = _kiosk_copy(tmp_path, "__pycache__")
+    model = copy / "resources" / "voices" / "hibari-heart.timed.onnx"
+    model.write_bytes(model.read_bytes()[:500_000])  # a disk error, an interrupted copy
+    status, lines = _doctor("--config", str(healthy), env={"PYTHONPATH": str(copy)}, cwd=copy)
+    assert status == 0, lines
+    assert (
+        "note    speech: the natural voice does not work (the speech engine could not start); "
+        "eSpeak NG reads English instead — the cause is in the log; reinstalling the kiosk "
+        "(./dev.sh) puts the voice back"
+    ) in lines
+    assert "ok      speech: eSpeak NG speaks English with the usual English voice" in lines
+
+    with healthy.open("a", encoding="utf-8") as file:
+        file.write('voice_engine = "neural"\n')
+    status, lines = _doctor("--config", str(healthy), env={"PYTHONPATH": str(copy)}, cwd=copy)
+    assert status == 1
+    assert _problems(lines)[0].startswith("PROBLEM speech: the natural voice does not work")
+
+
+def test_a_kiosk_set_up_without_the_timed_model_highlights_sentences(
+    healthy: Path, tmp_path: Path
+) -> None:
+    copy = _kiosk_copy(tmp_path, "*.onnx")
+    status, lines = _doctor("--config", str(healthy), env={"PYTHONPATH": str(copy)}, cwd=copy)
+    assert status == 0, lines
+    model = copy / "resources" / "voices" / "hibari-heart.timed.onnx"
+    assert (
+        f"note    speech: the {NATURAL_TITLE} speaks English, highlighting whole sentences: "
+        f"{model} is missing; make it with 'python -m kiosk.narration.engines.timed_model "
+        "build' (./dev.sh does) so that each word is highlighted as it is heard"
+    ) in lines
+
+
 def test_a_catalog_never_compiled_is_a_problem_for_the_screens_words(
     healthy: Path, tmp_path: Path
 ) -> None:
     """A kiosk copied without running the set-up has the .ts in git but no .qm."""
-    copy = tmp_path / "kiosk-copy"
-    shutil.copytree(REPO / "kiosk", copy / "kiosk", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(REPO / "resources", copy / "resources", ignore=shutil.ignore_patterns("*.qm"))
+    copy = _kiosk_copy(tmp_path, "*.qm")
     status, lines = _doctor("--config", str(healthy), env={"PYTHONPATH": str(copy)}, cwd=copy)
     assert status == 1
     qm = copy / "resources" / "translations" / "kiosk_es.qm"
@@ -283,7 +344,7 @@ def test_a_voice_missing_for_one_language_is_a_problem_for_that_language_alone(
         file.write('[voices]\nes = "no-such-voice"\n')
     status, lines = _doctor("--config", str(healthy))
     assert status == 1
-    assert "ok      speech: eSpeak NG speaks English with the usual English voice" in lines
+    assert f"ok      speech: {NATURAL} speaks English, word by word" in lines
     assert _problems(lines) == [
         "PROBLEM speech: the voice 'no-such-voice' is not installed (eSpeak NG, the voice "
         "'no-such-voice') — Listen is off in Spanish; espeak-ng --voices lists the installed "
