@@ -42,7 +42,7 @@ def write_page_audio(
     lexicon = load_lexicon(pack / f"pronunciation-{kiosk.leaflet.language}.toml")
     spoken = [respell(u.spoken or u.text, lexicon)[0] for u in script]
     code = kiosk.leaflet.language
-    synthesizer = Synthesizer(code, config.voice_for(code) or None)
+    synthesizer = Synthesizer(code, config.voice_for(code) or None, engine=config.voice_engine)
     try:
         problem = synthesizer.check()
         if problem is not None:
