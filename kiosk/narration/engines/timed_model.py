@@ -1,5 +1,7 @@
 """The neural voice's model with its phoneme durations as an output, made once at set-up.
 
+The same set-up command also writes the voice's pronouncing tables (g2p_tables.py).
+
 hibari-tts's model predicts how long each phoneme lasts and expands the phonemes by those
 durations inside the graph, but hands out only the spectrum. The word highlight needs the
 durations, so the set-up step (``python -m kiosk.narration.engines.timed_model build``, run by
@@ -12,9 +14,12 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import sqlite3
 import sys
 from pathlib import Path
 
+from kiosk.narration.engines import g2p_tables
+from kiosk.narration.engines.g2p_tables import tables_path
 from kiosk.paths import resources_dir
 
 # The name of the added output: int64 [phonemes], in model frames (see FRAMES_PER_UNIT).
@@ -91,21 +96,28 @@ def build(source: Path, target: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m kiosk.narration.engines.timed_model",
-        description="Make the neural voice's model with phoneme durations (for word highlighting).",
+        description="Make the natural voice's model with phoneme durations (for word "
+        "highlighting) and its pronouncing tables (to hold less memory).",
     )
     parser.add_argument("command", choices=["build"])
     parser.add_argument("--target", type=Path, default=None, help="where to write the copy")
     args = parser.parse_args(argv)
     source, target = source_model(), args.target or timed_model()
-    if is_current(target, source):
-        print(f"{target} is up to date")
-        return 0
+    tables = target.with_name(tables_path().name)
     try:
-        build(source, target)
-    except (ValueError, OSError) as error:
-        print(f"cannot make the timed model: {error}", file=sys.stderr)
+        if is_current(target, source):
+            print(f"{target} is up to date")
+        else:
+            build(source, target)
+            print(f"wrote {target}")
+        if g2p_tables.is_current(tables):
+            print(f"{tables} is up to date")
+        else:
+            g2p_tables.build(tables)
+            print(f"wrote {tables}")
+    except (ValueError, OSError, sqlite3.Error) as error:
+        print(f"cannot make the natural voice's files: {error}", file=sys.stderr)
         return 1
-    print(f"wrote {target}")
     return 0
 
 
