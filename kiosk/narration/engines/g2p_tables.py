@@ -43,9 +43,9 @@ def _assets() -> Path:
 
 
 def _version() -> str:
-    import importlib.metadata  # noqa: PLC0415
+    import hibari  # noqa: PLC0415
 
-    return importlib.metadata.version("hibari-tts")
+    return str(hibari.__version__)
 
 
 def is_current(target: Path) -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import importlib.metadata
 import json
 import os
 from pathlib import Path
@@ -57,6 +56,7 @@ class NeuralEngine:
         os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
         try:
             # Only the worker of the natural voice loads these.
+            import hibari  # noqa: PLC0415
             import numpy  # noqa: PLC0415
             import onnxruntime  # noqa: PLC0415
             from hibari import dsp  # noqa: PLC0415
@@ -98,7 +98,7 @@ class NeuralEngine:
                 False, f"{path}: {type(error).__name__}: {error}"
             ) from None
         timed = DURATIONS_OUTPUT in self._outputs
-        version = importlib.metadata.version("hibari-tts")
+        version = getattr(hibari, "__version__", "?")  # importlib.metadata would cost 4 MB
         self.info = EngineInfo(
             name="neural",
             title=f"natural voice (hibari-tts {version}, voice heart)",
