@@ -8,7 +8,8 @@ from PySide6.QtCore import QCoreApplication
 
 from kiosk.app import build
 from kiosk.config import Config
-from kiosk.narration.pronounce import load_lexicon, respell
+from kiosk.narration.pronounce import load_lexicon
+from kiosk.narration.spoken import spoken_text
 from kiosk.narration.synth import SpeechAudio, SynthesisError, Synthesizer
 from kiosk.narration.wav import write_wav
 from kiosk.screenshot import ScreenshotError, parse_page
@@ -40,8 +41,8 @@ def write_page_audio(
     script = kiosk.window.current_page().script()
     pack = config.content_pack if config.content_pack.is_dir() else config.content_pack.parent
     lexicon = load_lexicon(pack / f"pronunciation-{kiosk.leaflet.language}.toml")
-    spoken = [respell(u.spoken or u.text, lexicon)[0] for u in script]
     code = kiosk.leaflet.language
+    spoken = [spoken_text(u.spoken or u.text, code, lexicon)[0] for u in script]
     synthesizer = Synthesizer(code, config.voice_for(code) or None, engine=config.voice_engine)
     try:
         problem = synthesizer.check()

@@ -3,7 +3,8 @@
 A language file (``es.toml``) holds what every part of the kiosk needs to know about the
 language apart from the screens' words (Qt catalogs) and the leaflets (``es.md``): its own
 name, its voices, how it writes a date, the paper its clinics print on, which words end in a
-full stop without ending a sentence, and how the keys' help names the keys. Adding a language
+full stop without ending a sentence, how the keys' help names the keys, and how the voice says
+numbers, units and abbreviations (``[spoken]``, for kiosk.narration.spoken). Adding a language
 is a file here, a catalog and a leaflet, and no code. Plain Python, no Qt.
 """
 
@@ -27,6 +28,71 @@ def languages_dir() -> Path:
 
 
 @dataclass(frozen=True)
+class Unit:
+    """A unit of measure as the voice says it after a number: "1 mg", "5 mg"."""
+
+    one: str  # after exactly 1: "milligram"
+    other: str  # after any other number: "milligrams"
+    gender: str = ""  # "masculine" or "feminine" where the number agrees with it ("una hora")
+
+
+# The forms a number's words can take where the language makes them agree with what follows.
+GENDERS = ("masculine", "feminine")
+ORDINAL_FORMS = ("plain", "feminine", "short")  # "first"; "primera"; "primer"
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """How a number's words change with the word after it (Spanish "un día", "una hora",
+    "doscientas personas"; "1.ª" primera, "1.er" primer): word endings replaced, tried in
+    the order the file lists them, the first that fits each word."""
+
+    feminine_endings: tuple[str, ...] = ()  # a word ending so is feminine ("hora", "semanas")
+    masculine_words: frozenset[str] = frozenset()  # except these ("día", "problema")
+    feminine_words: frozenset[str] = frozenset()  # and these are feminine too ("vez", "mano")
+    stops: frozenset[str] = frozenset()  # words before these never change ("millones")
+    not_nouns: frozenset[str] = frozenset()  # no agreement before these ("1 de enero")
+    masculine: Mapping[str, str] = field(default_factory=dict)  # "uno" → "un"
+    feminine: Mapping[str, str] = field(default_factory=dict)  # "uno" → "una"
+    ordinal_feminine: Mapping[str, str] = field(default_factory=dict)  # "o" → "a"
+    ordinal_short: Mapping[str, str] = field(default_factory=dict)  # "primero" → "primer"
+
+    def gender_of(self, word: str) -> str:
+        """ "feminine", "masculine", or "" when the language has no such agreement."""
+        word = word.casefold()
+        if not (self.masculine or self.feminine) or word in self.not_nouns:
+            return ""
+        if word in self.feminine_words:
+            return "feminine"
+        if word in self.masculine_words:
+            return "masculine"
+        return "feminine" if word.endswith(self.feminine_endings) else "masculine"
+
+
+@dataclass(frozen=True)
+class Spoken:
+    """How the voice says what a leaflet writes in figures and short forms (``[spoken]``)."""
+
+    # num2words' code ("es"); "" (a language with no [spoken]): the text is left as written
+    number_language: str = ""
+    # A decimal mark and its word: "3.5" three point five; "3,5" tres coma cinco
+    decimal_marks: Mapping[str, str] = field(default_factory=lambda: {".": "point"})
+    group_marks: tuple[str, ...] = (",",)  # between thousands: "1,250"
+    decimal_digits: str = "each"  # "each": "three point one four"; "whole": "tres coma catorce"
+    minus: str = "minus"
+    percent: str = "percent"
+    range: str = "{low} to {high}"  # "2-3", "2–3"
+    range_short: str = ""  # the range after one of range_short_after ("entre 2-3": "2 a 3")
+    range_short_after: frozenset[str] = frozenset()
+    drop_words: frozenset[str] = frozenset()  # left out of number words ("and")
+    year_words: frozenset[str] = frozenset()  # a year follows these ("in 1990"), or a month
+    ordinal_suffixes: Mapping[str, str] = field(default_factory=dict)  # "st", "ª" → form
+    units: Mapping[str, Unit] = field(default_factory=dict)  # "mg", "°C"
+    abbreviations: Mapping[str, str] = field(default_factory=dict)  # "e.g." → "for example"
+    agreement: Agreement = field(default_factory=Agreement)
+
+
+@dataclass(frozen=True)
 class Language:
     """One language, as its file says."""
 
@@ -43,6 +109,7 @@ class Language:
     number_abbreviations: frozenset[str] = frozenset()
     spoken_keys: Mapping[str, str] = field(default_factory=dict)
     shown_keys: Mapping[str, str] = field(default_factory=dict)
+    spoken: Spoken = field(default_factory=Spoken)
 
     def format_date(self, day: datetime.date) -> str:
         """The date written in full ("3 de diciembre de 2026")."""
@@ -82,6 +149,7 @@ _ENTRIES: dict[str, tuple[type, bool]] = {
     "number_abbreviations": (list, False),
     "spoken_keys": (dict, False),
     "shown_keys": (dict, False),
+    "spoken": (dict, False),
 }
 
 
@@ -106,7 +174,11 @@ def read_language(path: Path) -> Language:
         if not isinstance(value, kind) or (kind is not dict and not value):
             message = f"{key} must be a non-empty {_KIND[kind]}"
             raise ContentError(path, _line_of(text, key), message)
-        if kind is not str and not all(isinstance(item, str) for item in _items(value)):
+        if (
+            key != "spoken"
+            and kind is not str
+            and not all(isinstance(i, str) for i in _items(value))
+        ):
             raise ContentError(path, _line_of(text, key), f"every value of {key} must be text")
     if len(data["months"]) != 12:
         raise ContentError(path, _line_of(text, "months"), "months must name twelve months")
@@ -118,6 +190,9 @@ def read_language(path: Path) -> Language:
     except (KeyError, IndexError, ValueError) as error:
         message = f"date may use only {{day}}, {{month}} and {{year}} ({error})"
         raise ContentError(path, _line_of(text, "date"), message) from None
+    abbreviations = frozenset(word.casefold() for word in data.get("abbreviations", ()))
+    number_abbreviations = frozenset(w.casefold() for w in data.get("number_abbreviations", ()))
+    spoken = _read_spoken(path, text, data.get("spoken", {}), abbreviations, number_abbreviations)
     return Language(
         code=path.stem,
         name=data["name"],
@@ -126,13 +201,170 @@ def read_language(path: Path) -> Language:
         date_pattern=data["date"],
         months=tuple(data["months"]),
         paper=data["paper"],
-        abbreviations=frozenset(word.casefold() for word in data.get("abbreviations", ())),
-        number_abbreviations=frozenset(
-            word.casefold() for word in data.get("number_abbreviations", ())
-        ),
+        abbreviations=abbreviations,
+        number_abbreviations=number_abbreviations,
         spoken_keys=dict(data.get("spoken_keys", {})),
         shown_keys=dict(data.get("shown_keys", {})),
+        spoken=spoken,
     )
+
+
+# What each entry of [spoken] and [spoken.agreement] must be: text, a list of texts, or a table
+# of texts; "unit" and "agreement" are tables of their own.
+_SPOKEN: dict[str, str] = {
+    "number_language": "text",
+    "decimal_marks": "table",
+    "group_marks": "list",
+    "decimal_digits": "text",
+    "minus": "text",
+    "percent": "text",
+    "range": "text",
+    "range_short": "text",
+    "range_short_after": "list",
+    "drop_words": "list",
+    "year_words": "list",
+    "ordinal_suffixes": "table",
+    "units": "units",
+    "abbreviations": "table",
+    "agreement": "agreement",
+}
+_AGREEMENT: dict[str, str] = {
+    "feminine_endings": "list",
+    "masculine_words": "list",
+    "feminine_words": "list",
+    "stops": "list",
+    "not_nouns": "list",
+    "masculine": "table",
+    "feminine": "table",
+    "ordinal_feminine": "table",
+    "ordinal_short": "table",
+}
+
+
+def _read_spoken(
+    path: Path,
+    text: str,
+    table: dict[str, Any],
+    abbreviations: frozenset[str],
+    number_abbreviations: frozenset[str],
+) -> Spoken:
+    """The ``[spoken]`` table; ``ContentError`` naming the entry and its line for a bad one."""
+    if not table:
+        return Spoken()
+    _check_table(path, text, "spoken", table, _SPOKEN)
+    if "number_language" not in table:
+        message = 'spoken.number_language is missing: the language\'s code for num2words ("es")'
+        raise ContentError(path, _line_of(text, "spoken"), message)
+    agreement_table = table.get("agreement", {})
+    _check_table(path, text, "spoken.agreement", agreement_table, _AGREEMENT)
+    units = _read_units(path, text, table.get("units", {}))
+    for suffix, form in table.get("ordinal_suffixes", {}).items():
+        if form not in ORDINAL_FORMS:
+            message = f"spoken.ordinal_suffixes: {suffix} must be one of {', '.join(ORDINAL_FORMS)}"
+            raise ContentError(path, _line_of_key(text, suffix), message)
+    for written in table.get("abbreviations", {}):
+        # The sentence splitter must not end a sentence inside it, or it is never seen whole.
+        stem = written.casefold().removesuffix(".")
+        if written.endswith(".") and stem not in abbreviations | number_abbreviations:
+            message = (
+                f"spoken.abbreviations: {written} ends a sentence where it is written, since"
+                f" it is not in abbreviations: add {stem!r} to abbreviations"
+            )
+            raise ContentError(path, _line_of_key(text, written), message)
+    for key in ("range", "range_short"):
+        pattern = table.get(key, "{low} {high}")
+        if (
+            pattern.count("{low}") != 1
+            or pattern.count("{high}") != 1
+            or (pattern.index("{low}") > pattern.index("{high}"))
+        ):
+            example = '"{low} to {high}"'
+            message = f"spoken.{key} must hold {{low}} and then {{high}}, once each: {example}"
+            raise ContentError(path, _line_of_key(text, key), message)
+    if table.get("decimal_digits", "each") not in ("each", "whole"):
+        message = 'spoken.decimal_digits must be "each" or "whole"'
+        raise ContentError(path, _line_of_key(text, "decimal_digits"), message)
+    words = {
+        key: table[key] for key in ("range_short_after", "drop_words", "year_words") if key in table
+    }
+    defaults = Spoken()
+    return Spoken(
+        number_language=table.get("number_language", ""),
+        decimal_marks=dict(table.get("decimal_marks", defaults.decimal_marks)),
+        group_marks=tuple(table.get("group_marks", defaults.group_marks)),
+        decimal_digits=table.get("decimal_digits", defaults.decimal_digits),
+        minus=table.get("minus", defaults.minus),
+        percent=table.get("percent", defaults.percent),
+        range=table.get("range", defaults.range),
+        range_short=table.get("range_short", ""),
+        range_short_after=frozenset(w.casefold() for w in words.get("range_short_after", ())),
+        drop_words=frozenset(w.casefold() for w in words.get("drop_words", ())),
+        year_words=frozenset(w.casefold() for w in words.get("year_words", ())),
+        ordinal_suffixes=dict(table.get("ordinal_suffixes", {})),
+        units=units,
+        abbreviations=dict(table.get("abbreviations", {})),
+        agreement=Agreement(
+            feminine_endings=tuple(agreement_table.get("feminine_endings", ())),
+            masculine_words=frozenset(agreement_table.get("masculine_words", ())),
+            feminine_words=frozenset(agreement_table.get("feminine_words", ())),
+            stops=frozenset(agreement_table.get("stops", ())),
+            not_nouns=frozenset(w.casefold() for w in agreement_table.get("not_nouns", ())),
+            masculine=dict(agreement_table.get("masculine", {})),
+            feminine=dict(agreement_table.get("feminine", {})),
+            ordinal_feminine=dict(agreement_table.get("ordinal_feminine", {})),
+            ordinal_short=dict(agreement_table.get("ordinal_short", {})),
+        ),
+    )
+
+
+def _read_units(path: Path, text: str, table: dict[str, Any]) -> dict[str, Unit]:
+    """``[spoken.units]``: each unit's forms after one and after any other number."""
+    units: dict[str, Unit] = {}
+    for written, forms in table.items():
+        where = _line_of_key(text, written)
+        if not isinstance(forms, dict) or not {"one", "other"} <= forms.keys() <= {
+            "one",
+            "other",
+            "gender",
+        }:
+            message = f'spoken.units: {written} needs {{ one = "…", other = "…" }} (and gender)'
+            raise ContentError(path, where, message)
+        if not all(isinstance(form, str) and form.strip() for form in forms.values()):
+            raise ContentError(path, where, f"spoken.units: every form of {written} must be text")
+        if forms.get("gender", "") not in ("", *GENDERS):
+            message = f"spoken.units: {written}'s gender must be one of {', '.join(GENDERS)}"
+            raise ContentError(path, where, message)
+        units[written] = Unit(forms["one"], forms["other"], forms.get("gender", ""))
+    return units
+
+
+def _check_table(
+    path: Path, text: str, name: str, table: object, entries: Mapping[str, str]
+) -> None:
+    """Each entry of the table ``name`` is known and of its kind (text not empty)."""
+    if not isinstance(table, dict):
+        raise ContentError(path, _line_of(text, name), f"{name} must be a table: [{name}]")
+    for key, value in table.items():
+        kind = entries.get(key)
+        where = _line_of_key(text, key)
+        if kind is None:
+            known = ", ".join(entries)
+            raise ContentError(path, where, f"unknown entry {key!r} in [{name}]; known: {known}")
+        if kind in ("units", "agreement"):
+            ok = isinstance(value, dict)
+        elif kind == "text":
+            ok = isinstance(value, str) and bool(value.strip())
+        else:
+            items = (
+                value if kind == "list" else (value.values() if isinstance(value, dict) else None)
+            )
+            ok = isinstance(value, list if kind == "list" else dict) and all(
+                isinstance(item, str) and item != "" for item in items or ()
+            )
+        if not ok:
+            what = {"text": "text", "list": "list of texts", "table": "table of texts"}
+            message = f"{name}.{key} must be {what.get(kind, 'a table')}, and no text empty"
+            raise ContentError(path, where, message)
 
 
 _KIND: dict[type, str] = {str: "text", list: "list", dict: "table"}
@@ -140,6 +372,15 @@ _KIND: dict[type, str] = {str: "text", list: "list", dict: "table"}
 
 def _items(value: Any) -> list[Any]:
     return list(value.values()) if isinstance(value, dict) else list(value)
+
+
+def _line_of_key(text: str, key: str) -> int | None:
+    """The line that sets ``key``, bare or quoted, or opens its table."""
+    for form in (key, f'"{key}"', f"'{key}'"):
+        line = _line_of(text, form)
+        if line is not None:
+            return line
+    return None
 
 
 def _line_of(text: str, key: str) -> int | None:
