@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
+import numpy as np
+
 SINK = "kiosk_null"
 MONITOR = f"{SINK}.monitor"
 # The null sink's description; Qt lists the output under this name.
@@ -394,6 +396,22 @@ class Analysis:
         last = min(len(self.samples), round(end_s * self.rate_hz))
         return _rms(self.samples[first:last])
 
+    def frequency_between(self, start_s: float, end_s: float) -> float:
+        """The frequency of the tone from ``start_s`` to ``end_s``, in Hz, from its zero crossings.
+
+        Each upward crossing is placed between its two samples, so a 0.4 s stretch of a steady
+        tone gives its frequency to within about 0.1 Hz.
+        """
+        first = max(0, round(start_s * self.rate_hz))
+        last = min(len(self.samples), round(end_s * self.rate_hz))
+        samples = np.asarray(self.samples[first:last], dtype=np.float64)
+        rising = np.flatnonzero((samples[:-1] < 0) & (samples[1:] >= 0))
+        if len(rising) < 2:
+            raise ValueError(f"no tone between {start_s:.3f} and {end_s:.3f} s")
+        before, after = samples[rising], samples[rising + 1]
+        crossings = rising + before / (before - after)
+        return float((len(crossings) - 1) * self.rate_hz / (crossings[-1] - crossings[0]))
+
 
 def samples_of(pcm: bytes) -> array[int]:
     """16-bit little-endian PCM as an array of ints."""
@@ -441,11 +459,13 @@ def _rms(samples: array[int]) -> float:
     return math.sqrt(sum(s * s for s in samples) / len(samples)) / FULL_SCALE
 
 
-def sine_pcm(duration_s: float, frequency_hz: float = 440.0, level: float = 0.5) -> bytes:
-    """A sine tone as 16-bit little-endian mono PCM at ``RATE_HZ``; ``level`` is its peak."""
-    count = round(duration_s * RATE_HZ)
+def sine_pcm(
+    duration_s: float, frequency_hz: float = 440.0, level: float = 0.5, rate_hz: int = RATE_HZ
+) -> bytes:
+    """A sine tone as 16-bit little-endian mono PCM at ``rate_hz``; ``level`` is its peak."""
+    count = round(duration_s * rate_hz)
     amplitude = level * (FULL_SCALE - 1)
-    step = 2 * math.pi * frequency_hz / RATE_HZ
+    step = 2 * math.pi * frequency_hz / rate_hz
     samples = array("h", (round(amplitude * math.sin(step * i)) for i in range(count)))
     if sys.byteorder != "little":
         samples.byteswap()

@@ -379,7 +379,7 @@ class Narrator(QObject):
         while self._queued < len(self._sentences) and self._sentences[self._queued].audio:
             clip = self._sentences[self._queued].audio
             assert clip is not None
-            self._player.enqueue(self._queued, clip.pcm)
+            self._player.enqueue(self._queued, clip.pcm, clip.sample_rate)
             self._queued += 1
         if self._queued == len(self._sentences):
             self._player.finish_queue()

@@ -25,6 +25,8 @@ from PySide6.QtMultimedia import (  # noqa: E402 - after the logging rule above
     QtAudio,
 )
 
+from kiosk.narration.resample import resample_pcm  # noqa: E402 - after the logging rule above
+
 log = logging.getLogger("kiosk.narration")
 
 # How often the sink is topped up and its progress read while sound is moving. Qt's own
@@ -33,8 +35,8 @@ log = logging.getLogger("kiosk.narration")
 _TICK_MS = 10
 # Silence written after the last clip once the queue is finished. Qt counts a frame as
 # processed when it hands it to PulseAudio, which still holds up to 1024 frames (46 ms at
-# 22 050 Hz; pa_buffer_attr.maxlength in qpulseaudiosink.cpp) before they are heard; without
-# this tail, closing the sink at the end would cut off the last words.
+# 22 050 Hz, 43 ms at 24 000 Hz; pa_buffer_attr.maxlength in qpulseaudiosink.cpp) before they
+# are heard; without this tail, closing the sink at the end would cut off the last words.
 _TAIL_S = 0.06
 # Qt does not notice when the audio server dies or hangs mid-stream: the sink stays Active
 # with NoError and simply stops counting (Qt 6.11 with PulseAudio). A sink that has audio to
@@ -95,7 +97,7 @@ class _AudioServer:
 @dataclass
 class _Clip:
     clip_id: int
-    start_frame: int  # position in the sink's stream since start()
+    start_frame: int  # position in the sink's stream since it opened, at the sink's rate
     end_frame: int
     started: bool = False
 
@@ -103,11 +105,19 @@ class _Clip:
 class AudioPlayer(QObject):
     """Plays queued PCM clips back to back through a QAudioSink and reports which clip is audible.
 
-    Clips are 16-bit little-endian mono PCM at ``sample_rate``. The sink runs in push mode, topped
-    up by a timer that runs only while sound is moving. Clip boundaries come from the sink's
-    ``processedUSecs()``, which counts the frames Qt has handed to the audio server; the server
-    plays them a little later, so a signal comes about 10 ms (at most some 20 ms) before the
-    sound it reports.
+    Clips are 16-bit little-endian mono PCM, each at its own sample rate (eSpeak NG speaks at
+    22 050 Hz, the neural voice at 24 000 Hz). A narration opens its sink at the rate of its first
+    clip, and a later clip at another rate (the neural voice failed and eSpeak NG took over) is
+    resampled to it as it is queued, so one sink and one count of frames serve the whole
+    narration: clip boundaries, positions, pause and the stall watch all work in the sink's
+    frames. Reopening the sink at a change of rate would leave a gap while the old one plays out
+    (Qt does not say when pushed audio has been heard), and each opening is one more chance to
+    block for 30 s on a server that has just hung.
+
+    The sink runs in push mode, topped up by a timer that runs only while sound is moving. Clip
+    boundaries come from the sink's ``processedUSecs()``, which counts the frames Qt has handed
+    to the audio server; the server plays them a little later, so a signal comes about 10 ms (at
+    most some 20 ms) before the sound it reports.
 
     Everything here runs on the thread the player lives in (the GUI thread). Code on another
     thread (a synthesis worker) must reach it through queued signals, never by calling methods.
@@ -125,13 +135,9 @@ class AudioPlayer(QObject):
     drained = Signal()
     failed = Signal(str)  # technical reason, for the log
 
-    def __init__(self, sample_rate: int = 22050, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._format = QAudioFormat()
-        self._format.setSampleRate(sample_rate)
-        self._format.setChannelCount(1)
-        self._format.setSampleFormat(QAudioFormat.SampleFormat.Int16)
-        self._sample_rate = sample_rate
+        self._sample_rate = 0  # the open sink's, in Hz; 0 while none is open
         self._volume = 1.0
         self._state = PlayerState.STOPPED
         self._sink: QAudioSink | None = None
@@ -169,39 +175,36 @@ class AudioPlayer(QObject):
         return self._state
 
     def start(self) -> None:
-        """Opens a fresh sink for a new narration, dropping the previous one without a signal.
+        """Begins a new narration, dropping the previous one without a signal.
 
-        Without a usable output, ``failed`` is emitted before this returns and the player stays
-        stopped.
+        The sink opens with the first clip, at its rate. Without a usable output, ``failed`` is
+        emitted before this returns and the player stays stopped.
         """
         self.stop()
         reason = self.check_output()
         if reason is not None:
             self._fail(reason)
             return
-        device = QMediaDevices.defaultAudioOutput()
-        sink = QAudioSink(device, self._format, self)
-        sink.setVolume(self._volume)
-        sink.stateChanged.connect(self._on_sink_state_changed)
-        io = sink.start()
-        error = sink.error()
-        if io is None or error != QtAudio.Error.NoError:
-            sink.stateChanged.disconnect(self._on_sink_state_changed)
-            sink.deleteLater()
-            self._fail(f"cannot open {device.description()!r}: {error.name}")
-            return
-        self._sink = sink
-        self._device = io
         self._state = PlayerState.WAITING
-        log.debug("audio output %r opened", device.description())
 
-    def enqueue(self, clip_id: int, pcm: bytes) -> None:
-        """Queues ``pcm`` (16-bit LE mono at the player's rate) to play after what is queued."""
+    def enqueue(self, clip_id: int, pcm: bytes, sample_rate: int) -> None:
+        """Queues ``pcm`` (16-bit LE mono at ``sample_rate`` Hz) to play after what is queued.
+
+        The narration's first clip opens the sink; if it cannot be opened, ``failed`` is emitted
+        before this returns.
+        """
         if len(pcm) % 2:
             raise ValueError(f"clip {clip_id}: 16-bit PCM needs an even number of bytes")
+        if sample_rate <= 0:
+            raise ValueError(f"clip {clip_id}: the sample rate must be positive, not {sample_rate}")
         if self._state is PlayerState.STOPPED or self._end_frame is not None:
             log.debug("clip %d dropped: the player is %s", clip_id, self._state.value)
             return
+        if self._sink is None and not self._open_sink(sample_rate):
+            return
+        if sample_rate != self._sample_rate:
+            log.debug("clip %d: %d Hz resampled to %d Hz", clip_id, sample_rate, self._sample_rate)
+            pcm = resample_pcm(pcm, sample_rate, self._sample_rate)
         frames = len(pcm) // 2
         self._clips.append(_Clip(clip_id, self._queued_frames, self._queued_frames + frames))
         self._queued_frames += frames
@@ -212,6 +215,8 @@ class AudioPlayer(QObject):
         """No more clips follow: ``drained`` comes once everything queued has been heard."""
         if self._state is PlayerState.STOPPED or self._end_frame is not None:
             return
+        # At the sink's rate; with no clip queued there is no sink and no tail, and drained
+        # comes from the next tick.
         tail_frames = round(_TAIL_S * self._sample_rate)
         self._pending += bytes(2 * tail_frames)
         self._queued_frames += tail_frames
@@ -220,21 +225,25 @@ class AudioPlayer(QObject):
 
     def pause(self) -> None:
         """Silences the output at once, keeping the place; clips may still be queued."""
-        if self._state not in (PlayerState.PLAYING, PlayerState.WAITING) or self._sink is None:
+        if self._state not in (PlayerState.PLAYING, PlayerState.WAITING):
             return
-        # The place kept: the server may still count a few ms it had been handed before the
-        # suspend reached it, so what it counts later is not where the patient paused.
-        self._paused_frames = self._heard_frames()
-        self._sink.suspend()
+        if self._sink is None:
+            self._paused_frames = 0  # before the first clip
+        else:
+            # The place kept: the server may still count a few ms it had been handed before the
+            # suspend reached it, so what it counts later is not where the patient paused.
+            self._paused_frames = self._heard_frames()
+            self._sink.suspend()
         self._timer.stop()
         self._resume_state = self._state
         self._state = PlayerState.PAUSED
 
     def resume(self) -> None:
         """Goes on from where pause() stopped."""
-        if self._state is not PlayerState.PAUSED or self._sink is None:
+        if self._state is not PlayerState.PAUSED:
             return
-        self._sink.resume()
+        if self._sink is not None:
+            self._sink.resume()
         self._paused_frames = None
         self._state = self._resume_state
         if self._state is PlayerState.PLAYING:
@@ -249,6 +258,7 @@ class AudioPlayer(QObject):
         self._clips.clear()
         self._queued_frames = 0
         self._end_frame = None
+        self._paused_frames = None
         self._last_processed_us = 0
         self._state = PlayerState.STOPPED
 
@@ -271,6 +281,37 @@ class AudioPlayer(QObject):
             if clip.start_frame <= heard < clip.end_frame:
                 return clip.clip_id, (heard - clip.start_frame) * 1000 // self._sample_rate
         return None
+
+    def _open_sink(self, sample_rate: int) -> bool:
+        """Opens the narration's sink at ``sample_rate``; False (after ``failed``) if it cannot."""
+        # Checked again: the server may have gone since start(), and opening a sink then would
+        # abort the process (see _AudioServer).
+        reason = self.check_output()
+        if reason is not None:
+            self._fail(reason)
+            return False
+        audio_format = QAudioFormat()
+        audio_format.setSampleRate(sample_rate)
+        audio_format.setChannelCount(1)
+        audio_format.setSampleFormat(QAudioFormat.SampleFormat.Int16)
+        device = QMediaDevices.defaultAudioOutput()
+        sink = QAudioSink(device, audio_format, self)
+        sink.setVolume(self._volume)
+        sink.stateChanged.connect(self._on_sink_state_changed)
+        io = sink.start()
+        error = sink.error()
+        if io is None or error != QtAudio.Error.NoError:
+            sink.stateChanged.disconnect(self._on_sink_state_changed)
+            sink.deleteLater()
+            self._fail(f"cannot open {device.description()!r} at {sample_rate} Hz: {error.name}")
+            return False
+        if self._state is PlayerState.PAUSED:
+            sink.suspend()  # paused before the first clip came: the sink opens paused
+        self._sink = sink
+        self._device = io
+        self._sample_rate = sample_rate
+        log.debug("audio output %r opened at %d Hz", device.description(), sample_rate)
+        return True
 
     def _wake(self) -> None:
         """New audio was queued: play it unless the patient paused."""
@@ -308,6 +349,9 @@ class AudioPlayer(QObject):
 
     def _report_progress(self) -> None:
         if self._sink is None:
+            if self._end_frame is not None:  # finished with no clip at all
+                self.stop()
+                self.drained.emit()
             return
         generation = self._generation
         processed_us = self._sink.processedUSecs()
@@ -365,6 +409,7 @@ class AudioPlayer(QObject):
 
     def _park_hung_sink(self) -> None:
         sink, self._sink, self._device = self._sink, None, None
+        self._sample_rate = 0
         if sink is None:
             return
         sink.stateChanged.disconnect(self._on_sink_state_changed)
@@ -376,6 +421,7 @@ class AudioPlayer(QObject):
 
     def _close_sink(self) -> None:
         sink, self._sink, self._device = self._sink, None, None
+        self._sample_rate = 0
         if sink is None:
             return
         sink.stateChanged.disconnect(self._on_sink_state_changed)

@@ -16,7 +16,7 @@ from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
 from kiosk.narration.player import AudioPlayer, PlayerState
-from tests.audio import PulseServer, sine_pcm
+from tests.audio import RATE_HZ, PulseServer, sine_pcm
 
 ROOT = Path(__file__).resolve().parents[2]
 # Two levels far apart, so a recording analysed above the quieter one shows only the louder.
@@ -74,8 +74,8 @@ def test_two_clips_are_heard_back_to_back_and_reported_as_heard(
     reports = Reports(player)
     with pulse.record(tmp_path / "two-clips.wav") as recording:
         player.start()
-        player.enqueue(0, sine_pcm(1.0, level=QUIET))
-        player.enqueue(1, sine_pcm(1.0, level=LOUD))
+        player.enqueue(0, sine_pcm(1.0, level=QUIET), RATE_HZ)
+        player.enqueue(1, sine_pcm(1.0, level=LOUD), RATE_HZ)
         assert player.state is PlayerState.PLAYING
         with qtbot.waitSignal(player.drained, timeout=5000):
             player.finish_queue()
@@ -110,7 +110,7 @@ def test_pause_leaves_a_silence_and_playback_then_continues(
 ) -> None:
     with pulse.record(tmp_path / "pause.wav") as recording:
         player.start()
-        player.enqueue(0, sine_pcm(1.2))
+        player.enqueue(0, sine_pcm(1.2), RATE_HZ)
         qtbot.waitUntil(lambda: heard_ms(player, 0) >= 400, timeout=3000)
         paused_at = time.monotonic()
         player.pause()
@@ -144,8 +144,8 @@ def test_stop_silences_at_once_and_nothing_about_old_clips_follows(
     reports = Reports(player)
     with pulse.record(tmp_path / "stop.wav") as recording:
         player.start()
-        player.enqueue(0, sine_pcm(1.0))
-        player.enqueue(1, sine_pcm(1.0))
+        player.enqueue(0, sine_pcm(1.0), RATE_HZ)
+        player.enqueue(1, sine_pcm(1.0), RATE_HZ)
         player.finish_queue()
         qtbot.waitUntil(lambda: heard_ms(player, 0) >= 400, timeout=3000)
         stopped_at = time.monotonic()
@@ -171,7 +171,7 @@ def test_volume_scales_the_sound_at_once_and_is_kept_for_the_next_narration(
 ) -> None:
     with pulse.record(tmp_path / "volume.wav") as recording:
         player.start()
-        player.enqueue(0, sine_pcm(1.0))
+        player.enqueue(0, sine_pcm(1.0), RATE_HZ)
         player.finish_queue()
         qtbot.waitUntil(lambda: heard_ms(player, 0) >= 450, timeout=3000)
         changed_at = time.monotonic()
@@ -179,7 +179,7 @@ def test_volume_scales_the_sound_at_once_and_is_kept_for_the_next_narration(
         with qtbot.waitSignal(player.drained, timeout=5000):
             pass
         player.start()
-        player.enqueue(1, sine_pcm(0.4))
+        player.enqueue(1, sine_pcm(0.4), RATE_HZ)
         with qtbot.waitSignal(player.drained, timeout=5000):
             player.finish_queue()
 
@@ -200,14 +200,14 @@ def test_start_after_stop_plays_a_new_narration_without_stale_reports(
     reports = Reports(player)
     with pulse.record(tmp_path / "restart.wav") as recording:
         player.start()
-        player.enqueue(7, sine_pcm(1.0, level=QUIET))
+        player.enqueue(7, sine_pcm(1.0, level=QUIET), RATE_HZ)
         with qtbot.waitSignal(player.clip_started, timeout=3000):
             pass
         player.stop()
         restarted = len(reports.log)
         player.start()
         assert player.state is PlayerState.WAITING
-        player.enqueue(8, sine_pcm(0.4, level=LOUD))
+        player.enqueue(8, sine_pcm(0.4, level=LOUD), RATE_HZ)
         with qtbot.waitSignal(player.drained, timeout=5000):
             player.finish_queue()
 
@@ -226,14 +226,14 @@ def test_a_dry_queue_waits_without_ticking_then_plays_the_next_clip(
     reports = Reports(player)
     with pulse.record(tmp_path / "underrun.wav") as recording:
         player.start()
-        player.enqueue(0, sine_pcm(0.5))
+        player.enqueue(0, sine_pcm(0.5), RATE_HZ)
         with qtbot.waitSignal(player.clip_finished, timeout=3000):
             pass
         qtbot.waitUntil(lambda: player.state is PlayerState.WAITING, timeout=1000)
         assert not ticking(player)
         with qtbot.assertNotEmitted(player.clip_started, wait=500):
             pass
-        player.enqueue(1, sine_pcm(0.5))
+        player.enqueue(1, sine_pcm(0.5), RATE_HZ)
         assert player.state is PlayerState.PLAYING
         with qtbot.waitSignal(player.drained, timeout=5000):
             player.finish_queue()
@@ -255,12 +255,106 @@ def test_a_dry_queue_waits_without_ticking_then_plays_the_next_clip(
     )
 
 
+# The neural voice speaks at 24 000 Hz, eSpeak NG at 22 050 Hz (the null sink's rate). Played at
+# the wrong one of the two, a tone is 8.1 % off in pitch and length (440 Hz heard as 404 or 479 Hz).
+NEURAL_HZ = 24000
+PITCH_TOLERANCE_HZ = 2.0
+
+
+def test_a_24_khz_clip_is_heard_at_its_own_pitch_and_length(
+    player: AudioPlayer, pulse: PulseServer, qtbot: QtBot, tmp_path: Path
+) -> None:
+    reports = Reports(player)
+    with pulse.record(tmp_path / "24khz.wav") as recording:
+        player.start()
+        player.enqueue(0, sine_pcm(1.0, 440.0, rate_hz=NEURAL_HZ), NEURAL_HZ)
+        with qtbot.waitSignal(player.drained, timeout=5000):
+            player.finish_queue()
+
+    assert reports.names() == [("started", 0), ("finished", 0), ("drained", None)]
+    (sound,) = recording.analyse().sounds()
+    assert sound.duration_s == pytest.approx(1.0, abs=0.03)
+    heard = recording.analyse()
+    frequency = heard.frequency_between(sound.start_s + 0.05, sound.end_s - 0.05)
+    assert frequency == pytest.approx(440.0, abs=PITCH_TOLERANCE_HZ)
+    played_s = reports.time_of("finished", 0) - reports.time_of("started", 0)
+    assert played_s == pytest.approx(1.0, abs=SIGNAL_TOLERANCE_S)
+
+
+@pytest.mark.parametrize(
+    ("first_hz", "second_hz"),
+    [(RATE_HZ, NEURAL_HZ), (NEURAL_HZ, RATE_HZ)],
+    ids=["espeak-then-neural", "neural-then-espeak"],
+)
+def test_clips_at_two_rates_in_one_narration_each_play_at_their_own(
+    player: AudioPlayer,
+    pulse: PulseServer,
+    qtbot: QtBot,
+    tmp_path: Path,
+    first_hz: int,
+    second_hz: int,
+) -> None:
+    # The second case is the neural voice failing midway and eSpeak NG taking over.
+    reports = Reports(player)
+    with pulse.record(tmp_path / "two-rates.wav") as recording:
+        player.start()
+        player.enqueue(0, sine_pcm(0.8, 440.0, level=QUIET, rate_hz=first_hz), first_hz)
+        player.enqueue(1, sine_pcm(0.8, 660.0, level=LOUD, rate_hz=second_hz), second_hz)
+        player.finish_queue()
+        qtbot.waitUntil(lambda: heard_ms(player, 1) >= 400, timeout=5000)
+        at_400_ms = time.monotonic()
+        with qtbot.waitSignal(player.drained, timeout=5000):
+            pass
+
+    assert reports.names() == [
+        ("started", 0),
+        ("finished", 0),
+        ("started", 1),
+        ("finished", 1),
+        ("drained", None),
+    ]
+    heard = recording.analyse()
+    (sound,) = heard.sounds()
+    assert sound.duration_s == pytest.approx(1.6, abs=0.03)
+    (loud,) = recording.analyse(threshold=BETWEEN).sounds()
+    assert loud.duration_s == pytest.approx(0.8, abs=0.03)
+    first = heard.frequency_between(sound.start_s + 0.05, loud.start_s - 0.05)
+    second = heard.frequency_between(loud.start_s + 0.05, loud.end_s - 0.05)
+    assert first == pytest.approx(440.0, abs=PITCH_TOLERANCE_HZ)
+    assert second == pytest.approx(660.0, abs=PITCH_TOLERANCE_HZ)
+    assert recording.at(reports.time_of("started", 1)) == pytest.approx(
+        loud.start_s, abs=SIGNAL_TOLERANCE_S
+    )
+    assert recording.at(at_400_ms) == pytest.approx(loud.start_s + 0.4, abs=SIGNAL_TOLERANCE_S)
+
+
+def test_position_in_a_24_khz_clip_is_the_ms_of_it_being_heard(
+    player: AudioPlayer, pulse: PulseServer, qtbot: QtBot, tmp_path: Path
+) -> None:
+    # One clip, quiet for 1.5 s and then loud: the 1500 ms that position() reports must come as
+    # the loud part is heard (played at 22 050 Hz it would come 133 ms before).
+    clip = sine_pcm(1.5, level=QUIET, rate_hz=NEURAL_HZ) + sine_pcm(
+        0.5, level=LOUD, rate_hz=NEURAL_HZ
+    )
+    with pulse.record(tmp_path / "position.wav") as recording:
+        player.start()
+        player.enqueue(0, clip, NEURAL_HZ)
+        player.finish_queue()
+        qtbot.waitUntil(lambda: heard_ms(player, 0) >= 1500, timeout=5000)
+        at_1500_ms = time.monotonic()
+        with qtbot.waitSignal(player.drained, timeout=5000):
+            pass
+
+    (loud,) = recording.analyse(threshold=BETWEEN).sounds()
+    assert recording.at(at_1500_ms) == pytest.approx(loud.start_s, abs=SIGNAL_TOLERANCE_S)
+
+
 def test_a_paused_player_takes_new_clips_without_playing_them(
     player: AudioPlayer, qtbot: QtBot
 ) -> None:
     player.start()
     player.pause()
-    player.enqueue(0, sine_pcm(0.2))
+    player.enqueue(0, sine_pcm(0.2), RATE_HZ)
     with qtbot.assertNotEmitted(player.clip_started, wait=200):
         pass
     assert player.state is PlayerState.PAUSED
@@ -273,7 +367,7 @@ def test_the_player_is_at_rest_before_start(player: AudioPlayer) -> None:
     assert player.state is PlayerState.STOPPED
     assert player.position() is None
     assert not ticking(player)
-    player.enqueue(0, sine_pcm(0.1))
+    player.enqueue(0, sine_pcm(0.1), RATE_HZ)
     player.finish_queue()
     assert player.state is PlayerState.STOPPED
     assert not ticking(player)
@@ -282,7 +376,13 @@ def test_the_player_is_at_rest_before_start(player: AudioPlayer) -> None:
 def test_pcm_must_be_whole_samples(player: AudioPlayer) -> None:
     player.start()
     with pytest.raises(ValueError, match="needs an even number of bytes"):
-        player.enqueue(0, b"\x00\x01\x02")
+        player.enqueue(0, b"\x00\x01\x02", RATE_HZ)
+
+
+def test_a_clip_needs_a_real_sample_rate(player: AudioPlayer) -> None:
+    player.start()
+    with pytest.raises(ValueError, match="clip 3: the sample rate must be positive, not 0"):
+        player.enqueue(3, sine_pcm(0.1), 0)
 
 
 @pytest.mark.usefixtures("pulse")
@@ -303,7 +403,7 @@ player = AudioPlayer()
 failures = []
 player.failed.connect(failures.append)
 player.start()
-player.enqueue(0, bytes(4410))
+player.enqueue(0, bytes(4410), 22050)
 player.finish_queue()
 QTimer.singleShot(200, app.quit)
 app.exec()
@@ -343,7 +443,7 @@ _SERVER_FAILS = textwrap.dedent(
     import json, signal, sys, time
     from pathlib import Path
     from PySide6.QtCore import QCoreApplication, QTimer
-    from tests.audio import start_pulse, stop_pulse, sine_pcm
+    from tests.audio import RATE_HZ, start_pulse, stop_pulse, sine_pcm
     from kiosk.narration.player import AudioPlayer
 
     directory, fault = Path(sys.argv[1]), sys.argv[2]
@@ -362,7 +462,7 @@ _SERVER_FAILS = textwrap.dedent(
     player.clip_started.connect(on_started)
     player.failed.connect(lambda reason: (reports.append(reason), app.quit()))
     player.start()
-    player.enqueue(0, sine_pcm(10.0))
+    player.enqueue(0, sine_pcm(10.0), RATE_HZ)
     QTimer.singleShot(15000, app.quit)
     app.exec()
     after = {"state": player.state.value, "check": AudioPlayer.check_output()}
