@@ -11,8 +11,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from kiosk.narration.player import AudioPlayer
-from kiosk.narration.pronounce import respell
 from kiosk.narration.script import Utterance
+from kiosk.narration.spoken import spoken_text
 from kiosk.narration.synth import SpeechAudio, SynthesisError, Synthesizer
 
 log = logging.getLogger("kiosk.narration")
@@ -344,7 +344,8 @@ class Narrator(QObject):
     # The narration ---------------------------------------------------------------------------
 
     def _prepare(self, utterance: Utterance) -> _Sentence:
-        spoken, to_shown = respell(utterance.spoken or utterance.text, self._lexicon)
+        text = utterance.spoken or utterance.text
+        spoken, to_shown = spoken_text(text, self._language, self._lexicon)
         return _Sentence(utterance, spoken, to_shown)
 
     def _start_from(self, index: int) -> None:

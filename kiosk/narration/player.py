@@ -25,8 +25,6 @@ from PySide6.QtMultimedia import (  # noqa: E402 - after the logging rule above
     QtAudio,
 )
 
-from kiosk.narration.resample import resample_pcm  # noqa: E402 - after the logging rule above
-
 log = logging.getLogger("kiosk.narration")
 
 # How often the sink is topped up and its progress read while sound is moving. Qt's own
@@ -204,6 +202,10 @@ class AudioPlayer(QObject):
             return
         if sample_rate != self._sample_rate:
             log.debug("clip %d: %d Hz resampled to %d Hz", clip_id, sample_rate, self._sample_rate)
+            # Imported only now: numpy costs the kiosk process 18 MB, and a narration stays at
+            # one rate unless the natural voice failed midway.
+            from kiosk.narration.resample import resample_pcm  # noqa: PLC0415
+
             pcm = resample_pcm(pcm, sample_rate, self._sample_rate)
         frames = len(pcm) // 2
         self._clips.append(_Clip(clip_id, self._queued_frames, self._queued_frames + frames))

@@ -61,8 +61,9 @@ class NeuralEngine:
             import onnxruntime  # noqa: PLC0415
             from hibari import dsp  # noqa: PLC0415
             from hibari.tts import ASSETS  # noqa: PLC0415
-        except ImportError as error:
-            raise EngineUnavailableError(True, f"{type(error).__name__}: {error}") from None
+        except (ImportError, OSError) as error:  # hibari raises OSError for missing assets
+            detail = f"{type(error).__name__}: {error}"
+            raise EngineUnavailableError(isinstance(error, ImportError), detail) from None
         self._np = numpy
         self._dsp = dsp
         path = model
