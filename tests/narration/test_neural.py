@@ -277,8 +277,6 @@ def _speak_in_thread(
     return thread, errors, results
 
 
-
-
 def test_the_compact_pronouncing_tables_give_hibaris_own_phonemes() -> None:
     """The worker reads hibari's tables from SQLite to hold 97 MB less; what it says must not
     change: every sentence of the shipped leaflet, phoneme for phoneme."""

@@ -122,6 +122,10 @@ def test_listen_reads_the_page_aloud_and_highlights_the_sentence_being_heard(
         nearest = min(starts, key=lambda s: abs(s - moment))
         assert abs(nearest - moment) < 0.1, f"{text!r} lit at {moment:.2f}s, sound {nearest:.2f}s"
     assert sounds, "something was heard"
+    # In the natural voice, at its own 24 kHz: played at another rate, the highlights above
+    # would drift from the sound sentence by sentence.
+    clips = [narrator.audio(i) for i in range(4)]
+    assert {(c.engine, c.sample_rate) for c in clips if c is not None} == {("neural", 24000)}
     assert kiosk.window.reading_widget() is None, "the highlight goes when reading ends"
     assert not kiosk.window.stop_button.isVisible()
 
@@ -344,7 +348,9 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 from PySide6.QtWidgets import QApplication
 from kiosk.app import application, build
 from kiosk.config import Config
-from kiosk.narration.narrator import NarrationState
+from kiosk.narration.engines.timed_model import timed_model
+from kiosk.narration.narrator import NarrationState, Narrator
+from kiosk.narration.script import Utterance
 from kiosk.narration.worker import child_main
 
 if __name__ == "__main__":
@@ -400,3 +406,29 @@ def test_tapping_print_silences_the_reading(
     _wait_state(qtbot, kiosk, NarrationState.SPEAKING)
     tap(qtbot, kiosk.window.questions_page.print_button)
     assert narrator.state is NarrationState.IDLE
+
+
+def test_a_broken_natural_voice_hands_over_to_espeak_ng_and_the_page_is_read(
+    qtbot: QtBot, pulse: PulseServer, tmp_path: Path
+) -> None:
+    """The model file is damaged for real (cut short, as by a failed copy); eSpeak NG reads,
+    every sentence is heard and highlighted, and staff are told which voice reads and why."""
+    broken = tmp_path / "hibari.onnx"
+    broken.write_bytes(timed_model().read_bytes()[:400_000])
+    narrator = Narrator("en", None, {}, engine="auto", neural_model=broken)
+    try:
+        qtbot.waitUntil(lambda: narrator.state is NarrationState.IDLE, timeout=SPEAK_TIMEOUT_MS)
+        assert narrator.voice == "eSpeak NG"
+        assert narrator.voice_note.startswith("the natural voice does not work")
+        started: list[int] = []
+        narrator.sentence_started.connect(started.append)
+        script = [Utterance("The cat sat on the mat."), Utterance("The dog ran in the park.")]
+        with pulse.record(tmp_path / "fallback.wav") as recording:
+            narrator.speak(script)
+            qtbot.waitUntil(lambda: narrator.state is NarrationState.SPEAKING, timeout=10_000)
+            qtbot.waitUntil(lambda: narrator.state is NarrationState.IDLE, timeout=20_000)
+        assert started == [0, 1]
+        assert [narrator.audio(i).engine for i in (0, 1)] == ["espeak", "espeak"]  # type: ignore[union-attr]
+        assert 1.5 < recording.analyse().sound_s() < 6.0
+    finally:
+        narrator.shutdown()

@@ -169,7 +169,9 @@ def test_staff_hear_a_test_sentence(
     _corner_taps(qtbot, kiosk)
     _enter(qtbot, kiosk, PIN)
     panel = kiosk.window.staff_panel
-    assert panel.speech_view.text() == "Reading aloud: working"
+    assert panel.speech_view.text() == (
+        "Reading aloud: working, in natural voice (hibari-tts 0.2.1, voice heart)"
+    )
     with qtbot.waitSignal(narrator.sentence_started, timeout=10000):
         tap(qtbot, panel.voice_button)
     assert panel.result_view.text() == "Saying a test sentence."
