@@ -35,10 +35,10 @@ from benchmarks.common import (  # noqa: E402 - after the path above
     SHARED_SYSTEM_FILES,
     evict_from_page_cache,
     our_files,
-    private_xvfb,
     start_up_runs,
     warm_up_display,
 )
+from harness.xvfb import private_xvfb  # noqa: E402 - after the path above
 
 
 def build(work: Path) -> tuple[Path, float]:

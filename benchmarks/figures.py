@@ -25,8 +25,8 @@ from benchmarks.common import (  # noqa: E402
     FIRST_WELCOME_PAINT,
     compile_kiosk,
     kiosk_env,
-    private_xvfb,
 )
+from harness.xvfb import private_xvfb  # noqa: E402
 
 
 def startup_seconds(runs: int, display: str | None = None) -> list[float]:

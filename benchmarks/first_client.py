@@ -26,9 +26,9 @@ from benchmarks.common import (  # noqa: E402 - after the path above
     evict_from_page_cache,
     kiosk_env,
     our_files,
-    private_xvfb,
     start_up_runs,
 )
+from harness.xvfb import private_xvfb  # noqa: E402 - after the path above
 
 PROGRAMS = {
     "the smallest PySide6 program": [sys.executable, "-c", SMALLEST_PYSIDE6_PROGRAM],

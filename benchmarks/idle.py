@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -25,9 +24,9 @@ from benchmarks.common import (  # noqa: E402 - after the path above
     compile_kiosk,
     idle_cpu,
     kiosk_env,
-    private_xvfb,
 )
 from benchmarks.driven import LiveKiosk  # noqa: E402
+from harness.surroundings import surroundings  # noqa: E402 - after the path above
 
 SETTLE_S = 5.0  # after start: the speech check and the audio warm-up are done
 PAGE_SETTLE_S = 3.0
@@ -53,20 +52,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60)
     seconds = parser.parse_args().seconds
-    from tests.audio import private_pulse
-
-    with tempfile.TemporaryDirectory(prefix="kiosk-idle-") as work:
-        folder = Path(work)
-        with private_xvfb() as display, private_pulse(folder / "pulse"):
-            env = kiosk_env(display.name, folder)
-            compile_kiosk(env)
-            kiosk = LiveKiosk(env, folder / "kiosk-stderr.txt")
-            try:
-                kiosk.answer("shown")
-                time.sleep(max(0.0, kiosk.started + SETTLE_S - time.time()))
-                welcome, section = idle_figures(kiosk, seconds)
-            finally:
-                kiosk.close()
+    with surroundings("kiosk-idle-", xvfb=True, audio=True) as around:
+        folder, display = around.folder, around.display
+        assert display is not None
+        env = kiosk_env(display, folder)
+        compile_kiosk(env)
+        kiosk = LiveKiosk(env, folder / "kiosk-stderr.txt")
+        try:
+            kiosk.answer("shown")
+            time.sleep(max(0.0, kiosk.started + SETTLE_S - time.time()))
+            welcome, section = idle_figures(kiosk, seconds)
+        finally:
+            kiosk.close()
     for name, figure in (("welcome screen", welcome), ("section page", section)):
         print(
             f"{'idle CPU on the ' + name + ', % of one core':46} {figure.percent_of_core:7.2f}"

@@ -23,14 +23,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.common import SCREEN_SIZE  # noqa: E402
 from benchmarks.pageturn import (  # noqa: E402
     _paint_watch,
     _pause,
-    clinic_screen,
     print_figures,
     tap_until_painted,
 )
+from harness.surroundings import surroundings  # noqa: E402
+from harness.xvfb import SCREEN_SIZE  # noqa: E402
 
 
 def measure(switches: int) -> dict[str, list[float]]:
@@ -82,7 +82,7 @@ def main() -> None:
     parser.add_argument("--display", help="an X display to use instead of a private Xvfb")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
-    with clinic_screen("kiosk-switch-", args.display):
+    with surroundings("kiosk-switch-", display=args.display, xvfb=True, audio=True):
         figures = measure(args.switches)
     if args.json:
         print(json.dumps(figures))

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,16 +39,16 @@ from benchmarks.common import (  # noqa: E402 - after the path above
     distinct_pages_mb,
     kiosk_env,
     memory_kib,
-    private_xvfb,
     process_tree,
     save_screen,
     tree_memory,
 )
 from benchmarks.driven import LiveKiosk  # noqa: E402
 from benchmarks.idle import SETTLE_S, idle_figures  # noqa: E402
+from harness.surroundings import surroundings  # noqa: E402 - after the path above
 
 if TYPE_CHECKING:
-    from tests.audio import PulseServer
+    from harness.audio import PulseServer
 
 
 @dataclass
@@ -147,18 +146,16 @@ def main() -> None:
     parser.add_argument("--listen-seconds", type=float, default=10)
     parser.add_argument("--idle-seconds", type=float, default=0)
     args = parser.parse_args()
-    from tests.audio import private_pulse
-
-    with tempfile.TemporaryDirectory(prefix="kiosk-memory-") as work:
-        folder = Path(work)
-        with private_xvfb() as display, private_pulse(folder / "pulse") as pulse:
-            figures = measure(
-                display.name,
-                pulse,
-                folder,
-                listen_s=args.listen_seconds,
-                idle_s=args.idle_seconds,
-            )
+    with surroundings("kiosk-memory-", xvfb=True, audio=True, own_audio=True) as around:
+        assert around.display is not None
+        assert around.pulse is not None
+        figures = measure(
+            around.display,
+            around.pulse,
+            around.folder,
+            listen_s=args.listen_seconds,
+            idle_s=args.idle_seconds,
+        )
     show(figures)
 
 

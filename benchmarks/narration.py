@@ -13,13 +13,13 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from harness.surroundings import surroundings  # noqa: E402 - after the path above
 
 TIMEOUT_S = 20
 
@@ -72,14 +72,15 @@ def _leading_silence_s(pcm: bytes, rate: int, threshold: float = 0.01) -> float:
     return 0.0
 
 
-def measure(runs: int) -> dict[str, list[float]]:
-    """Listen and Stop ``runs`` times on a section page; every figure in milliseconds or MiB."""
+def measure(runs: int, display: str | None = None) -> dict[str, list[float]]:
+    """Listen and Stop ``runs`` times on a section page, offscreen or on ``display``; every
+    figure in milliseconds or MiB."""
     from PySide6.QtWidgets import QApplication
 
-    from tests.audio import private_pulse
-
     figures: dict[str, list[float]] = {"listen": [], "stop": [], "word": [], "memory": []}
-    with tempfile.TemporaryDirectory() as folder, private_pulse(Path(folder)) as pulse:
+    with surroundings("kiosk-narration-", display=display, audio=True, own_audio=True) as around:
+        folder, pulse = around.folder, around.pulse
+        assert pulse is not None
         from kiosk.app import application, build
         from kiosk.config import Config
         from kiosk.narration.narrator import NarrationState
@@ -98,7 +99,7 @@ def measure(runs: int) -> dict[str, list[float]]:
         for run in range(runs):
             words: list[float] = []
             narrator.word_started.connect(lambda *_, words=words: words.append(recording.now()))
-            with pulse.record(Path(folder) / f"run{run}.wav") as recording:
+            with pulse.record(folder / f"run{run}.wav") as recording:
                 tapped = recording.now()
                 window.listen_button.click()
                 _wait(lambda: recording.analyse().sound_s() > 2.5)
@@ -141,10 +142,7 @@ def main() -> None:
     parser.add_argument("--display", help="run on this X display rather than offscreen")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
-    if args.display:
-        os.environ["DISPLAY"] = args.display
-        os.environ["QT_QPA_PLATFORM"] = "xcb"
-    figures = measure(args.runs)
+    figures = measure(args.runs, args.display)
     if args.json:
         print(json.dumps(figures))
         return

@@ -2,10 +2,10 @@
 
     .venv/bin/python -m benchmarks.orca_visit [--out FILE] [--write]
 
-It starts a private X server, session bus and accessibility bus (tests/atspi.py), a private
-PulseAudio with a null sink (tests/audio.py) and a private CUPS whose default queue fails
-every job (tests/cups.py), then Orca with ``--debug-file``, then the kiosk on the bus
-(tests/atspi_kiosk.py, as the AT-SPI tests run it, with a short idle timeout). Keys go to the
+It starts a private X server, session bus and accessibility bus (harness/atspi.py), a private
+PulseAudio with a null sink (harness/audio.py) and a private CUPS whose default queue fails
+every job (harness/cups.py), then Orca with ``--debug-file``, then the kiosk on the bus
+(harness/atspi_kiosk.py, as the AT-SPI tests run it, with a short idle timeout). Keys go to the
 X server with xdotool, as a keypad's do, so Orca hears them too. The visit: a key starts it,
 Down through the home page to a section, open it, Up to My questions, tick two questions,
 Print (which fails), then no key until "Are you still here?", answer it, and no key again
@@ -39,9 +39,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -49,11 +47,10 @@ import textwrap
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from tests.atspi import (
+from harness.atspi import (
     AtspiBus,
     AtspiError,
     KioskOnBus,
@@ -61,6 +58,16 @@ from tests.atspi import (
     missing_packages,
     private_atspi,
 )
+from harness.orca import (
+    ORCA,
+    QUIET_TIMEOUT_S,
+    Orca,
+    OrcaError,
+    Step,
+    seconds_of_day,
+    transcript,
+)
+from harness.report import replace_section
 
 REPO = Path(__file__).resolve().parents[1]
 DOC = REPO / "docs" / "accessibility.md"
@@ -70,85 +77,18 @@ COMMAND = ".venv/bin/python -m benchmarks.orca_visit --write"
 
 IDLE_TIMEOUT_S = 30  # the config's least: "Are you still here?" after this long untouched
 IDLE_WARNING_S = 20  # the config's least: the countdown
-ORCA_START_TIMEOUT_S = 30.0
-ORCA_STOP_TIMEOUT_S = 10.0  # Orca says "Screen reader off." and exits in about 2 s
-# Orca writes some kilobytes of debug log for each event it handles; a log that stopped growing
-# for this long means Orca has handled what the last key caused.
-QUIET_S = 1.5
-QUIET_TIMEOUT_S = 20.0
 MOST_KEYS = 40  # to reach one control; more means it is not there
 POLL_S = 0.1
-_ORCA = "orca"
 _COMMANDS = (
-    (_ORCA, "orca"),
+    (ORCA, "orca"),
     ("speech-dispatcher", "speech-dispatcher"),
     ("xdotool", "xdotool"),
     ("unshare", "util-linux"),
 )
 
-_SPEECH = re.compile(
-    r"^(\d\d):(\d\d):(\d\d\.\d+) - SPEECH OUTPUT: '(.*)'(?: voice=\S+)?\s*(?:\{.*\})?\s*$", re.S
-)
-_TIMESTAMP = re.compile(r"^\d\d:\d\d:\d\d\.\d+ - ")
-# A debug line's continuation lines are indented by 18 spaces (orca/debug.py println).
-_CONTINUATION = " " * 18
-
 
 class VisitError(RuntimeError):
-    """Orca or the kiosk could not be started, or a step of the visit could not be done."""
-
-
-@dataclass(frozen=True)
-class Said:
-    """One utterance Orca sent to its synthesizer."""
-
-    at_s: float  # seconds since midnight, local time, as Orca stamps its log
-    text: str
-
-
-@dataclass(frozen=True)
-class Step:
-    """What the visit did: a key pressed, or something it waited for or checked."""
-
-    at_s: float  # seconds since midnight, local time
-    what: str
-
-
-def seconds_of_day(moment: datetime) -> float:
-    return moment.hour * 3600 + moment.minute * 60 + moment.second + moment.microsecond / 1e6
-
-
-def speech_output(log: str) -> list[Said]:
-    """Every ``SPEECH OUTPUT`` entry of an Orca debug log, in order: the text between its
-    first and last quote, without the voice that follows."""
-    entries: list[str] = []
-    for line in log.splitlines():
-        if _TIMESTAMP.match(line):
-            entries.append(line)
-        elif entries and line.startswith(_CONTINUATION):
-            entries[-1] += "\n" + line[len(_CONTINUATION) :]
-    said = []
-    for entry in entries:
-        match = _SPEECH.match(entry)
-        if match:
-            hours, minutes, seconds, text = match.groups()
-            at_s = int(hours) * 3600 + int(minutes) * 60 + float(seconds)
-            said.append(Said(at_s, text))
-    return said
-
-
-def transcript(steps: list[Step], said: list[Said], start_s: float, end_s: float) -> list[str]:
-    """The visit's steps and Orca's utterances between ``start_s`` and ``end_s``, in time
-    order, each line stamped with seconds since ``start_s``."""
-    lines: list[tuple[float, int, str]] = []
-    for step in steps:
-        lines.append((step.at_s, 0, f"-- {step.what}"))
-    for utterance in said:
-        if start_s <= utterance.at_s <= end_s:
-            # One line each: a line break inside an utterance is shown as \\n.
-            text = utterance.text.strip().replace("\n", "\\n")
-            lines.append((utterance.at_s, 1, f"   Orca: {text}"))
-    return [f"{at - start_s:6.1f} {text}" for at, _, text in sorted(lines)]
+    """The kiosk could not be started, or a step of the visit could not be done."""
 
 
 def rewrite_section(document: str, lines: list[str], heading_note: str) -> str:
@@ -156,90 +96,13 @@ def rewrite_section(document: str, lines: list[str], heading_note: str) -> str:
 
     Raises VisitError if the markers are missing, so a moved section is noticed, not duplicated.
     """
-    start = document.find(BEGIN)
-    stop = document.find(END)
-    if start < 0 or stop < start:
-        raise VisitError(f"{DOC} has no {BEGIN!r} ... {END!r} markers to write between")
     note = textwrap.fill(heading_note, width=100, break_on_hyphens=False)  # as the report wraps
-    body = "\n".join([BEGIN, "", note, "", "```text", *lines, "```", "", END])
-    return document[:start] + body + document[stop + len(END) :]
-
-
-# Orca -------------------------------------------------------------------------------------------
-
-
-class Orca:
-    """Orca running on the bus in a PID namespace of its own, logging to ``log``."""
-
-    def __init__(self, bus: AtspiBus, directory: Path) -> None:
-        self.log = directory / "orca-debug.txt"
-        # The session's own home and runtime folders (tests/atspi.py gives the bus's services
-        # these), as in a desktop session: Orca quits when GSettings says
-        # screen-reader-enabled went false, and with a home of its own it reads a GSettings
-        # database that never had it true.
-        env = {k: v for k, v in bus.env().items() if not k.startswith("PYTHON")}
-        env.update(
-            HOME=str(bus.directory),
-            XDG_CONFIG_HOME=str(bus.directory / ".config"),
-            XDG_DATA_HOME=str(bus.directory / ".local/share"),
-            XDG_CACHE_HOME=str(bus.directory / ".cache"),
-            XDG_RUNTIME_DIR=str(bus.directory / "runtime"),  # speech-dispatcher's socket too
+    try:
+        return replace_section(
+            document, BEGIN, END, "\n".join([note, "", "```text", *lines, "```"])
         )
-        command = ["unshare", "--pid", "--fork", "--mount-proc", "--kill-child=SIGKILL"]
-        command += [_ORCA, f"--debug-file={self.log}"]
-        with (directory / "orca-output.txt").open("ab") as output:
-            self._unshare = subprocess.Popen(
-                command, env=env, stdin=subprocess.DEVNULL, stdout=output, stderr=output
-            )
-        deadline = time.monotonic() + ORCA_START_TIMEOUT_S
-        # Its first words ("Screen reader on.") come once it listens to the bus.
-        while not self.said():
-            if self._unshare.poll() is not None:
-                raise VisitError(
-                    f"Orca exited with status {self._unshare.returncode}; see "
-                    f"{directory / 'orca-output.txt'}"
-                )
-            if time.monotonic() > deadline:
-                self.close()
-                raise VisitError(f"Orca said nothing within {ORCA_START_TIMEOUT_S:g} s")
-            time.sleep(POLL_S)
-
-    def said(self) -> list[Said]:
-        if not self.log.exists():
-            return []
-        return speech_output(self.log.read_text(encoding="utf-8", errors="replace"))
-
-    def _size(self) -> int:
-        return self.log.stat().st_size if self.log.exists() else 0
-
-    def wait_quiet(self, quiet_s: float = QUIET_S, timeout_s: float = QUIET_TIMEOUT_S) -> None:
-        """Until Orca's log has not grown for ``quiet_s`` (or ``timeout_s`` has passed)."""
-        deadline = time.monotonic() + timeout_s
-        size, since = self._size(), time.monotonic()
-        while time.monotonic() < deadline:
-            time.sleep(POLL_S)
-            now = self._size()
-            if now != size:
-                size, since = now, time.monotonic()
-            elif time.monotonic() - since >= quiet_s:
-                return
-
-    def close(self) -> None:
-        """SIGTERM to Orca itself (unshare's child), so it flushes its log; SIGKILL if it hangs."""
-        if self._unshare.poll() is not None:
-            return
-        children = Path(f"/proc/{self._unshare.pid}/task/{self._unshare.pid}/children")
-        orca = [int(pid) for pid in children.read_text().split()] if children.exists() else []
-        # Without Orca's pid, unshare itself: --kill-child takes Orca with it.
-        targets = orca or [self._unshare.pid]
-        for pid in targets:
-            os.kill(pid, signal.SIGTERM)
-        try:
-            self._unshare.wait(timeout=ORCA_STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            for pid in targets:
-                os.kill(pid, signal.SIGKILL)
-            self._unshare.wait()
+    except ValueError as error:
+        raise VisitError(f"{DOC}: {error}") from None
 
 
 # The visit --------------------------------------------------------------------------------------
@@ -419,8 +282,8 @@ def _private_home(directory: Path) -> Iterator[None]:
 
 def run_visit(directory: Path) -> tuple[list[str], list[str]]:
     """The transcript of one visit, and the problems met; everything started is stopped."""
-    from tests.audio import private_pulse
-    from tests.cups import Q_ABORT, private_cups
+    from harness.audio import private_pulse
+    from harness.cups import Q_ABORT, private_cups
 
     with ExitStack() as stack:
         bus = stack.enter_context(private_atspi(directory / "bus"))
@@ -470,14 +333,14 @@ def main() -> int:
     directory = Path(tempfile.mkdtemp(prefix="kiosk-orca-"))
     try:
         lines, problems = run_visit(directory)
-    except (VisitError, AtspiError) as error:
+    except (VisitError, OrcaError, AtspiError) as error:
         print(f"{error}\nlogs kept in {directory}")
         return 1
     if args.keep or problems:
         print(f"logs (the kiosk's, Orca's debug log, speech-dispatcher's) kept in {directory}")
     else:
         shutil.rmtree(directory)
-    version = subprocess.run([_ORCA, "--version"], capture_output=True, text=True, check=False)
+    version = subprocess.run([ORCA, "--version"], capture_output=True, text=True, check=False)
     note = (
         f"Written by `{COMMAND}` on {datetime.now():%Y-%m-%d} with Orca "
         f"{version.stdout.strip()}, the idle warning after {IDLE_TIMEOUT_S} s and its countdown "

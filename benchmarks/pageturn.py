@@ -16,20 +16,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.common import SCREEN_SIZE, percentile, private_xvfb  # noqa: E402
+from benchmarks.common import percentile  # noqa: E402
+from harness.surroundings import surroundings  # noqa: E402
+from harness.xvfb import SCREEN_SIZE  # noqa: E402
 
 _PAUSE_S = 0.05
 _TIMEOUT_S = 10.0
@@ -103,22 +102,6 @@ def tap_until_painted(app: Any, watch: Any, button: Any, what: str) -> tuple[flo
     return 1000 * (watch.painted_at - tapped), 1000 * (frame_done - tapped)
 
 
-@contextmanager
-def clinic_screen(prefix: str, display: str | None) -> Iterator[None]:
-    """The kiosk's surroundings for a benchmark run in this process: reading aloud into a
-    private PulseAudio (unless one is given), on a private Xvfb (unless ``display``)."""
-    with tempfile.TemporaryDirectory(prefix=prefix) as work, ExitStack() as servers:
-        if "PULSE_SERVER" not in os.environ:  # reading aloud available, as in a clinic
-            from tests.audio import private_pulse
-
-            servers.enter_context(private_pulse(Path(work) / "pulse"))
-        if not display:
-            display = servers.enter_context(private_xvfb()).name
-        os.environ["DISPLAY"] = display
-        os.environ["QT_QPA_PLATFORM"] = "xcb"
-        yield
-
-
 def print_figures(figures: dict[str, list[float]], rows: tuple[tuple[str, str], ...]) -> None:
     """Median, p99 and maximum of each ``(name, key)`` of ``figures``, a line each."""
     for name, key in rows:
@@ -172,7 +155,7 @@ def main() -> None:
     parser.add_argument("--display", help="an X display to use instead of a private Xvfb")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
-    with clinic_screen("kiosk-turns-", args.display):
+    with surroundings("kiosk-turns-", display=args.display, xvfb=True, audio=True):
         figures = measure(args.turns)
     if args.json:
         print(json.dumps(figures))

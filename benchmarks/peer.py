@@ -38,7 +38,6 @@ sys.path.insert(0, str(REPO))
 
 from benchmarks.common import (  # noqa: E402 - after the path above
     SHARED_SYSTEM_FILES,
-    Display,
     IdleCpu,
     Memory,
     PeakMemory,
@@ -47,13 +46,13 @@ from benchmarks.common import (  # noqa: E402 - after the path above
     distinct_pages_mb,
     evict_from_page_cache,
     idle_cpu,
-    private_xvfb,
     process_tree,
     save_screen,
     start_up_runs,
     stop_process_group,
     tree_memory,
 )
+from harness.xvfb import Display, private_xvfb  # noqa: E402 - after the path above
 
 CHROMIUM = "chromium"  # Debian's launcher, with the flags Debian sets in /etc/chromium.d
 CHROMIUM_FILES = Path("/usr/lib/chromium")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import time
@@ -18,21 +17,23 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from harness.cups import Q_PDF  # noqa: E402 - after the path above
+from harness.surroundings import surroundings  # noqa: E402
 
 
-def measure(runs: int) -> tuple[list[float], list[float]]:
-    """(tap → accepted, tap → completed) in milliseconds for ``runs`` prints."""
+def measure(runs: int, display: str | None = None) -> tuple[list[float], list[float]]:
+    """(tap → accepted, tap → completed) in milliseconds for ``runs`` prints, offscreen or on
+    ``display``."""
     from PySide6.QtWidgets import QApplication
 
     from kiosk.app import application, build
     from kiosk.config import Config
     from kiosk.printing.service import PrintState
     from kiosk.session import Page
-    from tests.cups import Q_PDF, private_cups
 
     accepted_ms, completed_ms = [], []
-    with private_cups():
+    with surroundings("kiosk-printing-", display=display, printing=True):
         application()
         kiosk = build(Config(printer=Q_PDF, clinic_name="Benchmark Clinic"), narration=False)
         kiosk.window.resize(1920, 1080)
@@ -74,10 +75,7 @@ def main() -> None:
     parser.add_argument("--display", help="run on this X display rather than offscreen")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
-    if args.display:
-        os.environ["DISPLAY"] = args.display
-        os.environ["QT_QPA_PLATFORM"] = "xcb"
-    accepted, completed = measure(args.runs)
+    accepted, completed = measure(args.runs, args.display)
     if args.json:
         print(json.dumps({"accepted": accepted, "completed": completed}))
         return

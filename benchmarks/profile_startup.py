@@ -28,8 +28,8 @@ from benchmarks.common import (  # noqa: E402
     FIRST_WELCOME_PAINT,
     compile_kiosk,
     kiosk_env,
-    private_xvfb,
 )
+from harness.xvfb import private_xvfb  # noqa: E402
 
 GROUPS: list[tuple[str, Callable[[str], bool]]] = [
     (

@@ -43,19 +43,19 @@ from benchmarks import peer  # noqa: E402 - after the path above
 from benchmarks.common import (  # noqa: E402
     SHARED_SYSTEM_FILES,
     SMALLEST_PYSIDE6_PROGRAM,
-    Display,
     StartRun,
     compile_kiosk,
     evict_from_page_cache,
     kiosk_env,
     our_files,
     percentile,
-    private_xvfb,
     start_up_runs,
     warm_up_display,
 )
 from benchmarks.memory import LiveFigures  # noqa: E402
 from benchmarks.memory import measure as measure_memory  # noqa: E402
+from harness.report import LEFT, Column, markdown_table, text_table  # noqa: E402
+from harness.xvfb import Display, private_xvfb  # noqa: E402
 
 DOC = REPO / "docs" / "benchmarks.md"
 NOTES_MARKER = "<!-- notes -->"
@@ -486,9 +486,19 @@ def _met(row: Row) -> str:
     return "—" if row.met is None else ("yes" if row.met else "**no**")
 
 
+COLUMNS = (
+    Column("measure", LEFT),
+    Column("ours"),
+    Column("Chromium"),
+    Column("ratio"),
+    Column("target", LEFT),
+    Column("met?", LEFT),
+)
+
+
 def table(rows: Sequence[Row], markdown: bool) -> str:
-    header = ("measure", "ours", "Chromium", "ratio", "target", "met?")
-    lines = [
+    """The rows as a Markdown table for the report, or as aligned text for the terminal."""
+    cells = [
         (
             row.measure,
             _number(row.ours, row.digits),
@@ -499,19 +509,7 @@ def table(rows: Sequence[Row], markdown: bool) -> str:
         )
         for row in rows
     ]
-    if markdown:
-        out = ["| " + " | ".join(header) + " |", "|---|---:|---:|---:|---|---|"]
-        out += ["| " + " | ".join(line) + " |" for line in lines]
-        return "\n".join(out)
-    widths = [max(len(str(x)) for x in column) for column in zip(header, *lines, strict=True)]
-    text = []
-    for line in [header, tuple("-" * w for w in widths), *lines]:
-        cells = [
-            cell.ljust(width) if index in (0, 4, 5) else cell.rjust(width)
-            for index, (cell, width) in enumerate(zip(line, widths, strict=True))
-        ]
-        text.append("  ".join(cells).rstrip())
-    return "\n".join(text)
+    return markdown_table(COLUMNS, cells) if markdown else text_table(COLUMNS, cells)
 
 
 # The document -----------------------------------------------------------------------------
@@ -562,8 +560,8 @@ def document(
     out += [
         "",
         "The suite starts a private Xvfb (`-fbdir`, so that its screen can be read from a "
-        "file), a private PulseAudio with a null sink (`tests/audio.py`), and, for printing, a "
-        "private cupsd (`tests/cups.py`), and stops them at the end. As root, Chromium runs "
+        "file), a private PulseAudio with a null sink (`harness/audio.py`), and, for printing, a "
+        "private cupsd (`harness/cups.py`), and stops them at the end. As root, Chromium runs "
         "with `--no-sandbox` (it refuses to start as root otherwise), plus `--kiosk "
         "--no-first-run --no-default-browser-check --disable-gpu --user-data-dir=TMP "
         "--enable-logging=stderr --v=0` and the flags Debian's launcher adds.",
@@ -626,7 +624,7 @@ def _spread(values: list[float]) -> str:
 
 def measure_all(settings: Settings, folder: Path) -> Results:
     """Every measurement, with the servers they need started here and stopped afterwards."""
-    from tests.audio import private_pulse
+    from harness.audio import private_pulse
 
     page = folder / "leaflet.html"
     # In a process of its own: this one must not load Qt, or its libraries would stay in the

@@ -14,13 +14,14 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from harness.cups import Q_UNREACHABLE  # noqa: E402 - after the path above
+from harness.surroundings import surroundings  # noqa: E402
 
 # The full kiosk, printing question 1 as soon as it is built, and quitting on SIGTERM as the
 # real one does (kiosk.app.quit_on_signals).
@@ -40,10 +41,6 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    from tests.cups import Q_UNREACHABLE, private_cups
-
-    state = Path(tempfile.mkdtemp(prefix="kiosk-bench-state-"))
-    ledger = state / "clinic-kiosk" / "print-jobs"
     commands = {
         "kiosk print": [
             *(sys.executable, "-m", "kiosk", "print"),
@@ -51,8 +48,11 @@ def main() -> int:
         ],
         "kiosk": [sys.executable, "-c", _GUI.format(printer=Q_UNREACHABLE)],
     }
-    with private_cups() as server:
-        env = {**os.environ, "PYTHONPATH": str(REPO), "XDG_STATE_HOME": str(state)}
+    with surroundings("kiosk-stop-mid-job-", printing=True) as around:
+        server = around.cups
+        assert server is not None
+        ledger = around.folder / "state" / "clinic-kiosk" / "print-jobs"
+        env = {**os.environ, "PYTHONPATH": str(REPO)}
         for name, command in commands.items():
             for _ in range(args.runs):
                 child = subprocess.Popen(

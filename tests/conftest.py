@@ -8,10 +8,10 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from harness.audio import SINK_DESCRIPTION, PulseServer, missing_commands, private_pulse
+from harness.cups import CupsServer, private_cups
+from harness.cups import missing_commands as missing_cups_commands
 from kiosk.catalogs import compile_catalogs
-from tests.audio import SINK_DESCRIPTION, PulseServer, missing_commands, private_pulse
-from tests.cups import CupsServer, private_cups
-from tests.cups import missing_commands as missing_cups_commands
 
 # Qt aborts the process without a display; tests render offscreen, and the screenshot tests
 # start their own Xvfb for the real thing.
@@ -47,7 +47,7 @@ def pulse(
     in ``os.environ`` here. Importing Qt Multimedia is harmless; using it is not.
 
     UI tests that need sound should use this same fixture: move it to ``tests/conftest.py``
-    rather than defining a second one (``tests.audio`` refuses a second server per process,
+    rather than defining a second one (``harness.audio`` refuses a second server per process,
     since Qt would still play to the first).
     """
     missing = missing_commands()
@@ -72,7 +72,7 @@ def pulse(
 
 @pytest.fixture(scope="session")
 def cups() -> Iterator[CupsServer]:
-    """A private cupsd with the standard test queues (``tests.cups.Q_*``), started once.
+    """A private cupsd with the standard test queues (``harness.cups.Q_*``), started once.
 
     ``CUPS_SERVER`` in ``os.environ`` points at it while it runs, so the kiosk's printing
     code and every CUPS tool it starts talk to it and never to the machine's own printers.

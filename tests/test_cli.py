@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from harness.cups import Q_PDF, CupsServer, pdf_text
 from kiosk.staff.pin import parse_pin_hash
-from tests.cups import Q_PDF, CupsServer, pdf_text
 
 REPO = Path(__file__).resolve().parents[1]
 PACK = "resources/leaflets/vertebroplasty"

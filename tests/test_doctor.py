@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from harness.audio import SINK_DESCRIPTION, PulseServer
+from harness.cups import Q_PDF, CupsServer, private_cups, write_pdf
 from kiosk import doctor
 from kiosk.config import Config, load_config
 from kiosk.printing.cups import JOB_TITLE, submit
-from tests.audio import SINK_DESCRIPTION, PulseServer
-from tests.cups import Q_PDF, CupsServer, private_cups, write_pdf
 
 REPO = Path(__file__).resolve().parents[1]
 # What staff read for the natural voice (hibari-tts, pinned in pyproject.toml).

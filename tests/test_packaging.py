@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QImage
 
-from tests.audio import PulseServer
-from tests.cups import Q_PDF, CupsServer, pdf_text
+from harness.audio import PulseServer
+from harness.cups import Q_PDF, CupsServer, pdf_text
 
 REPO = Path(__file__).resolve().parents[1]
 BUILD_TIMEOUT_S = 600

@@ -15,8 +15,8 @@ import pytest
 from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
+from harness.audio import RATE_HZ, PulseServer, sine_pcm
 from kiosk.narration.player import AudioPlayer, PlayerState
-from tests.audio import RATE_HZ, PulseServer, sine_pcm
 
 ROOT = Path(__file__).resolve().parents[2]
 # Two levels far apart, so a recording analysed above the quieter one shows only the louder.
@@ -443,7 +443,7 @@ _SERVER_FAILS = textwrap.dedent(
     import json, signal, sys, time
     from pathlib import Path
     from PySide6.QtCore import QCoreApplication, QTimer
-    from tests.audio import RATE_HZ, start_pulse, stop_pulse, sine_pcm
+    from harness.audio import RATE_HZ, start_pulse, stop_pulse, sine_pcm
     from kiosk.narration.player import AudioPlayer
 
     directory, fault = Path(sys.argv[1]), sys.argv[2]

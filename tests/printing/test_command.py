@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from harness.cups import pdf_text
 from kiosk.catalogs import use_language
 from kiosk.config import Config
 from kiosk.content import load_leaflet
 from kiosk.paths import resources_dir
 from kiosk.printing.command import print_from_command_line
-from tests.cups import pdf_text
 
 
 @pytest.fixture

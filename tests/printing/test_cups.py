@@ -6,17 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.printing.cups import (
-    JOB_TITLE,
-    PrintFault,
-    PrintOutcome,
-    check_printer,
-    default_printer,
-    printer_exists,
-    printer_media_width_mm,
-    submit,
-)
-from tests.cups import (
+from harness.cups import (
     Q_A4,
     Q_ABORT,
     Q_HELD,
@@ -28,6 +18,16 @@ from tests.cups import (
     CupsServer,
     pdf_text,
     write_pdf,
+)
+from kiosk.printing.cups import (
+    JOB_TITLE,
+    PrintFault,
+    PrintOutcome,
+    check_printer,
+    default_printer,
+    printer_exists,
+    printer_media_width_mm,
+    submit,
 )
 
 # What a patient ticked: it may be printed, but never written to the staff log.

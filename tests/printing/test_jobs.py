@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from harness.cups import Q_PDF, Q_UNREACHABLE, CupsServer, write_pdf
 from kiosk.paths import state_dir
 from kiosk.printing import jobs
 from kiosk.printing.cups import JOB_TITLE, JobEnd, PrintFault, cancel_job, submit
-from tests.cups import Q_PDF, Q_UNREACHABLE, CupsServer, write_pdf
 
 REPO = Path(__file__).resolve().parents[2]
 QUESTION = "Private marker 5512 heron"

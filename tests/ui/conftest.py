@@ -11,14 +11,14 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractButton, QWidget
 from pytestqt.qtbot import QtBot
 
+from harness.atspi import AtspiBus, KioskOnBus, missing_packages, private_atspi
+from harness.audio import PulseServer
 from kiosk.app import Kiosk, build
 from kiosk.config import Config, ScreenSpec
 from kiosk.narration.narrator import Narrator
 from kiosk.ui.metrics import TextRole
 from kiosk.ui.scrolling import ScrollPage
 from kiosk.ui.text import TextView
-from tests.atspi import AtspiBus, KioskOnBus, missing_packages, private_atspi
-from tests.audio import PulseServer
 
 LANDSCAPE = ScreenSpec(1920, 1080, 21.5)
 PORTRAIT = ScreenSpec(1080, 1920, 21.5)
@@ -147,7 +147,7 @@ def start_kiosk(
     pulse: PulseServer,  # noqa: ARG001 - the kiosk reads aloud, as in the clinic
     tmp_path: Path,
 ) -> Iterator[KioskStarter]:
-    """Start the kiosk on the bus (``tests/atspi_kiosk.py`` arguments), stopped after the test."""
+    """Start the kiosk on the bus (``harness/atspi_kiosk.py`` arguments), stopped after the test."""
     started: list[KioskOnBus] = []
 
     def start(*arguments: str) -> KioskOnBus:

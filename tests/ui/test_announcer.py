@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from pytestqt.qtbot import QtBot
 
+from harness.audio import PulseServer
 from kiosk.app import Kiosk
 from kiosk.narration.narrator import NarrationState
-from tests.audio import PulseServer
 from tests.ui.conftest import LANDSCAPE, KioskFactory, voiced_from_now
 
 

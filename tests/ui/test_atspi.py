@@ -2,7 +2,7 @@
 
 The kiosk runs as the program does (early welcome screen, then the full kiosk, full screen) on
 a private X server and accessibility bus; a real AT-SPI client (pyatspi, Debian's) reads its
-tree and does its actions, as Orca does (see tests/atspi.py).
+tree and does its actions, as Orca does (see harness/atspi.py).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import itertools
 
 import pytest
 
-from tests.atspi import BUTTON, CHECK_BOX, HEADING, LABEL, SCROLL_BAR, KioskOnBus, Node
+from harness.atspi import BUTTON, CHECK_BOX, HEADING, LABEL, SCROLL_BAR, KioskOnBus, Node
 from tests.ui.conftest import KioskStarter
 
 _CONTROL_ROLES = {BUTTON, CHECK_BOX, "toggle button", SCROLL_BAR}

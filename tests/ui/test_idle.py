@@ -8,6 +8,8 @@ from pathlib import Path
 from PySide6.QtCore import QPoint, Qt, QTimer
 from pytestqt.qtbot import QtBot
 
+from harness.audio import PulseServer
+from harness.cups import Q_PDF, CupsServer
 from kiosk.app import Kiosk, build
 from kiosk.config import Config
 from kiosk.logs import setup_logging
@@ -16,8 +18,6 @@ from kiosk.session import HOME, Page
 from kiosk.session.idle import IdleState
 from kiosk.ui.text import TextView
 from kiosk.ui.window import Screen
-from tests.audio import PulseServer
-from tests.cups import Q_PDF, CupsServer
 from tests.ui.conftest import LANDSCAPE, KioskFactory, tap
 
 # Short times, so that a test waits a second or two rather than two minutes. The reader of

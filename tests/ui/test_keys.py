@@ -9,6 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from harness.audio import PulseServer
+from harness.cups import Q_PDF, Q_UNREACHABLE, CupsServer, pdf_text
 from kiosk.app import Kiosk
 from kiosk.config import Config
 from kiosk.keys import KeyAction
@@ -18,8 +20,6 @@ from kiosk.ui.buttons import QuestionRow
 from kiosk.ui.talking import describe
 from kiosk.ui.text import TextView
 from kiosk.ui.window import Screen
-from tests.audio import PulseServer
-from tests.cups import Q_PDF, Q_UNREACHABLE, CupsServer, pdf_text
 from tests.ui.conftest import LANDSCAPE, KioskFactory, voiced_from_now
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from harness.audio import PulseServer
 from kiosk.app import Kiosk
 from kiosk.config import Config
 from kiosk.content import load_leaflet
@@ -15,7 +16,6 @@ from kiosk.narration.narrator import NarrationState
 from kiosk.printing.service import PrintState
 from kiosk.session import HOME, Page
 from kiosk.ui.window import Screen
-from tests.audio import PulseServer
 
 from .conftest import KioskFactory, button_labelled, page_heading, tap
 

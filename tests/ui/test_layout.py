@@ -11,6 +11,7 @@ from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from harness.audio import PulseServer
 from kiosk.app import Kiosk
 from kiosk.config import TEXT_SIZE_STEPS_PERCENT, THEMES, Config, ScreenSpec
 from kiosk.narration.narrator import NarrationState
@@ -21,7 +22,6 @@ from kiosk.ui.screens import IdlePanel
 from kiosk.ui.scrolling import ScrollPage
 from kiosk.ui.text import TextView
 from kiosk.ui.window import Screen
-from tests.audio import PulseServer
 
 from .conftest import SCREENS, KioskFactory
 

@@ -12,13 +12,15 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from harness.audio import PulseServer
 from kiosk.app import Kiosk
 from kiosk.config import Config
-from kiosk.narration.narrator import NarrationState
+from kiosk.narration.engines.timed_model import timed_model
+from kiosk.narration.narrator import NarrationState, Narrator
+from kiosk.narration.script import Utterance
 from kiosk.narration.worker import child_main
 from kiosk.session import HOME, Page
 from kiosk.ui.text import TextView
-from tests.audio import PulseServer
 
 from .conftest import KioskFactory, button_labelled, tap
 

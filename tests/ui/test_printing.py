@@ -15,12 +15,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import Kiosk
-from kiosk.config import Config
-from kiosk.printing.handout import format_date
-from kiosk.printing.jobs import JobLedger, private_folder
-from kiosk.session import Page
-from tests.cups import (
+from harness.cups import (
     BACKEND_SCHEME,
     Q_A4,
     Q_PDF,
@@ -30,6 +25,11 @@ from tests.cups import (
     CupsServer,
     pdf_text,
 )
+from kiosk.app import Kiosk
+from kiosk.config import Config
+from kiosk.printing.handout import format_date
+from kiosk.printing.jobs import JobLedger, private_folder
+from kiosk.session import Page
 
 from .conftest import KioskFactory, button_labelled, tap
 

@@ -25,6 +25,8 @@ from PySide6.QtMultimedia import QAudioSink, QtAudio
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from harness.audio import PulseServer
+from harness.cups import Q_PDF, CupsServer
 from kiosk.app import Kiosk, build
 from kiosk.config import Config
 from kiosk.narration.narrator import NarrationState
@@ -36,8 +38,6 @@ from kiosk.ui.buttons import BigButton, QuestionRow
 from kiosk.ui.scrolling import ScrollPage
 from kiosk.ui.text import TextView
 from kiosk.ui.window import KioskWindow, Screen
-from tests.audio import PulseServer
-from tests.cups import Q_PDF, CupsServer
 from tests.ui.conftest import LANDSCAPE
 
 PIN = "2468"

@@ -3,8 +3,8 @@ what changed, and the kiosk's own voice keeps quiet while a screen reader speaks
 
 from __future__ import annotations
 
-from tests.atspi import BUTTON, CHECK_BOX, AtspiBus, Node
-from tests.cups import Q_UNREACHABLE, CupsServer
+from harness.atspi import BUTTON, CHECK_BOX, AtspiBus, Node
+from harness.cups import Q_UNREACHABLE, CupsServer
 from tests.ui.conftest import KioskStarter
 
 

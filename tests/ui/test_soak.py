@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.soak import (
+from harness.audio import PulseServer
+from harness.cups import Q_PDF, CupsServer
+from harness.soak import (
     FLAT,
     IDLE_TIMEOUT_S,
     IDLE_WARNING_S,
@@ -22,8 +24,6 @@ from benchmarks.soak import (
 )
 from kiosk.config import Config
 from kiosk.printing.jobs import private_folder
-from tests.audio import PulseServer
-from tests.cups import Q_PDF, CupsServer
 from tests.ui.conftest import LANDSCAPE, KioskFactory
 
 VISITS = 300

@@ -10,6 +10,8 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
+from harness.audio import PulseServer
+from harness.cups import Q_PDF, CupsServer, pdf_text
 from kiosk.app import Kiosk, Runner
 from kiosk.config import Config, check_printer_setting, read_config, resources_dir
 from kiosk.narration.narrator import NarrationState
@@ -17,8 +19,6 @@ from kiosk.session import Page
 from kiosk.session.idle import IdleState
 from kiosk.staff.pin import hash_pin
 from kiosk.ui.window import Screen
-from tests.audio import PulseServer
-from tests.cups import Q_PDF, CupsServer, pdf_text
 from tests.ui.conftest import LANDSCAPE, KioskFactory, tap
 
 PIN = "2468"

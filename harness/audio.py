@@ -1,4 +1,4 @@
-"""A private PulseAudio with a null sink, and recordings of what it played, for tests."""
+"""A private PulseAudio with a null sink, and recordings of what it played: tests, benchmarks."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """A real AT-SPI client for the tests: reads the kiosk's tree and does its actions, as Orca does.
 
-Run by ``tests/atspi.py`` under Debian's own ``/usr/bin/python3``, which has pyatspi (package
+Run by ``harness/atspi.py`` under Debian's own ``/usr/bin/python3``, which has pyatspi (package
 python3-pyatspi); the project's venv does not, and cannot (it is built on GObject
 introspection from Debian). It talks to the kiosk whose process id it is given, on the AT-SPI
 bus of ``DBUS_SESSION_BUS_ADDRESS``, and answers each JSON request on a line of standard input

@@ -1,10 +1,10 @@
 """A private AT-SPI bus on a private X server, the kiosk on it, and a real AT-SPI client (pyatspi)
-reading it as a screen reader does, for tests.
+reading it as a screen reader does, for the tests and the Orca benchmark.
 
 The bus: a session ``dbus-daemon`` of its own and ``at-spi-bus-launcher``, which starts the
 accessibility bus and its registry; the X server: a private Xvfb. The kiosk runs as a child
-process (``tests/atspi_kiosk.py``) on Qt's xcb platform with ``QT_LINUX_ACCESSIBILITY_ALWAYS_ON``,
-and the client is ``tests/atspi_reader.py`` under Debian's ``/usr/bin/python3``, which has
+process (``harness/atspi_kiosk.py``) on Qt's xcb platform with ``QT_LINUX_ACCESSIBILITY_ALWAYS_ON``,
+and the client is ``harness/atspi_reader.py`` under Debian's ``/usr/bin/python3``, which has
 pyatspi (the venv does not). Nothing here touches the machine's own session or display.
 """
 
@@ -24,13 +24,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import private_xvfb
+from harness.xvfb import private_xvfb
 
 REPO = Path(__file__).resolve().parents[1]
 SYSTEM_PYTHON = "/usr/bin/python3"
 BUS_LAUNCHER = "/usr/libexec/at-spi-bus-launcher"
 _READER = Path(__file__).with_name("atspi_reader.py")
-_DRIVER = "tests.atspi_kiosk"
+_DRIVER = "harness.atspi_kiosk"
 # Unix socket paths are limited to 108 bytes (sun_path) including the terminating zero.
 _MAX_SOCKET_PATH = 100
 _START_TIMEOUT_S = 30.0  # the kiosk's start, with its speech worker, on a busy machine
@@ -307,7 +307,7 @@ class KioskOnBus:
 
     ``tree()`` is the kiosk's window as the client reads it; ``do()`` performs an accessible
     action (Press, Toggle) as a screen reader does; ``command()`` drives the kiosk where no
-    action can (see ``tests/atspi_kiosk.py``).
+    action can (see ``harness/atspi_kiosk.py``).
     """
 
     def __init__(self, bus: AtspiBus, directory: Path, *driver_args: str) -> None:

@@ -1,7 +1,7 @@
 """The kiosk as a child process for the AT-SPI tests: started as the program starts it, then
 driven by a few commands on standard input where no accessible action can do the same.
 
-    .venv/bin/python -m tests.atspi_kiosk [--idle-timeout-s S] [--idle-warning-s S]
+    .venv/bin/python -m harness.atspi_kiosk [--idle-timeout-s S] [--idle-warning-s S]
                                           [--printer QUEUE] [--print-timeout-s S]
 
 It shows the early welcome screen, builds the kiosk full screen behind it and hands over, as

@@ -1,19 +1,8 @@
-"""benchmarks/orca_visit.py reads Orca's debug log and rewrites its section of the report."""
+"""What Orca said, read from its debug log, for the Orca benchmark (harness/orca.py)."""
 
 from __future__ import annotations
 
-import pytest
-
-from benchmarks.orca_visit import (
-    BEGIN,
-    END,
-    Said,
-    Step,
-    VisitError,
-    rewrite_section,
-    speech_output,
-    transcript,
-)
+from harness.orca import Said, Step, speech_output, transcript
 
 # As Orca 43.1 writes them (orca/debug.py, orca/speech.py), a line break in an utterance
 # continued on a line indented by 18 spaces, and the object dumps between them.
@@ -49,18 +38,3 @@ def test_the_transcript_interleaves_steps_and_speech_in_time_and_drops_what_is_o
         "  10.0 -- key Down: towards Print",
         "  10.4    Orca: Print\\nmy questions",
     ]
-
-
-def test_the_section_between_the_markers_is_replaced_and_the_rest_kept() -> None:
-    document = f"# Report\n\n{BEGIN}\nold transcript\n{END}\n\n## Next\n"
-    rewritten = rewrite_section(document, ["   0.0 -- start"], "Written today.")
-    assert rewritten == (
-        f"# Report\n\n{BEGIN}\n\nWritten today.\n\n```text\n   0.0 -- start\n```\n\n{END}\n\n"
-        "## Next\n"
-    )
-    assert rewrite_section(rewritten, ["   0.0 -- start"], "Written today.") == rewritten
-
-
-def test_a_report_without_the_markers_is_refused() -> None:
-    with pytest.raises(VisitError):
-        rewrite_section("# Report\n", [], "")
