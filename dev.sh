@@ -97,19 +97,23 @@ install_system_packages() {
   fi
 }
 
+# Installs the kiosk and the extras named ("test", or "test,bench" for the benchmarks' own
+# packages: the speech recogniser and its models) into .venv, once for each pyproject.toml and
+# constraints.txt.
 setup_python() {
+  local extras=${1:-test}
   if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
     echo "Python 3.11 or newer is needed; python3 is $(python3 --version 2>&1)" >&2
     exit 1
   fi
   [ -x .venv/bin/python ] || { say "Creating .venv"; python3 -m venv .venv; }
-  local stamp=.venv/.installed
+  local stamp=.venv/.installed-${extras/,/-}
   local want
   want=$(cat pyproject.toml constraints.txt | sha256sum | cut -d' ' -f1)
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     say "Installing Python packages into .venv"
     .venv/bin/python -m pip install -q --upgrade pip
-    .venv/bin/python -m pip install -q -c constraints.txt -e ".[test]"
+    .venv/bin/python -m pip install -q -c constraints.txt -e ".[$extras]"
     echo "$want" >"$stamp"
   fi
   # The kiosk's own words in each language: Qt catalogs, .ts (in git) to .qm.
@@ -140,7 +144,7 @@ case "${1:-}" in
   bench)
     shift
     install_system_packages "${RUN_PACKAGES[@]}" "${BENCH_PACKAGES[@]}"
-    setup_python
+    setup_python test,bench
     exec .venv/bin/python -m benchmarks "$@"
     ;;
   *)
