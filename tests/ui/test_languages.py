@@ -13,6 +13,7 @@ from kiosk.config import Config
 from kiosk.content import load_leaflet
 from kiosk.content.languages import language
 from kiosk.narration.narrator import NarrationState
+from kiosk.narration.synth import NEURAL_VOICE
 from kiosk.printing.service import PrintState
 from kiosk.session import HOME, Page
 from kiosk.ui.window import Screen
@@ -226,7 +227,7 @@ def test_switching_stops_reading_and_listen_then_reads_in_spanish(
     qtbot.waitUntil(lambda: narrator.state is NarrationState.SPEAKING, timeout=SPEAK_TIMEOUT_MS)
     english = narrator.audio(0)
     assert english is not None
-    assert english.voice == language("en").voices[0]
+    assert (english.engine, english.voice) == ("neural", NEURAL_VOICE)  # English's natural voice
 
     _switch(qtbot, kiosk, "Español")
     assert not narrator.active  # the English reading stopped at the tap
@@ -241,7 +242,7 @@ def test_switching_stops_reading_and_listen_then_reads_in_spanish(
     assert first.text == "Segundo tema"
     spanish = narrator.audio(0)
     assert spanish is not None
-    assert spanish.voice == language("es").voices[0]
+    assert (spanish.engine, spanish.voice) == ("espeak", language("es").voices[0])
 
 
 def test_undo_after_clear_all_survives_a_switch(qtbot: QtBot, two_languages: Kiosk) -> None:

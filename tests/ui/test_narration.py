@@ -419,6 +419,7 @@ def test_a_broken_natural_voice_hands_over_to_espeak_ng_and_the_page_is_read(
     broken.write_bytes(timed_model().read_bytes()[:400_000])
     narrator = Narrator("en", None, {}, engine="auto", neural_model=broken)
     try:
+        narrator.check()
         qtbot.waitUntil(lambda: narrator.state is NarrationState.IDLE, timeout=SPEAK_TIMEOUT_MS)
         assert narrator.voice == "eSpeak NG"
         assert narrator.voice_note.startswith("the natural voice does not work")
