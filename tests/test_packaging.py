@@ -27,6 +27,7 @@ LICENCE_SOURCES = {
     "onnxruntime/LICENSE": ("onnxruntime", "onnxruntime/LICENSE"),
     "onnxruntime/ThirdPartyNotices.txt": ("onnxruntime", "onnxruntime/ThirdPartyNotices.txt"),
     "numpy/LICENSE.txt": ("numpy", "numpy-2.4.6.dist-info/licenses/LICENSE.txt"),
+    "num2words/COPYING": ("num2words", "num2words-0.5.14.dist-info/COPYING"),
 }
 # The natural voice's rate (hibari-tts) and eSpeak NG's.
 NATURAL_HZ, ESPEAK_HZ = 24000, 22050
@@ -182,7 +183,7 @@ def test_the_built_kiosk_reads_english_with_the_natural_voice_and_spanish_with_e
 
 @pytest.mark.build
 def test_the_build_carries_the_licences_and_not_the_set_up_tools(build: Build) -> None:
-    for name in [*LICENCE_SOURCES, "README.md"]:
+    for name in [*LICENCE_SOURCES, "spacy/LICENSE", "README.md"]:
         shipped = build.bundle / "licenses" / name
         assert shipped.is_file(), f"{name} is missing from the build"
         assert shipped.read_bytes() == (REPO / "licenses" / name).read_bytes(), name
