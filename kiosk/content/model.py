@@ -92,10 +92,13 @@ class Leaflet:
 
     title: str
     language: str
-    source: str
+    source: str  # the source the leaflet itself cites ("National Institutes of Health, ...")
     url: str | None
     sections: tuple[Section, ...]
     path: str
+    # Who publishes the leaflet ("American Academy of Family Physicians, familydoctor.org");
+    # None in a pack from before the header had it, which then names only its source.
+    publisher: str | None = None
     welcome: str | None = None  # the welcome screen's invitation to touch it
     translated_from: str | None = None  # a translation: the original's language ("en")
     reviewed_by: str = ""  # who checked the translation, and when; "": nobody yet

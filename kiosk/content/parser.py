@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 HEADER_FENCE = "+++"
 REQUIRED_KEYS = ("title", "language", "source")
-OPTIONAL_KEYS = ("url", "welcome", "translated_from", "reviewed_by")
+OPTIONAL_KEYS = ("publisher", "url", "welcome", "translated_from", "reviewed_by")
 # A translation says so: translated_from names the original's language, and reviewed_by stays
 # empty until a medical translator has checked it (content check and doctor tell staff).
 MAY_BE_EMPTY = frozenset({"reviewed_by"})
@@ -103,6 +103,7 @@ def parse_leaflet(
         title=meta["title"],
         language=meta["language"],
         source=meta["source"],
+        publisher=meta.get("publisher"),
         url=meta.get("url"),
         welcome=meta.get("welcome"),
         sections=sections,

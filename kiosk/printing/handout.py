@@ -119,6 +119,14 @@ class Handout:
     language: str
     # "Page {0} of {1}", already translated; on each page of a handout that takes more than one
     page_label: str = "Page {0} of {1}"
+    publisher: str | None = None  # who publishes the leaflet; None: an older pack names none
+    publisher_label: str = "Published by {0}"  # already translated; {0} is the publisher
+
+    @property
+    def publisher_line(self) -> str | None:
+        if self.publisher is None:
+            return None
+        return self.publisher_label.replace("{0}", self.publisher)
 
     @property
     def date_line(self) -> str:
@@ -144,11 +152,13 @@ def handout_for(
     date_label: str,
     source_label: str,
     page_label: str = "Page {0} of {1}",
+    publisher_label: str = "Published by {0}",
 ) -> Handout:
     """The handout of ``leaflet`` with the ``ticked`` questions (1-based numbers).
 
     The labels are the kiosk's own words, already translated; ``date_label`` and
-    ``source_label`` hold ``{0}`` where the date and the source go, ``page_label`` ``{0}`` and
+    ``source_label`` (and ``publisher_label``) hold ``{0}`` where the date and the source (the
+    publisher) go, ``page_label`` ``{0}`` and
     ``{1}`` for the page and the number of pages. Raises ``ValueError`` if nothing is ticked, a
     number is not a question of the leaflet, or a label lacks its ``{0}`` or ``{1}``.
     """
@@ -159,7 +169,12 @@ def handout_for(
     unknown = sorted(wanted - known)
     if unknown:
         raise ValueError(f"no question {unknown[0]}; the leaflet has questions 1 to {len(known)}")
-    for name, label in (("date_label", date_label), ("source_label", source_label)):
+    labels = (
+        ("date_label", date_label),
+        ("source_label", source_label),
+        ("publisher_label", publisher_label),
+    )
+    for name, label in labels:
         if "{0}" not in label:
             raise ValueError(f"{name} {label!r} has no {{0}} for its value")
     for mark in ("{0}", "{1}"):
@@ -178,6 +193,8 @@ def handout_for(
         url=leaflet.url,
         language=leaflet.language,
         page_label=page_label,
+        publisher=leaflet.publisher,
+        publisher_label=publisher_label,
     )
 
 
@@ -743,8 +760,11 @@ class _Builder:
         space_mm = style.gap_mm * 2
         url = handout.url
         qr = None if url is None else self._qr(url)
+        publisher = handout.publisher_line
         if url is None or qr is None:
             self._gap(space_mm)
+            if publisher is not None:
+                self._text(publisher, body)
             self._text(handout.source_line, body)
             if url is not None:
                 self._gap(style.gap_mm / 2)
@@ -754,6 +774,8 @@ class _Builder:
         quiet_mm = qr.rect.width() / len(qr.matrix) * QR_QUIET_ZONE_MODULES / self._px_per_mm
         if self._roll:
             self._gap(space_mm)
+            if publisher is not None:
+                self._text(publisher, body)
             self._text(handout.source_line, body)
             self._gap(max(style.gap_mm, quiet_mm))
             self._place_qr(qr, (self._width - qr.rect.width()) / 2)
@@ -767,7 +789,10 @@ class _Builder:
             self._place_qr(qr, 0.0)
             below_qr = self._y
             self._y = top
-            self._text(handout.source_line, body, qr.rect.width() + quiet_mm * self._px_per_mm)
+            beside = qr.rect.width() + quiet_mm * self._px_per_mm
+            if publisher is not None:
+                self._text(publisher, body, beside)
+            self._text(handout.source_line, body, beside)
             self._y = max(self._y, below_qr)
             self._gap(quiet_mm)
             self._text(url, body)

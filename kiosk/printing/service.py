@@ -296,6 +296,7 @@ class PrintService(QObject):
             date_label=self.tr("Date: {0}"),
             source_label=self.tr("Source: {0}"),
             page_label=self.tr("Page {0} of {1}"),
+            publisher_label=self.tr("Published by {0}"),
         )
 
     def _leaflet(self, language: str | None) -> Leaflet:

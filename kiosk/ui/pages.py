@@ -140,6 +140,8 @@ class HomePage(_Page):
                 self.questions_button = button
             self._entries.append(button)
             self.add_reader(button)
+        if leaflet.publisher is not None:
+            self.add_text(self.tr("Published by {0}").format(leaflet.publisher), TextRole.BODY)
         self.add_text(self.tr("Source: {0}").format(leaflet.source), TextRole.BODY)
         self.end_column()
         self._columns = 0
@@ -298,6 +300,9 @@ class QuestionsPage(_Page):
         # What the handout will list, in full, for those who check before they print.
         self.preview_heading = self.add_text("", TextRole.LABEL)
         self.preview = self.add_text("", TextRole.BODY)
+        # Who publishes the leaflet, then the source it cites: the handout says the same.
+        if leaflet.publisher is not None:
+            self.add_text(self.tr("Published by {0}").format(leaflet.publisher), TextRole.BODY)
         self.add_text(self.tr("Source: {0}").format(leaflet.source), TextRole.BODY)
         self.end_column()
 

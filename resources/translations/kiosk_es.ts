@@ -134,6 +134,10 @@
         <translation>Toque un tema para leer sobre él. Marque las preguntas que quiere hacerle a su médico.</translation>
     </message>
     <message>
+        <source>Published by {0}</source>
+        <translation>Publicado por {0}</translation>
+    </message>
+    <message>
         <source>Source: {0}</source>
         <translation>Fuente: {0}</translation>
     </message>
@@ -307,6 +311,10 @@
         <source>Page {0} of {1}</source>
         <translation>Página {0} de {1}</translation>
     </message>
+    <message>
+        <source>Published by {0}</source>
+        <translation>Publicado por {0}</translation>
+    </message>
 </context>
 <context>
     <name>QuestionsPage</name>
@@ -333,6 +341,10 @@
     <message>
         <source>Bring back the ticks Clear all took</source>
         <translation>Recuperar las marcas que quitó Borrar todo</translation>
+    </message>
+    <message>
+        <source>Published by {0}</source>
+        <translation>Publicado por {0}</translation>
     </message>
     <message>
         <source>Source: {0}</source>

@@ -72,6 +72,9 @@ def test_the_valid_pack_these_cases_break_loads(write_pack: PackWriter) -> None:
         "Is this right for me?",
         "How long does it take?",
     ]
+    # A pack from before the header had a publisher: it loads, and names only its source.
+    assert leaflet.publisher is None
+    assert leaflet.source == "Clinic staff"
 
 
 @pytest.mark.parametrize(
@@ -116,6 +119,18 @@ def test_the_valid_pack_these_cases_break_loads(write_pack: PackWriter) -> None:
             4,
             "header key 'source' must be non-empty text",
             id="source not text",
+        ),
+        pytest.param(
+            _edit('source = "Clinic staff"\n', 'source = "Clinic staff"\npublisher = 3\n'),
+            5,
+            "header key 'publisher' must be non-empty text",
+            id="publisher not text",
+        ),
+        pytest.param(
+            _edit('source = "Clinic staff"\n', 'source = "Clinic staff"\npublisher = ""\n'),
+            5,
+            "header key 'publisher' must be non-empty text",
+            id="publisher empty",
         ),
         pytest.param(
             _edit('language = "en"', 'language = "fr"'),

@@ -46,6 +46,8 @@ def test_header_gives_title_language_and_source(leaflet: Leaflet) -> None:
     assert leaflet.title == "Vertebroplasty for Spine Fracture Pain"
     assert leaflet.language == "en"
     assert leaflet.source == "National Institutes of Health, MedlinePlus: Vertebroplasty"
+    # The seed's last line is the article's own source note; the publisher is the AAFP.
+    assert leaflet.publisher == "American Academy of Family Physicians, familydoctor.org"
 
 
 def test_introduction_comes_first_under_the_title(leaflet: Leaflet) -> None:

@@ -49,6 +49,7 @@ def test_the_shipped_spanish_leaflet_matches_the_english_one_page_by_page() -> N
     assert spanish.questions[0].text == "¿Es la vertebroplastia una buena opción para mí?"
     assert spanish.translated_from == "en"
     assert spanish.unreviewed_translation
+    assert spanish.publisher == "American Academy of Family Physicians, es.familydoctor.org"
     assert english.translated_from is None
     assert not english.unreviewed_translation
 

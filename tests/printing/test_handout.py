@@ -248,7 +248,9 @@ def expected_text(handout: Handout) -> list[str]:
     """Everything the handout prints, in the order it is drawn."""
     lines = [handout.clinic_name] if handout.clinic_name else []
     lines += [handout.title, handout.date_line, handout.heading, *handout.questions]
-    lines += [handout.own_questions_label, handout.source_line]
+    lines += [handout.own_questions_label]
+    lines += [handout.publisher_line] if handout.publisher_line else []
+    lines += [handout.source_line]
     return [*lines, handout.url] if handout.url else lines
 
 
@@ -270,6 +272,10 @@ def test_one_page_with_exactly_the_ticked_questions(
     assert squeeze(page.text) == squeeze("".join(expected_text(page.handout)))
     shown = words(page.text)
     assert "Date: November 26, 2026" in shown
+    # Who publishes the leaflet the QR code opens, then the source that leaflet cites.
+    publisher = "Published by American Academy of Family Physicians, familydoctor.org"
+    source = "Source: National Institutes of Health, MedlinePlus: Vertebroplasty"
+    assert squeeze(publisher) + squeeze(source) in squeeze(page.text)
     positions = [shown.index(words(q)) for q in page.handout.questions]
     assert positions == sorted(positions)
     for question in leaflet().questions:
@@ -622,6 +628,15 @@ def test_without_a_clinic_name_or_address_those_lines_are_left_out(tmp_path: Pat
     assert page.layout.qr_mm is None
     assert squeeze(page.text) == squeeze("".join(expected_text(handout)))
     assert words(page.text).startswith(handout.title)
+
+
+def test_a_leaflet_from_an_older_pack_without_a_publisher_prints_its_source(
+    tmp_path: Path,
+) -> None:
+    handout = replace(handout_of("1 question"), publisher=None)
+    page = read_back(handout, Paper.LETTER, tmp_path / "handout.pdf")
+    assert "Published by" not in words(page.text)
+    assert squeeze(page.text) == squeeze("".join(expected_text(handout)))
 
 
 def test_a_spanish_handout(tmp_path: Path) -> None:

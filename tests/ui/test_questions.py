@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QAbstractButton
 from pytestqt.qtbot import QtBot
 
 from kiosk.app import Kiosk
+from kiosk.ui.text import TextView
 
 from .conftest import button_labelled, tap, tap_at
 
@@ -160,3 +161,17 @@ def test_once_the_undo_offer_ends_the_cleared_ticks_are_gone_for_good(
     assert not page.undo_button.isVisibleTo(page), "no Undo left in the focus order"
     assert visit.ticked == (frozenset({2}) if then == "a new tick" else frozenset())
     assert [row.number for row in page.rows if row.isChecked()] == sorted(visit.ticked)
+
+
+def test_the_last_page_names_the_publisher_and_then_the_source_it_cites(
+    qtbot: QtBot, kiosk: Kiosk
+) -> None:
+    _open_questions(qtbot, kiosk)
+    page = kiosk.window.questions_page
+    shown = [view.text() for view in page.findChildren(TextView) if view.isVisibleTo(page)]
+    publisher = "Published by American Academy of Family Physicians, familydoctor.org"
+    source = "Source: National Institutes of Health, MedlinePlus: Vertebroplasty"
+    assert publisher in shown
+    assert shown.index(publisher) + 1 == shown.index(source)
+    spoken = [utterance.text for utterance in page.script()]
+    assert spoken.index(publisher) < spoken.index(source)
