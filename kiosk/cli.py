@@ -24,6 +24,7 @@ from kiosk.config import (
 from kiosk.content import (
     SUPPORTED_LANGUAGES,
     ContentError,
+    Leaflet,
     check_path,
     pronunciation_files,
 )
@@ -142,6 +143,13 @@ def _parser() -> _Parser:
     content_commands.required = True
     check = content_commands.add_parser("check", help="validate a content pack")
     check.add_argument("path", type=Path)
+    check.add_argument(
+        "--report",
+        type=Path,
+        metavar="REPORT",
+        help="also write a readability report (Markdown) of each leaflet to this file; its "
+        "warnings do not change the exit status",
+    )
     return parser
 
 
@@ -161,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
             level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
         )
     if args.command == "content":
-        return _check_content(args.path)
+        return _check_content(args.path, args.report)
 
     if args.config is None:
         args.config = default_config_path()  # the platform's configuration folder
@@ -360,8 +368,9 @@ def _run(args: argparse.Namespace, config: Config, problems: list[ConfigProblem]
         logs.close()
 
 
-def _check_content(path: Path) -> int:
-    """Check a pack's leaflets and pronunciation lists, or one such file."""
+def _check_content(path: Path, report: Path | None) -> int:
+    """Check a pack's leaflets and pronunciation lists, or one such file; with ``report``,
+    write the readability report of its leaflets there."""
     from kiosk.narration.pronounce import load_lexicon  # not on the early start path
 
     try:
@@ -381,6 +390,33 @@ def _check_content(path: Path) -> int:
             print(f"{leaflet.path}: note: {note}")
     for file, count in words:
         print(f"{file}: ok: {count} {'word' if count == 1 else 'words'}")
+    if report is not None:
+        return _write_readability(leaflets, report)
+    return 0
+
+
+def _write_readability(leaflets: list[Leaflet], report: Path) -> int:
+    """Write the readability report of ``leaflets`` to ``report``; its warnings are only
+    counted, but a report that cannot be written is an error."""
+    from kiosk.content.readability import analyse, report_markdown
+
+    measured = [analyse(leaflet) for leaflet in leaflets]
+    try:
+        report.write_text(report_markdown(measured), encoding="utf-8")
+    except OSError as error:
+        sys.stderr.write(
+            f"kiosk: cannot write the readability report to {report}: "
+            f"{error.strerror or error}; give --report a file in a folder you can write to\n"
+        )
+        return 1
+    for result in measured:
+        count = result.warnings
+        print(
+            f"{result.path}: readability: {count} {'warning' if count == 1 else 'warnings'} "
+            f"(see {report})"
+        )
+    if not measured:
+        print(f"{report}: no leaflet to measure")
     return 0
 
 

@@ -106,6 +106,65 @@ def test_content_check_of_a_broken_pack_prints_file_line_and_problem(tmp_path: P
     ]
 
 
+def test_content_check_writes_the_readability_report_of_each_language(tmp_path: Path) -> None:
+    report = tmp_path / "report.md"
+    home = tmp_path / "home"  # textstat's nltk would put a downloaded dictionary here
+    home.mkdir()
+    result = _kiosk("content", "check", PACK, "--report", str(report), env={"HOME": str(home)})
+    assert (result.returncode, result.stderr) == (0, "")
+    lines = result.stdout.splitlines()
+    assert lines[:5] == _kiosk("content", "check", PACK).stdout.splitlines()
+    assert lines[5:] == [
+        f"{PACK}/en.md: readability: 23 warnings (see {report})",
+        f"{PACK}/es.md: readability: 28 warnings (see {report})",
+    ]
+    text = report.read_text(encoding="utf-8")
+    assert "## en.md: Vertebroplasty for Spine Fracture Pain (en)" in text
+    assert "| **The whole leaflet** | 1 | 640 | 57 | 6.6 | 9.5 ⚠ |" in text
+    assert "## es.md: Vertebroplastia para el dolor por fractura de la columna (es)" in text
+    assert "| **The whole leaflet** | 1 | 734 | 58 | 76.5 | 80.6 |" in text
+    assert list(home.iterdir()) == []  # nothing was downloaded
+
+
+def test_readability_warnings_leave_the_exit_status_and_errors_stay_errors(
+    tmp_path: Path,
+) -> None:
+    leaflet = tmp_path / "en.md"
+    long_sentence = " ".join(["the cat sat"] * 10) + "."  # 30 words: a warning
+    leaflet.write_text(
+        '+++\ntitle = "Test leaflet"\nlanguage = "en"\nsource = "Test data"\n+++\n\n'
+        f"The cat sat on the mat.\n\n## A long walk\n\n{long_sentence}\n\n"
+        "## Questions to ask your doctor\n\n- [ ] Is this right for me?\n",
+        encoding="utf-8",
+    )
+    report = tmp_path / "report.md"
+    result = _kiosk("content", "check", str(leaflet), "--report", str(report))
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.splitlines()[-1] == f"{leaflet}: readability: 2 warnings (see {report})"
+    text = report.read_text(encoding="utf-8")
+    assert f"- line 11, 30 words: “{long_sentence}”" in text
+    assert "- FAIL: item 11. The material provides a summary." in text
+
+    report.unlink()
+    leaflet.write_text(leaflet.read_text(encoding="utf-8").replace('"en"', '"fr"'), "utf-8")
+    broken = _kiosk("content", "check", str(leaflet), "--report", str(report))
+    assert broken.returncode == 1
+    assert broken.stderr.startswith(f"{leaflet}, line 3: unknown language 'fr'")
+    assert not report.exists()
+
+
+@pytest.mark.parametrize("where", ["missing folder", "a folder"])
+def test_a_report_that_cannot_be_written_names_its_path(tmp_path: Path, where: str) -> None:
+    report = tmp_path / "nosuch" / "report.md" if where == "missing folder" else tmp_path
+    reason = "No such file or directory" if where == "missing folder" else "Is a directory"
+    result = _kiosk("content", "check", PACK, "--report", str(report))
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"kiosk: cannot write the readability report to {report}: {reason}; give --report a "
+        "file in a folder you can write to"
+    ]
+
+
 def test_content_check_of_a_missing_pack(tmp_path: Path) -> None:
     result = _kiosk("content", "check", str(tmp_path / "nosuch"))
     assert result.returncode == 1
