@@ -398,9 +398,14 @@ def _check_content(path: Path, report: Path | None) -> int:
 def _write_readability(leaflets: list[Leaflet], report: Path) -> int:
     """Write the readability report of ``leaflets`` to ``report``; its warnings are only
     counted, but a report that cannot be written is an error."""
-    from kiosk.content.readability import analyse, report_markdown
+    from kiosk.content.readability import ReadabilityError, analyse, report_markdown
 
-    measured = [analyse(leaflet) for leaflet in leaflets]
+    measured = []
+    for leaflet in leaflets:
+        try:
+            measured.append(analyse(leaflet))
+        except ReadabilityError as error:  # a language the kiosk has but no formula for
+            print(f"{error}; it is left out of the report")
     try:
         report.write_text(report_markdown(measured), encoding="utf-8")
     except OSError as error:
