@@ -48,16 +48,18 @@ PREFERRED_FAMILY = "Atkinson Hyperlegible"
 FALLBACK_FAMILY = "Sans Serif"
 
 MIN_BODY_PT = 14.0  # no text on the handout is smaller
+MIN_SHEET_QUESTION_PT = 18.0  # the questions on a sheet, bold, above everything but the title
 RESOLUTION_DPI = 1200  # the PDF's user units; fine enough that rounding never shows
 QR_QUIET_ZONE_MODULES = 4  # ISO/IEC 18004 asks for four blank modules round the symbol
 MIN_QR_MM = 20.0  # smaller than this, a shaky hand's phone camera struggles
 MIN_QR_MODULE_MM = 0.4  # three dots of a 203 dpi receipt printer
-MAX_OWN_LINES = 8  # spare room on a sheet beyond this stays blank above the footer
+MAX_OWN_LINES = 6  # spare room on a sheet beyond these and MAX_ANSWER_LINES stays blank
+MAX_ANSWER_LINES = 8  # under each question, however much room a sheet has
+MIN_OWN_LINES = 2  # for the patient's own questions, when room is shared out on a sheet
 ANSWER_LINES_ASKED = 2  # ruled lines under each question, as the clinic asked
 
 _BLACK = QColor(0, 0, 0)
 _RULE_MM = 0.25  # answer lines and separators: thin, so no area of solid ink
-_BOX_MM = 0.4  # the tick box a little heavier, to be found at a glance
 
 
 class Paper(Enum):
@@ -213,7 +215,11 @@ def handout_family() -> str:
 
 @dataclass(frozen=True)
 class _Style:
-    """The sizes and spacing of one way to lay out a handout."""
+    """The sizes and spacing of one way to lay out a handout.
+
+    ``body_pt`` is the smallest type, for what the patient reads once (the date, the source);
+    the questions are bold and larger, second only to the title.
+    """
 
     body_pt: float
     answer_lines: int  # ruled lines under each question
@@ -222,14 +228,15 @@ class _Style:
     own_lines: int  # ruled lines under "My own questions:", at least
     qr_mm: float  # the QR symbol's preferred width
     leading: float = 1.1  # line spacing as a multiple of the font's own
+    question_pt: float = MIN_SHEET_QUESTION_PT
 
     @property
     def title_pt(self) -> float:
-        return self.body_pt + 8
+        return self.question_pt + 4
 
     @property
     def heading_pt(self) -> float:
-        return self.body_pt + 4
+        return self.body_pt + 2
 
     @property
     def clinic_pt(self) -> float:
@@ -237,26 +244,27 @@ class _Style:
 
 
 # From roomiest to tightest; a sheet uses the first that fits. Spacing and ruled lines give way
-# before the type does, and the type stops at 14 pt. The last two fall short of the two ruled
-# lines per question the clinic asked for, but keep everything on one page. When even the
-# tightest does not fit, the handout goes on to more sheets and nothing is gained by falling
-# short: it takes the roomiest style with the lines asked for that needs the fewest sheets.
+# before the type does; ruled lines never come closer than 9 mm (older handwriting is large),
+# and the questions stay at 18 pt until only the last three styles, made-up lists of ten long
+# questions. The last four fall short of the two ruled lines per question the clinic asked for,
+# but keep everything on one page. When even the tightest does not fit, the handout goes on to
+# more sheets and nothing is gained by falling short: it takes the roomiest style with the
+# lines asked for that needs the fewest sheets.
 _SHEET_STYLES = (
-    _Style(16, 3, 10, 6, 4, 30),
-    _Style(16, 3, 9, 5, 3, 30),
-    _Style(16, 2, 9, 5, 3, 25),
-    _Style(16, 2, 8, 4, 3, 25, leading=1.05),
-    _Style(16, 2, 8, 3, 2, 22, leading=1.0),
-    _Style(14, 2, 8, 3, 2, 22, leading=1.0),
-    _Style(14, 2, 7, 2, 2, 20, leading=1.0),
-    _Style(14, 1, 7, 2, 2, 20, leading=1.0),
-    _Style(14, 0, 7, 2, 2, 20, leading=1.0),
+    _Style(14, 3, 10, 6, 4, 30),
+    _Style(14, 3, 9, 5, 3, 30),
+    _Style(14, 2, 9, 5, 3, 25),
+    _Style(14, 2, 9, 4, 3, 25, leading=1.05),
+    _Style(14, 1, 9, 3, 2, 22, leading=1.0),
+    _Style(14, 1, 9, 3, 2, 22, leading=1.0, question_pt=16),
+    _Style(14, 0, 9, 2, 2, 20, leading=1.0, question_pt=16),
+    _Style(14, 0, 9, 2, 1, 20, leading=1.0, question_pt=14),
 )
 # A roll is as long as it needs to be, so nothing gives way on it. Its narrow column takes 16 pt
 # on 80 mm (about 26 letters a line) but only 14 pt on 58 mm (about 20).
 _ROLL_STYLES = {
-    Paper.ROLL_80MM: _Style(16, 2, 9, 5, 4, 30),
-    Paper.ROLL_58MM: _Style(14, 2, 9, 5, 4, 30),
+    Paper.ROLL_80MM: _Style(14, 2, 9, 5, 4, 30, question_pt=16),
+    Paper.ROLL_58MM: _Style(14, 2, 9, 5, 4, 30, question_pt=14),
 }
 
 
@@ -270,6 +278,7 @@ class HandoutLayout:
     content_mm: QRectF  # the printable area inside the margins; nothing is drawn outside it
     body_pt: float  # the smallest type on the page
     title_pt: float
+    question_pt: float  # the questions, bold
     answer_lines: int  # ruled lines under each question
     own_lines: int  # ruled lines under "My own questions:"
     pitch_mm: float  # between ruled lines
@@ -368,18 +377,12 @@ class _Line:
 
 
 @dataclass(frozen=True)
-class _Box:
-    rect: QRectF
-    width: float
-
-
-@dataclass(frozen=True)
 class _Qr:
     rect: QRectF  # the symbol, without its quiet zone
     matrix: tuple[bytes, ...]  # rows of modules, 1 for dark
 
 
-_Item = _Text | _Line | _Box | _Qr
+_Item = _Text | _Line | _Qr
 
 
 @dataclass(frozen=True)
@@ -416,12 +419,6 @@ class _Composition:
                     QPen(_BLACK, item.width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap)
                 )
                 painter.drawLine(item.line)
-            elif isinstance(item, _Box):
-                pen = QPen(_BLACK, item.width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.SquareCap)
-                pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
-                painter.setPen(pen)
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.drawRect(item.rect)
             else:
                 painter.fillPath(_qr_path(item), _BLACK)
 
@@ -473,11 +470,11 @@ def _compose(handout: Handout, paper: Paper) -> _Composition:
         builder = _Builder(handout, style, family, device, width_mm, roll=False)
         spare_mm = room_mm - builder.height_mm
         if spare_mm >= 0:
-            # Spare room becomes more lines for the patient's own questions.
-            extra = min(MAX_OWN_LINES - style.own_lines, int(spare_mm // style.pitch_mm))
-            if extra > 0:
-                style = replace(style, own_lines=style.own_lines + extra)  # noqa: PLW2901
-                builder = _Builder(handout, style, family, device, width_mm, roll=False)
+            roomier = _shared(style, spare_mm, len(handout.questions))
+            if roomier != style:
+                wider = _Builder(handout, roomier, family, device, width_mm, roll=False)
+                if wider.height_mm <= room_mm:
+                    builder = wider
             return builder.page(paper, spec, spec.height_mm, (buffer, device), footer_at_mm=room_mm)
 
     # Too long for one sheet: as few sheets as any style with the lines asked for needs, in the
@@ -500,6 +497,22 @@ def _compose(handout: Handout, paper: Paper) -> _Composition:
         if longer.page_starts(room_mm) == builder.page_starts(room_mm):
             builder = longer
     return builder.continued(paper, spec, spec.height_mm, (buffer, device), room_mm)
+
+
+def _shared(style: _Style, spare_mm: float, questions: int) -> _Style:
+    """``style`` with the ``spare_mm`` of a sheet shared out as ruled lines: first more under
+    every question alike (the answers are what the patient came to write), then more for their
+    own questions; what is left, less than a line a question, stays blank above the footer."""
+    pitch = style.pitch_mm
+    # The style's own lines beyond MIN_OWN_LINES may go to the answers too.
+    given_up = max(style.own_lines - MIN_OWN_LINES, 0)
+    spare_mm += given_up * pitch
+    answers = min(MAX_ANSWER_LINES - style.answer_lines, int(spare_mm // (pitch * questions)))
+    answers = max(answers, 0)
+    spare_mm -= answers * pitch * questions
+    own = style.own_lines - given_up
+    own += max(min(MAX_OWN_LINES - own, int(spare_mm // pitch)), 0)
+    return replace(style, answer_lines=style.answer_lines + answers, own_lines=own)
 
 
 class _Builder:
@@ -635,7 +648,9 @@ class _Builder:
         """Put each line of ``text`` on the page its top falls on, whole: never a line cut."""
         by_page: dict[int, list[int]] = {}
         for index in range(text.layout.lineCount()):
-            top = text.position.y() + text.layout.lineAt(index).y()
+            # A line's position is kept in 1/64 of a unit (QTextLine's fixed point), so its top
+            # can fall a hair above the page start found from the unrounded one: a unit more.
+            top = text.position.y() + text.layout.lineAt(index).y() + 1.0
             by_page.setdefault(bisect.bisect_right(starts, top) - 1, []).append(index)
         for page, lines in by_page.items():
             part = None if len(by_page) == 1 else range(lines[0], lines[-1] + 1)
@@ -689,6 +704,7 @@ class _Builder:
             ),
             body_pt=self._style.body_pt,
             title_pt=self.title_pt,
+            question_pt=self._style.question_pt,
             answer_lines=self._style.answer_lines,
             own_lines=self._style.own_lines,
             pitch_mm=self._style.pitch_mm,
@@ -726,28 +742,24 @@ class _Builder:
         self._gap(style.gap_mm)
         self._text(handout.heading, self._fitting_font(handout.heading, style.heading_pt))
         # The heading stays with the first question; a page may break before any other.
+        # Numbered, so that "question 2" can be used in the consultation; no tick boxes, which
+        # read as "nothing ticked" or as a form to fill in.
+        font = self._font(style.question_pt, bold=True)
+        widest = f"{len(handout.questions)}."
+        indent = QFontMetricsF(font, self._device).horizontalAdvance(widest + "\u2002")
         for index, question in enumerate(handout.questions):
             self._gap(style.gap_mm, page_break=index > 0)
-            self._question(question)
+            self._question(index + 1, question, font, indent)
         self._gap(style.gap_mm * 1.5, page_break=True)
         self._text(handout.own_questions_label, self._font(style.body_pt, bold=True))
         self._ruled(style.own_lines, 0.0)
 
-    def _question(self, text: str) -> None:
-        font = self._font(self._style.body_pt)
-        metrics = QFontMetricsF(font, self._device)
-        side = metrics.capHeight() * 1.35
-        indent = side * 1.7
-        top = self._y
-        first = self._text(text, font, indent)
-        # The box sits on the first line, centred on its capital letters.
-        baseline = top + first
-        self.items.append(
-            _Box(
-                QRectF(0, baseline - metrics.capHeight() / 2 - side / 2, side, side),
-                _BOX_MM * self._px_per_mm,
-            )
-        )
+    def _question(self, number: int, text: str, font: QFont, indent: float) -> None:
+        """``number`` hangs in the margin of ``indent``, the question's lines beside it."""
+        # Drawn first, so that copied text reads "2. How long ...".
+        self._cut(self._y + self._ink_below, self._y)
+        self.items.append(_Text(self._line_layout(f"{number}.", font), QPointF(0, self._y)))
+        self._text(text, font, indent)
         self._ruled(self._style.answer_lines, indent)
 
     def _footer(self) -> None:
@@ -858,6 +870,15 @@ class _Builder:
         self._ink_below = 0.0
         return ascent
 
+    def _line_layout(self, text: str, font: QFont) -> QTextLayout:
+        """``text`` on one line, not wrapped, positioned where the caller puts it."""
+        layout = QTextLayout(text, font, self._device)
+        layout.beginLayout()
+        line = layout.createLine()
+        line.setPosition(QPointF(0, 0))
+        layout.endLayout()
+        return layout
+
     def _rule(self, width_mm: float, indent: float = 0.0) -> None:
         width = width_mm * self._px_per_mm
         self.items.append(_Line(QLineF(indent, self._y, self._width, self._y), width))
@@ -914,11 +935,11 @@ def _end(cut: _Cut) -> float:
     return cut.end
 
 
-def _anchor(item: _Line | _Box | _Qr) -> float:
+def _anchor(item: _Line | _Qr) -> float:
     """The height in the column that decides which page ``item`` goes on."""
     if isinstance(item, _Line):
         return item.line.y1()
-    return item.rect.center().y()  # a tick box, on its question's first line
+    return item.rect.center().y()
 
 
 def _moved(item: _Item, dy: float) -> _Item:
@@ -926,6 +947,4 @@ def _moved(item: _Item, dy: float) -> _Item:
         return replace(item, position=item.position + QPointF(0, dy))
     if isinstance(item, _Line):
         return _Line(item.line.translated(0, dy), item.width)
-    if isinstance(item, _Box):
-        return _Box(item.rect.translated(0, dy), item.width)
     return _Qr(item.rect.translated(0, dy), item.matrix)

@@ -19,6 +19,7 @@ from kiosk.config import resources_dir
 from kiosk.content import BlockKind, Leaflet, check_path, load_leaflet
 from kiosk.printing.handout import (
     MIN_BODY_PT,
+    MIN_SHEET_QUESTION_PT,
     Handout,
     HandoutLayout,
     Paper,
@@ -247,7 +248,9 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Paper, str],
 def expected_text(handout: Handout) -> list[str]:
     """Everything the handout prints, in the order it is drawn."""
     lines = [handout.clinic_name] if handout.clinic_name else []
-    lines += [handout.title, handout.date_line, handout.heading, *handout.questions]
+    lines += [handout.title, handout.date_line, handout.heading]
+    for number, question in enumerate(handout.questions, start=1):
+        lines += [f"{number}.", question]
     lines += [handout.own_questions_label]
     lines += [handout.publisher_line] if handout.publisher_line else []
     lines += [handout.source_line]
@@ -278,6 +281,9 @@ def test_one_page_with_exactly_the_ticked_questions(
     assert squeeze(publisher) + squeeze(source) in squeeze(page.text)
     positions = [shown.index(words(q)) for q in page.handout.questions]
     assert positions == sorted(positions)
+    # Each question follows its number, 1, 2, 3 in order; nothing is drawn as a tick box.
+    for number, question in enumerate(page.handout.questions, start=1):
+        assert f"{number}. {words(question)}" in shown
     for question in leaflet().questions:
         assert (squeeze(question.text) in squeeze(page.text)) == (
             question.text in page.handout.questions
@@ -319,7 +325,7 @@ def test_nothing_is_clipped(
 
 
 @pytest.mark.parametrize(("paper", "selection"), CASES, ids=CASE_IDS)
-def test_type_is_at_least_14_pt(
+def test_questions_stand_out_and_no_type_is_under_14_pt(
     rendered: Callable[[Paper, str], Rendered], paper: Paper, selection: str
 ) -> None:
     page = rendered(paper, selection)
@@ -334,11 +340,21 @@ def test_type_is_at_least_14_pt(
         heights.append(page.raster.capital_height_mm(page.words[index].box_mm))
         index += 1
     smallest_pt = min(heights) / CAP_HEIGHT_EM / MM_PER_PT
-    assert smallest_pt >= MIN_BODY_PT - 0.5, heights  # a pixel either way is 0.5 pt
-    # No word anywhere is set smaller than the questions.
+    # A pixel either way is 0.5 pt. On a sheet the leaflet's questions are at least 18 pt; only
+    # the made-up ten long ones may be smaller, to stay on one page.
+    sheet = not paper.is_roll and selection != "10 long"
+    least = MIN_SHEET_QUESTION_PT if sheet else MIN_BODY_PT
+    assert smallest_pt >= least - 0.5, heights
+    assert page.layout.question_pt >= least
+    assert "AtkinsonHyperlegible-Bold" in page.fonts
+    # No word anywhere is set smaller than the date, and the date is smaller than a question.
     smallest_box = min(w.box_mm.height() for w in page.words)
-    date_box = next(w for w in page.words if w.text == "Date:").box_mm.height()
-    assert smallest_box >= date_box * 0.99
+    date_box = next(w for w in page.words if w.text == "Date:").box_mm
+    assert smallest_box >= date_box.height() * 0.99
+    date_pt = page.raster.capital_height_mm(date_box) / CAP_HEIGHT_EM / MM_PER_PT
+    assert date_pt >= MIN_BODY_PT - 0.5
+    if least == MIN_SHEET_QUESTION_PT:
+        assert date_pt < smallest_pt - 2
 
 
 @pytest.mark.parametrize(("paper", "selection"), CASES, ids=CASE_IDS)
@@ -403,13 +419,16 @@ def test_spacing_gives_way_before_type() -> None:
     one = layout_handout(handout_of("1 question"), Paper.LETTER)
     five = layout_handout(handout_of("all 5"), Paper.LETTER)
     ten = layout_handout(handout_of("10 long"), Paper.LETTER)
-    assert (one.body_pt, one.answer_lines, one.pitch_mm) == (16, 3, 10)
-    assert one.own_lines > five.own_lines
-    assert five.body_pt == 16
-    assert five.answer_lines >= 2
-    assert five.pitch_mm < one.pitch_mm
+    assert (one.question_pt, one.pitch_mm) == (18, 10)
+    # The room one question leaves goes to its answer first, then to the patient's own.
+    assert one.answer_lines >= 6
+    assert one.answer_lines > one.own_lines >= 2
+    assert five.question_pt == MIN_SHEET_QUESTION_PT
+    assert five.answer_lines >= 1
+    assert five.pitch_mm >= 9
     assert ten.body_pt == MIN_BODY_PT
-    assert ten.pitch_mm < five.pitch_mm
+    assert ten.pitch_mm >= 9
+    assert ten.answer_lines < five.answer_lines
 
 
 def test_a_roll_gives_every_question_lines_to_write_on() -> None:
