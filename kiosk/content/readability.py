@@ -57,14 +57,14 @@ FORMULAS: dict[str, tuple[Formula, ...]] = {
             "flesch_kincaid_grade",
             Direction.HARDER,
             8.0,
-            "NIH: 8th grade or lower (the AMA asks for 6th)",
+            "NIH asks for 8th grade or lower, the AMA for 6th",
         ),
         Formula(
             "SMOG grade",
             "smog_index",
             Direction.HARDER,
             8.0,
-            "NIH: 8th grade or lower (the AMA asks for 6th)",
+            "NIH asks for 8th grade or lower, the AMA for 6th",
         ),
     ),
     "es": (
@@ -73,7 +73,7 @@ FORMULAS: dict[str, tuple[Formula, ...]] = {
             "szigriszt_pazos",
             Direction.EASIER,
             55.0,
-            "INFLESZ scale (Barrio-Cantalejo 2008): 55 to 65 is 'normal', below 55 "
+            "on the INFLESZ scale (Barrio-Cantalejo 2008) 55 to 65 is 'normal', below 55 "
             "'somewhat difficult'",
         ),
         Formula(
@@ -81,7 +81,7 @@ FORMULAS: dict[str, tuple[Formula, ...]] = {
             "fernandez_huerta",
             Direction.EASIER,
             60.0,
-            "Fernández-Huerta scale: 60 to 70 is 'normal' (7th to 8th grade)",
+            "on Fernández-Huerta's scale 60 to 70 is 'normal', 7th to 8th grade",
         ),
     ),
 }
@@ -240,7 +240,7 @@ def analyse(leaflet: Leaflet) -> ReadabilityReport:
     explained = _explained_words(leaflet)
     sections = tuple(
         _text_report(
-            leaflet.language, _section_name(section), section.blocks[0].line, [section], explained
+            leaflet.language, _section_name(section), _first_line(section), [section], explained
         )
         for section in leaflet.sections
     )
@@ -253,6 +253,14 @@ def analyse(leaflet: Leaflet) -> ReadabilityReport:
         whole=whole,
         pemat=_pemat(leaflet),
     )
+
+
+def _first_line(section: Section) -> int:
+    """Where a section starts in the file: its heading, or for the introduction (whose heading
+    is the title, from the header) its first paragraph."""
+    if section.kind is SectionKind.INTRODUCTION and section.body:
+        return section.body[0].line
+    return section.blocks[0].line
 
 
 def _section_name(section: Section) -> str:
@@ -521,7 +529,7 @@ def _leaflet_markdown(report: ReadabilityReport) -> list[str]:
     lines += [
         f"- {f.name} ({f.direction.value}): "
         f"{'at most' if f.direction is Direction.HARDER else 'at least'} "
-        f"{_figure(f.target)} ({f.target_source})"
+        f"{_figure(f.target)}: {f.target_source}"
         for f in formulas
     ]
     lines += [
