@@ -4,8 +4,9 @@ A language file (``es.toml``) holds what every part of the kiosk needs to know a
 language apart from the screens' words (Qt catalogs) and the leaflets (``es.md``): its own
 name, its voices, how it writes a date, the paper its clinics print on, which words end in a
 full stop without ending a sentence, how the keys' help names the keys, and how the voice says
-numbers, units and abbreviations (``[spoken]``, for kiosk.narration.spoken). Adding a language
-is a file here, a catalog and a leaflet, and no code. Plain Python, no Qt.
+numbers, units and abbreviations (``[spoken]``, for kiosk.narration.spoken), and how its
+leaflets' readability is measured (``[readability]``, for kiosk.content.readability). Adding a
+language is a file here, a catalog and a leaflet, and no code. Plain Python, no Qt.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.content.errors import ContentError, toml_error_position
+from kiosk.content.formulas import FORMULAS
 from kiosk.content.textfile import read_text_file
 from kiosk.paths import resources_dir  # plain Python: where the program's files are
 
@@ -93,6 +95,15 @@ class Spoken:
 
 
 @dataclass(frozen=True)
+class Readability:
+    """How ``kiosk content check --report`` measures the language (``[readability]``)."""
+
+    textstat_locale: str = ""  # "en_US"; "": the language is not measured
+    formulas: tuple[str, ...] = ()  # by textstat's name, in kiosk.content.formulas.FORMULAS
+    summary_headings: tuple[str, ...] = ()  # lower case: headings that announce a summary
+
+
+@dataclass(frozen=True)
 class Language:
     """One language, as its file says."""
 
@@ -110,6 +121,7 @@ class Language:
     spoken_keys: Mapping[str, str] = field(default_factory=dict)
     shown_keys: Mapping[str, str] = field(default_factory=dict)
     spoken: Spoken = field(default_factory=Spoken)
+    readability: Readability = field(default_factory=Readability)
 
     def format_date(self, day: datetime.date) -> str:
         """The date written in full ("3 de diciembre de 2026")."""
@@ -150,6 +162,7 @@ _ENTRIES: dict[str, tuple[type, bool]] = {
     "spoken_keys": (dict, False),
     "shown_keys": (dict, False),
     "spoken": (dict, False),
+    "readability": (dict, False),
 }
 
 
@@ -175,7 +188,7 @@ def read_language(path: Path) -> Language:
             message = f"{key} must be a non-empty {_KIND[kind]}"
             raise ContentError(path, _line_of(text, key), message)
         if (
-            key != "spoken"
+            key not in ("spoken", "readability")
             and kind is not str
             and not all(isinstance(i, str) for i in _items(value))
         ):
@@ -206,6 +219,39 @@ def read_language(path: Path) -> Language:
         spoken_keys=dict(data.get("spoken_keys", {})),
         shown_keys=dict(data.get("shown_keys", {})),
         spoken=spoken,
+        readability=_read_readability(path, text, data.get("readability", {})),
+    )
+
+
+_READABILITY: dict[str, str] = {
+    "textstat_locale": "text",
+    "formulas": "list",
+    "summary_headings": "list",
+}
+
+
+def _read_readability(path: Path, text: str, table: dict[str, Any]) -> Readability:
+    """``[readability]``: a locale and formulas, both or neither, each formula one known."""
+    _check_table(path, text, "readability", table, _READABILITY)
+    formulas = tuple(table.get("formulas", ()))
+    for name in formulas:
+        if name not in FORMULAS:
+            known = ", ".join(FORMULAS)
+            raise ContentError(
+                path,
+                _line_of(text, "formulas"),
+                f"readability.formulas: no formula {name!r}; known: {known}",
+            )
+    if bool(formulas) != bool(table.get("textstat_locale")):
+        raise ContentError(
+            path,
+            _line_of(text, "readability"),
+            "[readability] needs both textstat_locale and formulas, or neither",
+        )
+    return Readability(
+        textstat_locale=table.get("textstat_locale", ""),
+        formulas=formulas,
+        summary_headings=tuple(h.casefold() for h in table.get("summary_headings", ())),
     )
 
 

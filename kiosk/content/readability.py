@@ -9,19 +9,21 @@ import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import Enum
 from importlib import metadata
 from pathlib import Path
 
 from textstat.backend.counts import _count_syllables
 from textstat.textstat import textstatistics
 
+from kiosk.content.formulas import FORMULAS, Direction, Formula
+from kiosk.content.languages import Readability
+from kiosk.content.languages import language as language_file
 from kiosk.content.model import Block, BlockKind, Leaflet, Section, SectionKind
 
 LONG_SENTENCE_WORDS = 25  # a sentence of more words is listed
 LONG_WORD_SYLLABLES = 3  # a word of more syllables must be explained in the text
-# PEMAT item 8 says "short sections" without a number: this is ours. A section is one screen
-# of the kiosk; 150 words fill about two of them at the default text size.
+# PEMAT item 8 says "short sections" without a number: this one is ours, chosen before the
+# shipped leaflet was measured (a section is one page of the kiosk).
 SHORT_SECTION_WORDS = 150
 HARDEST_SHOWN = 3  # the sentences that raise a grade most, per section
 # A parenthesis of at most this many words after plain words names the term they explain:
@@ -29,73 +31,6 @@ HARDEST_SHOWN = 3  # the sentences that raise a grade most, per section
 TERM_IN_PARENTHESES_WORDS = 4
 TERM_BEFORE_PARENTHESES_WORDS = 3  # "osteoporosis (a decrease in ...)": the words before "("
 
-
-class Direction(Enum):
-    """Whether a higher figure means harder text (a grade) or easier text (an ease score)."""
-
-    HARDER = "higher is harder"
-    EASIER = "higher is easier"
-
-
-@dataclass(frozen=True)
-class Formula:
-    """A readability formula as textstat computes it, and the figure a leaflet should reach."""
-
-    name: str
-    method: str  # the textstat method
-    direction: Direction
-    target: float  # a grade at most, or an ease score at least
-    target_source: str
-
-
-# What each language is measured by, with the figure that NIH's "8th grade or lower" means
-# on that formula's scale. The first formula of a language picks the sentences that raise it.
-FORMULAS: dict[str, tuple[Formula, ...]] = {
-    "en": (
-        Formula(
-            "Flesch-Kincaid grade",
-            "flesch_kincaid_grade",
-            Direction.HARDER,
-            8.0,
-            "NIH asks for 8th grade or lower, the AMA for 6th",
-        ),
-        Formula(
-            "SMOG grade",
-            "smog_index",
-            Direction.HARDER,
-            8.0,
-            "NIH asks for 8th grade or lower, the AMA for 6th",
-        ),
-    ),
-    "es": (
-        Formula(
-            "INFLESZ (Szigriszt-Pazos)",
-            "szigriszt_pazos",
-            Direction.EASIER,
-            55.0,
-            "on the INFLESZ scale (Barrio-Cantalejo 2008) 55 to 65 is 'normal', below 55 "
-            "'somewhat difficult'",
-        ),
-        Formula(
-            "Fernández-Huerta",
-            "fernandez_huerta",
-            Direction.EASIER,
-            60.0,
-            "on Fernández-Huerta's scale 60 to 70 is 'normal', 7th to 8th grade",
-        ),
-    ),
-}
-
-# The locale textstat is set to for each language: it picks pyphen's hyphenation patterns for
-# words the CMU dictionary lacks. "en" would be the British patterns, which split less
-# (ver-tebro-plasty, 3 syllables, against en_US's ver-te-bro-plas-ty, 5).
-TEXTSTAT_LOCALES = {"en": "en_US", "es": "es"}
-
-# Headings that announce a summary (PEMAT item 11), per language, lower case.
-SUMMARY_HEADINGS: dict[str, tuple[str, ...]] = {
-    "en": ("summary", "in summary", "key points", "in brief", "the bottom line", "to remember"),
-    "es": ("resumen", "en resumen", "puntos clave", "lo más importante", "para recordar"),
-}
 
 # The PEMAT-P items (AHRQ, 2013; printable materials) no program can judge honestly.
 FOR_A_PERSON: tuple[tuple[int, str], ...] = (
@@ -231,11 +166,10 @@ class ReadabilityError(ValueError):
 
 def analyse(leaflet: Leaflet) -> ReadabilityReport:
     """Measure ``leaflet`` (in English or Spanish) section by section and as a whole."""
-    if leaflet.language not in FORMULAS:
-        known = ", ".join(sorted(FORMULAS))
+    if not _settings(leaflet.language).formulas:
         raise ReadabilityError(
-            f"{leaflet.path}: no readability formulas for language {leaflet.language!r}; "
-            f"known: {known}"
+            f"{leaflet.path}: the language file {leaflet.language}.toml has no [readability] "
+            "formulas (see resources/languages/en.toml)"
         )
     explained = _explained_words(leaflet)
     sections = tuple(
@@ -261,6 +195,15 @@ def _first_line(section: Section) -> int:
     if section.kind is SectionKind.INTRODUCTION and section.body:
         return section.body[0].line
     return section.blocks[0].line
+
+
+def _settings(code: str) -> Readability:
+    """The language file's ``[readability]``: locale, formulas and summary headings."""
+    return language_file(code).readability
+
+
+def _formulas(code: str) -> tuple[Formula, ...]:
+    return tuple(FORMULAS[name] for name in _settings(code).formulas)
 
 
 def _section_name(section: Section) -> str:
@@ -299,7 +242,7 @@ class _Measurer:
         if language == "en":
             _use_shipped_pronouncing_dictionary()
         self._stats = textstatistics()
-        self._stats.set_lang(TEXTSTAT_LOCALES[language])
+        self._stats.set_lang(_settings(language).textstat_locale)
 
     def score(self, formula: Formula, text: str) -> float:
         value: float = getattr(self._stats, formula.method)(text)
@@ -362,7 +305,7 @@ def _text_report(
     explained: frozenset[str],
 ) -> TextReport:
     measure = _measurer(language)
-    formulas = FORMULAS[language]
+    formulas = _formulas(language)
     located = _body_sentences(sections)
     texts = [text for text, _ in located]
     text = _as_text(texts)
@@ -440,7 +383,7 @@ def _pemat(leaflet: Leaflet) -> tuple[PematItem, ...]:
     longest_name, longest = max(sizes, key=lambda size: size[1])
     over = [name for name, words in sizes if words > SHORT_SECTION_WORDS]
     headed = [s for s in topics if s.heading.strip()]
-    summary_words = SUMMARY_HEADINGS.get(leaflet.language, ())
+    summary_words = _settings(leaflet.language).summary_headings
     summaries = [
         s.heading for s in sections if s.heading.strip().rstrip(":").lower() in summary_words
     ]
@@ -522,7 +465,7 @@ def report_markdown(reports: Sequence[ReadabilityReport]) -> str:
 
 
 def _leaflet_markdown(report: ReadabilityReport) -> list[str]:
-    formulas = FORMULAS[report.language]
+    formulas = _formulas(report.language)
     name = Path(report.path).name
     lines = [f"## {name}: {report.title} ({report.language})", ""]
     lines.append(f"{report.warnings} warnings. Targets:")

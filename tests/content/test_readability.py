@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.content import Leaflet, load_leaflet
+from kiosk.content import ContentError, Leaflet, load_leaflet
+from kiosk.content.languages import languages_dir, read_language
 from kiosk.content.readability import (
     ReadabilityReport,
     TextReport,
@@ -256,3 +257,21 @@ def test_docs_readability_is_the_shipped_leaflets_report_as_the_check_writes_it(
     doc = (REPO / "docs" / "readability.md").read_text(encoding="utf-8")
     body = written.split("\n", 1)[1]  # after its own "# Readability report"
     assert body in doc
+
+
+def test_a_language_file_names_an_unknown_formula_with_its_line(tmp_path: Path) -> None:
+    text = (languages_dir() / "en.toml").read_text(encoding="utf-8")
+    wrong = tmp_path / "en.toml"
+    wrong.write_text(text.replace('"smog_index"]', '"smog"]'), encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if row.startswith("formulas"))
+    with pytest.raises(ContentError) as caught:
+        read_language(wrong)
+    assert str(caught.value) == (
+        f"{wrong}, line {line}: readability.formulas: no formula 'smog'; known: "
+        "flesch_kincaid_grade, smog_index, szigriszt_pazos, fernandez_huerta"
+    )
+    half = tmp_path / "half" / "en.toml"
+    half.parent.mkdir()
+    half.write_text(text.replace('textstat_locale = "en_US"\n', ""), encoding="utf-8")
+    with pytest.raises(ContentError, match="needs both textstat_locale and formulas"):
+        read_language(half)
