@@ -484,9 +484,10 @@ def _leaflet_markdown(report: ReadabilityReport) -> list[str]:
         label = f"**{part.name}**" if part is report.whole else part.name
         cells = " | ".join(_score_cell(score) for score in part.scores)
         lines.append(f"| {label} | {part.line} | {part.words} | {part.sentences} | {cells} |")
-    lines += ["", f"### Sentences that raise the {formulas[0].name} most", ""]
+    lines += ["", f"### Sentences that make the {formulas[0].name} hardest", ""]
     lines.append(
-        f"How much worse the part's {formulas[0].name} is with the sentence than without it."
+        f"How much harder the part reads by its {formulas[0].name} with the sentence than "
+        f"without it ({formulas[0].direction.value})."
     )
     lines.append("")
     for part in (*report.sections, report.whole):
