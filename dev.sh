@@ -31,10 +31,12 @@ RUN_PACKAGES=(
 # which needs objcopy (binutils) and Python's shared library (libpython3-dev). The
 # accessibility tests ask a real AT-SPI client what a screen reader sees: a private D-Bus
 # session (dbus-daemon), the AT-SPI bus and registry (at-spi2-core) and pyatspi, which runs
-# under the system's Python (python3-pyatspi).
+# under the system's Python (python3-pyatspi). The handout tests decode the printed QR code
+# with a real reader (zbarimg, from zbar-tools).
 TEST_PACKAGES=(
   xvfb xauth pulseaudio pulseaudio-utils cups cups-filters poppler-utils
   binutils libpython3-dev dbus-daemon at-spi2-core python3-pyatspi
+  zbar-tools
 )
 
 # The benchmarks (benchmarks/run.py) start their own X server, audio server and CUPS, as the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -78,6 +79,7 @@ class Config:
     speech_rate_wpm: int = 135
     volume_percent: int = 75
     clinic_name: str = ""
+    clinic_phone: str = ""  # printed on the handout; empty leaves the line out
     printer: str = ""  # a CUPS queue name; empty: the system's default printer
     paper: str = "auto"  # auto: from the printer's default media
     print_timeout_s: int = 60
@@ -155,6 +157,7 @@ _TOP_KEYS = (
     "speech_rate_wpm",
     "volume_percent",
     "clinic_name",
+    "clinic_phone",
     "printer",
     "paper",
     "print_timeout_s",
@@ -170,6 +173,8 @@ _TOP_KEYS = (
 )
 # Whole-number keys and their allowed ranges. The warning lasts at least 20 s: WCAG 2.2.1
 # asks for that long to answer "Are you still here?".
+MAX_PHONE_CHARS = 30  # one line of the handout, on 58 mm roll paper too
+
 _RANGES = {
     "print_timeout_s": (5, 600),
     "pdf_keep_hours": (1, 720),
@@ -285,6 +290,9 @@ class _Reader:
                 self.keys(value, defaults.keys) if self.check_type(key, value, dict) else _INVALID
             ),
             "languages": lambda: self._languages(key, value),
+            "clinic_phone": lambda: (
+                self._phone(key, value) if self.check_type(key, value, str) else _INVALID
+            ),
             "voices": lambda: (
                 self._voices(key, value) if self.check_type(key, value, dict) else _INVALID
             ),
@@ -298,6 +306,23 @@ class _Reader:
             self.problem(key, f"unknown key; allowed: {', '.join(_TOP_KEYS)}")
             return _INVALID
         return read_value()
+
+    def _phone(self, key: str, value: str) -> Any:
+        phone = " ".join(value.split())
+        # Digits and what people write between them; an extension as "ext. 12" or "x12".
+        if phone and not (
+            re.fullmatch(r"[0-9+()./ -]*(?:(?:ext\.?|x) ?[0-9]+)?", phone, re.IGNORECASE)
+            and any(c.isdigit() for c in phone)
+            and len(phone) <= MAX_PHONE_CHARS
+        ):
+            self.problem(
+                key,
+                f"{value!r} is not a phone number the handout can print; write digits with "
+                f'spaces, + ( ) - . between them, such as "(555) 010-0100" or "+1 555 010 0100", '
+                f'at most {MAX_PHONE_CHARS} characters, or "" to leave it off',
+            )
+            return _INVALID
+        return phone
 
     def _languages(self, key: str, value: Any) -> Any:
         supported = sorted(SUPPORTED_LANGUAGES)

@@ -302,3 +302,35 @@ def test_every_key_name_the_configuration_allows_is_a_qt_key() -> None:
 
     missing = [name for name in KEY_NAMES if not hasattr(Qt.Key, f"Key_{name}")]
     assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("line", "phone"),
+    [
+        ('clinic_phone = "(555) 010-0100"', "(555) 010-0100"),
+        ('clinic_phone = "  +1 555  010 0100 ext. 12 "', "+1 555 010 0100 ext. 12"),
+        ('clinic_phone = ""', ""),
+    ],
+)
+def test_the_clinic_phone_is_read(tmp_path: Path, line: str, phone: str) -> None:
+    config, problems = load_config(_write(tmp_path, line + "\n"))
+    assert problems == []
+    assert config.clinic_phone == phone
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'clinic_phone = "call us"',
+        'clinic_phone = "555 <b>0100</b>"',
+        'clinic_phone = "' + "5" * 31 + '"',
+        "clinic_phone = 5550100",
+    ],
+)
+def test_a_phone_number_the_handout_cannot_print_is_refused_on_its_line(
+    tmp_path: Path, line: str
+) -> None:
+    config, problems = load_config(_write(tmp_path, 'clinic_name = "Riverside"\n' + line + "\n"))
+    assert [(p.line, p.key) for p in problems] == [(2, "clinic_phone")]
+    assert config.clinic_phone == ""
+    assert config.clinic_name == "Riverside"

@@ -6,6 +6,7 @@ import bisect
 import datetime
 import functools
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -105,6 +106,19 @@ _PAPER_SPECS = {
 
 
 @dataclass(frozen=True)
+class HandoutWords:
+    """The kiosk's own words on the handout that have no place of their own in the leaflet,
+    already translated (English here); ``phone_label`` holds ``{0}`` where the number goes."""
+
+    bring: str = "Bring this to your appointment."
+    write: str = "Write the answers on the lines."  # left out when no question has lines
+    name: str = "Name:"
+    appointment: str = "Appointment date:"
+    doctor: str = "Doctor:"
+    phone_label: str = "Clinic phone: {0}"
+
+
+@dataclass(frozen=True)
 class Handout:
     """Everything printed on the handout, and nothing else."""
 
@@ -123,6 +137,25 @@ class Handout:
     page_label: str = "Page {0} of {1}"
     publisher: str | None = None  # who publishes the leaflet; None: an older pack names none
     publisher_label: str = "Published by {0}"  # already translated; {0} is the publisher
+    # Beside the QR code, already translated: what it is, for those who have never used one.
+    qr_label: str = "Scan with your phone's camera to read the whole leaflet"
+    clinic_phone: str = ""  # "" leaves the line out
+    words: HandoutWords = HandoutWords()
+
+    @property
+    def phone_line(self) -> str | None:
+        if not self.clinic_phone:
+            return None
+        # The number's parts stay together on one line.
+        return self.words.phone_label.replace("{0}", self.clinic_phone.replace(" ", "\u00a0"))
+
+    @property
+    def short_address(self) -> str | None:
+        """The address as a person types it: no https://, no www., no / at the end."""
+        if self.url is None:
+            return None
+        short = re.sub(r"^[a-z][a-z0-9+.-]*://", "", self.url, flags=re.IGNORECASE)
+        return short.removeprefix("www.").rstrip("/") or self.url
 
     @property
     def publisher_line(self) -> str | None:
@@ -155,6 +188,9 @@ def handout_for(
     source_label: str,
     page_label: str = "Page {0} of {1}",
     publisher_label: str = "Published by {0}",
+    qr_label: str = "Scan with your phone's camera to read the whole leaflet",
+    clinic_phone: str = "",
+    words: HandoutWords | None = None,
 ) -> Handout:
     """The handout of ``leaflet`` with the ``ticked`` questions (1-based numbers).
 
@@ -179,6 +215,8 @@ def handout_for(
     for name, label in labels:
         if "{0}" not in label:
             raise ValueError(f"{name} {label!r} has no {{0}} for its value")
+    if words is not None and "{0}" not in words.phone_label:
+        raise ValueError(f"phone_label {words.phone_label!r} has no {{0}} for its value")
     for mark in ("{0}", "{1}"):
         if mark not in page_label:
             raise ValueError(f"page_label {page_label!r} has no {mark} for its value")
@@ -197,6 +235,9 @@ def handout_for(
         page_label=page_label,
         publisher=leaflet.publisher,
         publisher_label=publisher_label,
+        qr_label=qr_label,
+        clinic_phone=clinic_phone,
+        words=words or HandoutWords(),
     )
 
 
@@ -245,8 +286,8 @@ class _Style:
 
 # From roomiest to tightest; a sheet uses the first that fits. Spacing and ruled lines give way
 # before the type does; ruled lines never come closer than 9 mm (older handwriting is large),
-# and the questions stay at 18 pt until only the last three styles, made-up lists of ten long
-# questions. The last four fall short of the two ruled lines per question the clinic asked for,
+# and the questions stay at 18 pt until only the last four styles, made-up lists of ten long
+# questions. The last five fall short of the two ruled lines per question the clinic asked for,
 # but keep everything on one page. When even the tightest does not fit, the handout goes on to
 # more sheets and nothing is gained by falling short: it takes the roomiest style with the
 # lines asked for that needs the fewest sheets.
@@ -259,6 +300,7 @@ _SHEET_STYLES = (
     _Style(14, 1, 9, 3, 2, 22, leading=1.0, question_pt=16),
     _Style(14, 0, 9, 2, 2, 20, leading=1.0, question_pt=16),
     _Style(14, 0, 9, 2, 1, 20, leading=1.0, question_pt=14),
+    _Style(14, 0, 9, 1, 1, 20, leading=1.0, question_pt=14),
 )
 # A roll is as long as it needs to be, so nothing gives way on it. Its narrow column takes 16 pt
 # on 80 mm (about 26 letters a line) but only 14 pt on 58 mm (about 20).
@@ -311,7 +353,35 @@ def render_pdf(handout: Handout, paper: Paper, path: Path) -> None:
     writer.setResolution(RESOLUTION_DPI)
     writer.setTitle(handout.title)
     paint_handout(handout, paper, writer)
-    path.write_bytes(buffer.data().data())
+    path.write_bytes(with_language(bytes(buffer.data().data()), handout.language))
+
+
+def with_language(pdf: bytes, language: str) -> bytes:
+    """``pdf`` (as QPdfWriter writes it) with its language in the catalog (``/Lang``), which
+    screen readers and PDF/UA ask for and Qt has no setting for: the entry goes in, and the
+    offsets of the cross-reference table after it move by its length. ``pdf`` unchanged if it
+    is not laid out as Qt lays it out (one classic xref table)."""
+    if not re.fullmatch(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*", language):
+        return pdf
+    catalog = pdf.find(b"/Type /Catalog\n")
+    xref = pdf.rfind(b"\nxref\n")
+    start = pdf.rfind(b"startxref\n")
+    if catalog < 0 or xref < catalog or start < xref or b"/Lang" in pdf[catalog : catalog + 200]:
+        return pdf
+    entry = f"/Lang ({language})\n".encode("ascii")
+    at = catalog + len(b"/Type /Catalog\n")
+    shift = len(entry)
+
+    def moved(match: re.Match[bytes]) -> bytes:
+        offset = int(match[1])
+        return b"%010d" % (offset + shift if offset >= at else offset) + match[2]
+
+    table_end = pdf.find(b"trailer", xref)
+    table = re.sub(rb"(\d{10})( \d{5} n)", moved, pdf[xref:table_end])
+    tail = pdf[table_end:start] + re.sub(
+        rb"startxref\n(\d+)", lambda m: b"startxref\n%d" % (int(m[1]) + shift), pdf[start:]
+    )
+    return pdf[:at] + entry + pdf[at:xref] + table + tail
 
 
 def paint_handout(handout: Handout, paper: Paper, device: QPagedPaintDevice) -> None:
@@ -728,17 +798,33 @@ class _Builder:
             self._text(
                 handout.clinic_name, self._fitting_font(handout.clinic_name, style.clinic_pt)
             )
+        body = self._font(style.body_pt)
+        if handout.phone_line is not None:
+            self._text(handout.phone_line, body)
+        if handout.clinic_name or handout.phone_line is not None:
+            self._gap(style.gap_mm / 2)  # the clinic apart from the title
         title_font = self._fitting_font(handout.title, style.title_pt)
         self.title_pt = title_font.pointSizeF()
         self._text(handout.title, title_font)
         # The date's words stay together: "November 26," at a line's end and "2026" on the
         # next reads as two things.
         day = format_date(handout.printed_on, handout.language).replace(" ", "\u00a0")
-        self._text(handout.date_label.replace("{0}", day), self._font(style.body_pt))
+        self._text(handout.date_label.replace("{0}", day), body)
         if self._pages > 1:
-            self._text(handout.page_line(1, self._pages), self._font(style.body_pt))
+            self._text(handout.page_line(1, self._pages), body)
         self._gap(style.gap_mm / 2)
         self._rule(_RULE_MM)
+        self._gap(style.gap_mm / 2)
+        words = handout.words
+        instruction = words.bring if not style.answer_lines else f"{words.bring} {words.write}"
+        self._text(instruction, self._font(style.body_pt, bold=True))
+        # Written in by hand: the kiosk never asks for a name, nor keeps one.
+        if self._roll:
+            for label in (words.name, words.appointment, words.doctor):
+                self._fields((label,))
+        else:
+            self._fields((words.name,))
+            self._fields((words.appointment, words.doctor))
         self._gap(style.gap_mm)
         self._text(handout.heading, self._fitting_font(handout.heading, style.heading_pt))
         # The heading stays with the first question; a page may break before any other.
@@ -773,42 +859,66 @@ class _Builder:
         url = handout.url
         qr = None if url is None else self._qr(url)
         publisher = handout.publisher_line
-        if url is None or qr is None:
+        address = handout.short_address
+        if address is None or qr is None:
             self._gap(space_mm)
             if publisher is not None:
                 self._text(publisher, body)
             self._text(handout.source_line, body)
-            if url is not None:
+            if address is not None:
                 self._gap(style.gap_mm / 2)
-                self._text(url, body)
+                self._address(address, body)
             self.items = items
             return
         quiet_mm = qr.rect.width() / len(qr.matrix) * QR_QUIET_ZONE_MODULES / self._px_per_mm
+        centre = Qt.AlignmentFlag.AlignHCenter
         if self._roll:
             self._gap(space_mm)
             if publisher is not None:
                 self._text(publisher, body)
             self._text(handout.source_line, body)
-            self._gap(max(style.gap_mm, quiet_mm))
+            self._gap(style.gap_mm)
+            self._text(handout.qr_label, body, align=centre)
+            self._gap(quiet_mm)
             self._place_qr(qr, (self._width - qr.rect.width()) / 2)
             self._gap(quiet_mm)
-            self._text(url, body, align=Qt.AlignmentFlag.AlignHCenter)
+            self._address(address, body, align=centre)
         else:
-            # On a sheet the source sits beside the symbol; the quiet zone on its left lies in
-            # the page margin, which is blank.
+            # On a sheet what the symbol is, and the address to type instead, sit beside it;
+            # the quiet zone on its left lies in the page margin, which is blank.
             self._gap(max(space_mm, quiet_mm))
             top = self._y
             self._place_qr(qr, 0.0)
             below_qr = self._y
             self._y = top
             beside = qr.rect.width() + quiet_mm * self._px_per_mm
-            if publisher is not None:
-                self._text(publisher, body, beside)
-            self._text(handout.source_line, body, beside)
+            self._text(handout.qr_label, self._font(style.body_pt, bold=True), beside)
+            self._address(address, body, beside)
             self._y = max(self._y, below_qr)
-            self._gap(quiet_mm)
-            self._text(url, body)
+            self._gap(style.gap_mm)
+            if publisher is not None:
+                self._text(publisher, body)
+            self._text(handout.source_line, body)
         self.items = items
+
+    def _address(
+        self,
+        address: str,
+        font: QFont,
+        indent: float = 0.0,
+        align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft,
+    ) -> None:
+        """The web address to type, broken only after a / or a -, never inside a word: a
+        smaller size (not under the body's) if a part of it is wider than the column."""
+        parts = re.findall(r"[^/-]*[/-]?", address)
+        size = font.pointSizeF()
+        while size > MIN_BODY_PT:
+            metrics = QFontMetricsF(font, self._device)
+            if max(metrics.horizontalAdvance(p) for p in parts) <= self._width - indent:
+                break
+            size -= 1
+            font = self._font(size, bold=font.bold())
+        self._text(address, font, indent, align, anywhere=False)
 
     # Building blocks.
 
@@ -838,6 +948,8 @@ class _Builder:
         font: QFont,
         indent: float = 0.0,
         align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft,
+        *,
+        anywhere: bool = True,
     ) -> float:
         """Lay out ``text`` as plain text (never markup) at the cursor, wrapped to the column.
 
@@ -847,8 +959,13 @@ class _Builder:
         self._cut(self._y + self._ink_below, self._y)
         layout = QTextLayout(text, font, self._device)
         option = QTextOption(align)
-        # A word wider than the column (a long address) breaks anywhere rather than run off.
-        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        # A word wider than the column (a long word) breaks anywhere rather than run off;
+        # an address (``anywhere`` False) only where Qt may break it, after / and -.
+        option.setWrapMode(
+            QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere
+            if anywhere
+            else QTextOption.WrapMode.WordWrap
+        )
         layout.setTextOption(option)
         layout.beginLayout()
         y = bottom = ascent = 0.0
@@ -869,6 +986,33 @@ class _Builder:
         self._y += bottom
         self._ink_below = 0.0
         return ascent
+
+    def _fields(self, labels: tuple[str, ...]) -> None:
+        """One row of blank lines to write on, each after its label, sharing the column; a
+        row whose labels leave too little room to write is set one label a row."""
+        font = self._font(self._style.body_pt)
+        metrics = QFontMetricsF(font, self._device)
+        cell = self._width / len(labels)
+        space = metrics.horizontalAdvance("\u2002")
+        writing = 25 * self._px_per_mm  # room for a name or a date in handwriting
+        widths = [metrics.horizontalAdvance(label) for label in labels]
+        if len(labels) > 1 and max(widths) + space + writing > cell:
+            for label in labels:
+                self._fields((label,))
+            return
+        self._cut(self._y + self._ink_below, self._y)
+        self._y += self._style.pitch_mm * self._px_per_mm
+        width = _RULE_MM * self._px_per_mm
+        for index, (label, label_width) in enumerate(zip(labels, widths, strict=True)):
+            left = index * cell
+            layout = self._line_layout(label, font)
+            # The label sits on the line it is written on, as on a paper form.
+            baseline = self._y - metrics.descent()
+            self.items.append(_Text(layout, QPointF(left, baseline - layout.lineAt(0).ascent())))
+            end = left + cell - (space * 2 if index < len(labels) - 1 else 0)
+            start = min(left + label_width + space, end)
+            self.items.append(_Line(QLineF(start, self._y, end, self._y), width))
+        self._ink_below = width / 2
 
     def _line_layout(self, text: str, font: QFont) -> QTextLayout:
         """``text`` on one line, not wrapped, positioned where the caller puts it."""

@@ -17,7 +17,7 @@ from kiosk.config import Config
 from kiosk.content import Leaflet, languages
 from kiosk.printing import cups, jobs
 from kiosk.printing.cups import JOB_TITLE
-from kiosk.printing.handout import Handout, Paper, handout_for, render_pdf
+from kiosk.printing.handout import Handout, HandoutWords, Paper, handout_for, render_pdf
 from kiosk.printing.native import NativePrintError, print_natively
 
 log = logging.getLogger("kiosk.printing")
@@ -293,10 +293,20 @@ class PrintService(QObject):
             clinic_name=self._config.clinic_name,
             today=today,
             own_questions_label=self.tr("My own questions:"),
-            date_label=self.tr("Date: {0}"),
+            date_label=self.tr("Printed on {0}"),
             source_label=self.tr("Source: {0}"),
             page_label=self.tr("Page {0} of {1}"),
             publisher_label=self.tr("Published by {0}"),
+            qr_label=self.tr("Scan with your phone's camera to read the whole leaflet"),
+            clinic_phone=self._config.clinic_phone,
+            words=HandoutWords(
+                bring=self.tr("Bring this to your appointment."),
+                write=self.tr("Write the answers on the lines."),
+                name=self.tr("Name:"),
+                appointment=self.tr("Appointment date:"),
+                doctor=self.tr("Doctor:"),
+                phone_label=self.tr("Clinic phone: {0}"),
+            ),
         )
 
     def _leaflet(self, language: str | None) -> Leaflet:

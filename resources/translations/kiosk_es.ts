@@ -300,8 +300,32 @@
         <translation>Mis propias preguntas:</translation>
     </message>
     <message>
-        <source>Date: {0}</source>
-        <translation>Fecha: {0}</translation>
+        <source>Printed on {0}</source>
+        <translation>Impreso el {0}</translation>
+    </message>
+    <message>
+        <source>Bring this to your appointment.</source>
+        <translation>Traiga esta hoja a su cita.</translation>
+    </message>
+    <message>
+        <source>Write the answers on the lines.</source>
+        <translation>Escriba las respuestas en las líneas.</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>Nombre:</translation>
+    </message>
+    <message>
+        <source>Appointment date:</source>
+        <translation>Fecha de la cita:</translation>
+    </message>
+    <message>
+        <source>Doctor:</source>
+        <translation>Médico:</translation>
+    </message>
+    <message>
+        <source>Clinic phone: {0}</source>
+        <translation>Teléfono de la clínica: {0}</translation>
     </message>
     <message>
         <source>Source: {0}</source>
@@ -314,6 +338,10 @@
     <message>
         <source>Published by {0}</source>
         <translation>Publicado por {0}</translation>
+    </message>
+    <message>
+        <source>Scan with your phone&apos;s camera to read the whole leaflet</source>
+        <translation>Escanee con la cámara de su teléfono para leer el folleto completo</translation>
     </message>
 </context>
 <context>

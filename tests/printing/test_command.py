@@ -39,9 +39,14 @@ def test_a_spanish_clinics_test_page_is_all_in_spanish(
         spanish.questions[3].text,
         "Mis propias preguntas:",
         f"Fuente: {spanish.source}",
-        "Fecha: ",
+        f"Publicado por {spanish.publisher}",
+        "Impreso el ",
+        "Traiga esta hoja a su cita.",
+        "Nombre:",
+        "Fecha de la cita:",
+        "Escanee con la cámara de su teléfono para leer el folleto completo",
     ):
         assert expected in text, expected
     assert spanish.questions[0].text not in text
-    for english in ("My own questions:", "Source:", "Date:"):
+    for english in ("My own questions:", "Source:", "Printed on", "Name:", "Scan with"):
         assert english not in text, english

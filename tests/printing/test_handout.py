@@ -22,6 +22,7 @@ from kiosk.printing.handout import (
     MIN_SHEET_QUESTION_PT,
     Handout,
     HandoutLayout,
+    HandoutWords,
     Paper,
     format_date,
     handout_for,
@@ -38,7 +39,7 @@ TODAY = datetime.date(2026, 11, 26)
 CLINIC = "Riverside Spine Clinic"
 LABELS = {
     "own_questions_label": "My own questions:",
-    "date_label": "Date: {0}",
+    "date_label": "Printed on {0}",
     "source_label": "Source: {0}",
 }
 # Ten long questions of two lines each on a sheet: more than any leaflet should have. Each
@@ -245,16 +246,28 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Paper, str],
     return render
 
 
-def expected_text(handout: Handout) -> list[str]:
-    """Everything the handout prints, in the order it is drawn."""
+def expected_text(handout: Handout, layout: HandoutLayout, *, qr: bool = True) -> list[str]:
+    """Everything the handout prints, in the order it is drawn (``qr``: with its QR code)."""
+    paper = layout.paper
     lines = [handout.clinic_name] if handout.clinic_name else []
-    lines += [handout.title, handout.date_line, handout.heading]
+    lines += [handout.phone_line] if handout.phone_line else []
+    lines += [handout.title, handout.date_line]
+    said = handout.words
+    lines += [said.bring, said.write] if layout.answer_lines else [said.bring]
+    lines += [said.name, said.appointment, said.doctor, handout.heading]
     for number, question in enumerate(handout.questions, start=1):
         lines += [f"{number}.", question]
     lines += [handout.own_questions_label]
-    lines += [handout.publisher_line] if handout.publisher_line else []
-    lines += [handout.source_line]
-    return [*lines, handout.url] if handout.url else lines
+    attribution = [handout.publisher_line] if handout.publisher_line else []
+    attribution += [handout.source_line]
+    address = handout.short_address
+    if address is None:
+        return [*lines, *attribution]
+    if not qr:
+        return [*lines, *attribution, address]
+    if paper.is_roll:
+        return [*lines, *attribution, handout.qr_label, address]
+    return [*lines, handout.qr_label, address, *attribution]
 
 
 # What goes on the paper ----------------------------------------------------------------------
@@ -272,9 +285,16 @@ def test_one_page_with_exactly_the_ticked_questions(
         assert height_pt * MM_PER_PT == pytest.approx(paper.height_mm, abs=0.5)
     # Every character drawn, in order, and nothing else: the clinic, title, date, heading,
     # the ticked questions, the label, the source and the address.
-    assert squeeze(page.text) == squeeze("".join(expected_text(page.handout)))
+    assert squeeze(page.text) == squeeze("".join(expected_text(page.handout, page.layout)))
     shown = words(page.text)
-    assert "Date: November 26, 2026" in shown
+    assert "Printed on November 26, 2026" in shown
+    # Blank lines for what the patient writes in by hand, and what to do with the sheet.
+    assert "Bring this to your appointment." in shown
+    for label in ("Name:", "Appointment date:", "Doctor:"):
+        assert label in shown
+    # The PDF says what it is, and in which language, to a screen reader or a search.
+    assert re.search(r"^Title:\s+Vertebroplasty for Spine Fracture Pain$", page.info, re.M)
+    assert b"/Lang (en)" in page.pdf.read_bytes()
     # Who publishes the leaflet the QR code opens, then the source that leaflet cites.
     publisher = "Published by American Academy of Family Physicians, familydoctor.org"
     source = "Source: National Institutes of Health, MedlinePlus: Vertebroplasty"
@@ -349,7 +369,7 @@ def test_questions_stand_out_and_no_type_is_under_14_pt(
     assert "AtkinsonHyperlegible-Bold" in page.fonts
     # No word anywhere is set smaller than the date, and the date is smaller than a question.
     smallest_box = min(w.box_mm.height() for w in page.words)
-    date_box = next(w for w in page.words if w.text == "Date:").box_mm
+    date_box = next(w for w in page.words if w.text == "Printed").box_mm
     assert smallest_box >= date_box.height() * 0.99
     date_pt = page.raster.capital_height_mm(date_box) / CAP_HEIGHT_EM / MM_PER_PT
     assert date_pt >= MIN_BODY_PT - 0.5
@@ -410,6 +430,41 @@ def test_the_qr_code_is_the_address(
         if not (0 <= r < size and 0 <= c < size)
     ]
     assert sum(ring) == 0
+
+
+def address_lines(text: str, address: str) -> list[str]:
+    """The lines of ``text`` (pdftotext -raw) that together print ``address``."""
+    lines = [line.strip() for line in text.splitlines()]
+    for start, line in enumerate(lines):
+        if line and address.startswith(line):
+            joined = ""
+            for end in range(start, len(lines)):
+                joined += lines[end]
+                if joined == address:
+                    return lines[start : end + 1]
+                if not address.startswith(joined):
+                    break
+    raise AssertionError(f"{address!r} is not printed in\n{text}")
+
+
+@pytest.mark.parametrize(("paper", "selection"), CASES, ids=CASE_IDS)
+def test_the_qr_code_says_what_it_is_and_the_address_can_be_typed(
+    rendered: Callable[[Paper, str], Rendered], paper: Paper, selection: str
+) -> None:
+    page = rendered(paper, selection)
+    # A real reader finds the leaflet's address in the printed page (200 dpi).
+    decoded = run("zbarimg", "--quiet", "--raw", page.pdf.with_suffix(".pgm")).split()
+    assert decoded == [leaflet().url]
+    shown = words(page.text)
+    assert "Scan with your phone's camera to read the whole leaflet" in shown
+    # The address as a person types it, broken only after a / or a -, never inside a word.
+    address = "familydoctor.org/vertebroplasty-for-spine-fracture-pain"
+    assert page.handout.short_address == address
+    lines = address_lines(page.text, address)
+    assert all(line.endswith(("/", "-")) for line in lines[:-1]), lines
+    if not paper.is_roll:
+        assert lines == [address]  # beside the QR code, on one line
+    assert "https://" not in page.text
 
 
 # How it fits -------------------------------------------------------------------------------
@@ -571,7 +626,7 @@ def test_a_handout_longer_than_a_sheet_goes_on_to_more_pages(
         header = squeeze(handout.title + handout.page_line(number, count))
         assert text.startswith(header), (number, text[:80])
         got += text[len(header) :]
-    assert got == squeeze("".join(expected_text(handout)))
+    assert got == squeeze("".join(expected_text(handout, printed.layout)))
 
 
 @pytest.mark.parametrize(("paper", "case"), CONTINUED_CASES, ids=CONTINUED_IDS)
@@ -589,7 +644,7 @@ def test_nothing_is_clipped_on_any_page(
         assert page.raster.ink_outside(allowed) == [], number
         assert [w.text for w in page.words if not allowed.contains(w.box_mm)] == [], number
         # The type stays at 14 pt or more: no word is set smaller than the date.
-        date_box = next(w for w in printed.pages[0].words if w.text == "Date:").box_mm
+        date_box = next(w for w in printed.pages[0].words if w.text == "Printed").box_mm
         assert min(w.box_mm.height() for w in page.words) >= date_box.height() * 0.99
 
 
@@ -628,7 +683,7 @@ def test_an_address_too_long_for_a_legible_qr_code_is_only_written(tmp_path: Pat
     handout = replace(handout_of("1 question"), url=url)
     page = read_back(handout, Paper.ROLL_58MM, tmp_path / "handout.pdf")
     assert page.layout.qr_mm is None
-    assert squeeze(page.text) == squeeze("".join(expected_text(handout)))
+    assert squeeze(page.text) == squeeze("".join(expected_text(handout, page.layout, qr=False)))
     assert page.raster.ink_outside(page.layout.content_mm.adjusted(-0.5, -0.5, 0.5, 0.5)) == []
 
 
@@ -645,7 +700,7 @@ def test_without_a_clinic_name_or_address_those_lines_are_left_out(tmp_path: Pat
     handout = replace(handout_of("3 questions"), clinic_name="", url=None)
     page = read_back(handout, Paper.LETTER, tmp_path / "handout.pdf")
     assert page.layout.qr_mm is None
-    assert squeeze(page.text) == squeeze("".join(expected_text(handout)))
+    assert squeeze(page.text) == squeeze("".join(expected_text(handout, page.layout)))
     assert words(page.text).startswith(handout.title)
 
 
@@ -655,7 +710,7 @@ def test_a_leaflet_from_an_older_pack_without_a_publisher_prints_its_source(
     handout = replace(handout_of("1 question"), publisher=None)
     page = read_back(handout, Paper.LETTER, tmp_path / "handout.pdf")
     assert "Published by" not in words(page.text)
-    assert squeeze(page.text) == squeeze("".join(expected_text(handout)))
+    assert squeeze(page.text) == squeeze("".join(expected_text(handout, page.layout)))
 
 
 def test_a_spanish_handout(tmp_path: Path) -> None:
@@ -671,12 +726,23 @@ def test_a_spanish_handout(tmp_path: Path) -> None:
         source="Institutos Nacionales de la Salud, MedlinePlus",
         url="https://medlineplus.gov/spanish/",
         language="es",
+        clinic_phone="(555) 010-0100",
+        words=HandoutWords(
+            bring="Traiga esta hoja a su cita.",
+            write="Escriba las respuestas en las líneas.",
+            name="Nombre:",
+            appointment="Fecha de la cita:",
+            doctor="Médico:",
+            phone_label="Teléfono de la clínica: {0}",
+        ),
     )
     page = read_back(handout, Paper.A4, tmp_path / "handout.pdf")
     shown = words(page.text)
     assert "Fecha: 26 de noviembre de 2026" in shown
+    assert "Teléfono de la clínica: (555) 010-0100" in shown
+    assert b"/Lang (es)" in page.pdf.read_bytes()
     assert "¿Cuánto tiempo durará el procedimiento?" in shown
-    assert squeeze(page.text) == squeeze("".join(expected_text(handout)))
+    assert squeeze(page.text) == squeeze("".join(expected_text(handout, page.layout)))
 
 
 @pytest.mark.parametrize(
@@ -715,7 +781,7 @@ def test_the_handout_takes_the_ticked_questions_in_the_leaflets_order() -> None:
         leaflet().url,
         "en",
     )
-    assert handout.date_line == "Date: November 26, 2026"
+    assert handout.date_line == "Printed on November 26, 2026"
     assert handout.source_line == f"Source: {leaflet().source}"
 
 

@@ -143,7 +143,7 @@ def test_a_spanish_handout_prints_in_spanish(
     for expected in (
         "Riverside Clinic",
         spanish.title,
-        f"Fecha: {today.day} de {MONTHS_ES[today.month - 1]} de {today.year}",
+        f"Impreso el {today.day} de {MONTHS_ES[today.month - 1]} de {today.year}",
         spanish.questions_section.heading,
         "Mis propias preguntas:",
         f"Fuente: {spanish.source}",
@@ -152,7 +152,7 @@ def test_a_spanish_handout_prints_in_spanish(
     assert _questions_in(text, kiosk, "es") == {1, 3}
     assert text.index(spanish.questions[0].text) < text.index(spanish.questions[2].text)
     assert _questions_in(text, kiosk, "en") == set(), "nothing of the English leaflet"
-    for english in ("Date:", "My own questions:", "Source:", "Page "):
+    for english in ("Printed on", "My own questions:", "Source:", "Page "):
         assert english not in text, english
 
 
