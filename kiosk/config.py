@@ -80,6 +80,7 @@ class Config:
     volume_percent: int = 75
     clinic_name: str = ""
     clinic_phone: str = ""  # printed on the handout; empty leaves the line out
+    roll_answer_lines: int = 0  # ruled lines under each question on roll paper
     printer: str = ""  # a CUPS queue name; empty: the system's default printer
     paper: str = "auto"  # auto: from the printer's default media
     print_timeout_s: int = 60
@@ -158,6 +159,7 @@ _TOP_KEYS = (
     "volume_percent",
     "clinic_name",
     "clinic_phone",
+    "roll_answer_lines",
     "printer",
     "paper",
     "print_timeout_s",
@@ -178,6 +180,7 @@ MAX_PHONE_CHARS = 30  # one line of the handout, on 58 mm roll paper too
 _RANGES = {
     "print_timeout_s": (5, 600),
     "pdf_keep_hours": (1, 720),
+    "roll_answer_lines": (0, 4),
     "idle_timeout_s": (30, 3600),
     "idle_warning_s": (20, 300),
 }

@@ -218,6 +218,7 @@ def test_a_content_pack_that_does_not_exist_keeps_the_built_in_leaflet(tmp_path:
         ("idle_warning_s = 5", "5 is out of range; allowed 20 to 300"),
         ('idle_warning_s = "30"', "must be a whole number"),
         ("log_folder = 3", "must be text in quotes"),
+        ("roll_answer_lines = 5", "5 is out of range; allowed 0 to 4"),
     ],
 )
 def test_idle_times_and_folders_are_checked(tmp_path: Path, line: str, problem: str) -> None:

@@ -57,6 +57,8 @@ MIN_QR_MODULE_MM = 0.4  # three dots of a 203 dpi receipt printer
 MAX_OWN_LINES = 6  # spare room on a sheet beyond these and MAX_ANSWER_LINES stays blank
 MAX_ANSWER_LINES = 8  # under each question, however much room a sheet has
 MIN_OWN_LINES = 2  # for the patient's own questions, when room is shared out on a sheet
+MAX_CLINIC_LINES = 2  # a longer clinic name is set smaller, then cut short
+ROLL_ANSWER_LINES = 0  # under each question on a roll, unless the clinic asks for more
 ANSWER_LINES_ASKED = 2  # ruled lines under each question, as the clinic asked
 
 _BLACK = QColor(0, 0, 0)
@@ -141,6 +143,7 @@ class Handout:
     qr_label: str = "Scan with your phone's camera to read the whole leaflet"
     clinic_phone: str = ""  # "" leaves the line out
     words: HandoutWords = HandoutWords()
+    roll_answer_lines: int = ROLL_ANSWER_LINES  # ruled lines under each question on a roll
 
     @property
     def phone_line(self) -> str | None:
@@ -191,6 +194,7 @@ def handout_for(
     qr_label: str = "Scan with your phone's camera to read the whole leaflet",
     clinic_phone: str = "",
     words: HandoutWords | None = None,
+    roll_answer_lines: int = ROLL_ANSWER_LINES,
 ) -> Handout:
     """The handout of ``leaflet`` with the ``ticked`` questions (1-based numbers).
 
@@ -238,6 +242,7 @@ def handout_for(
         qr_label=qr_label,
         clinic_phone=clinic_phone,
         words=words or HandoutWords(),
+        roll_answer_lines=roll_answer_lines,
     )
 
 
@@ -305,8 +310,8 @@ _SHEET_STYLES = (
 # A roll is as long as it needs to be, so nothing gives way on it. Its narrow column takes 16 pt
 # on 80 mm (about 26 letters a line) but only 14 pt on 58 mm (about 20).
 _ROLL_STYLES = {
-    Paper.ROLL_80MM: _Style(14, 2, 9, 5, 4, 30, question_pt=16),
-    Paper.ROLL_58MM: _Style(14, 2, 9, 5, 4, 30, question_pt=14),
+    Paper.ROLL_80MM: _Style(14, ROLL_ANSWER_LINES, 9, 3, 2, 22, question_pt=16),
+    Paper.ROLL_58MM: _Style(14, ROLL_ANSWER_LINES, 9, 3, 2, 22, question_pt=14),
 }
 
 
@@ -532,7 +537,10 @@ def _compose(handout: Handout, paper: Paper) -> _Composition:
     family = handout_family()
     width_mm = spec.width_mm - 2 * spec.side_mm
     if spec.height_mm is None:
-        builder = _Builder(handout, _ROLL_STYLES[paper], family, device, width_mm, roll=True)
+        # Compact: a strip of receipt paper is for the questions; writing on it is awkward, so
+        # it has ruled lines under them only if the clinic asks (roll_answer_lines).
+        style = replace(_ROLL_STYLES[paper], answer_lines=handout.roll_answer_lines)
+        builder = _Builder(handout, style, family, device, width_mm, roll=True)
         page_height_mm = spec.top_mm + builder.height_mm + spec.bottom_mm
         return builder.page(paper, spec, page_height_mm, (buffer, device))
     room_mm = spec.height_mm - spec.top_mm - spec.bottom_mm
@@ -795,9 +803,7 @@ class _Builder:
     def _body(self) -> None:
         style, handout = self._style, self._handout
         if handout.clinic_name:
-            self._text(
-                handout.clinic_name, self._fitting_font(handout.clinic_name, style.clinic_pt)
-            )
+            self._clinic(handout.clinic_name)
         body = self._font(style.body_pt)
         if handout.phone_line is not None:
             self._text(handout.phone_line, body)
@@ -987,6 +993,44 @@ class _Builder:
         self._ink_below = 0.0
         return ascent
 
+    def _clinic(self, name: str) -> None:
+        """The clinic's name in at most MAX_CLINIC_LINES lines: smaller (down to the body's
+        size) until it fits, and cut short with an ellipsis if even that is too long."""
+        size = self._style.clinic_pt
+        while True:
+            font = self._fitting_font(name, size)
+            if self._line_count(name, font) <= MAX_CLINIC_LINES or size <= self._style.body_pt:
+                break
+            size -= 1
+        words = name.split()
+        shown = name
+        while len(words) > 1 and self._line_count(shown, font) > MAX_CLINIC_LINES:
+            words.pop()
+            shown = " ".join(words).rstrip(",;:-") + "\u2026"
+        if self._line_count(shown, font) > MAX_CLINIC_LINES:
+            # One word longer than the lines: as much of it as they hold.
+            metrics = QFontMetricsF(font, self._device)
+            shown = metrics.elidedText(
+                name, Qt.TextElideMode.ElideRight, (self._width - 1) * MAX_CLINIC_LINES * 0.95
+            )
+        self._text(shown, font)
+
+    def _line_count(self, text: str, font: QFont) -> int:
+        layout = QTextLayout(text, font, self._device)
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        layout.setTextOption(option)
+        layout.beginLayout()
+        count = 0
+        while True:
+            line = layout.createLine()
+            if not line.isValid():
+                break
+            line.setLineWidth(self._width)
+            count += 1
+        layout.endLayout()
+        return count
+
     def _fields(self, labels: tuple[str, ...]) -> None:
         """One row of blank lines to write on, each after its label, sharing the column; a
         row whose labels leave too little room to write is set one label a row."""
@@ -996,9 +1040,14 @@ class _Builder:
         space = metrics.horizontalAdvance("\u2002")
         writing = 25 * self._px_per_mm  # room for a name or a date in handwriting
         widths = [metrics.horizontalAdvance(label) for label in labels]
-        if len(labels) > 1 and max(widths) + space + writing > cell:
-            for label in labels:
-                self._fields((label,))
+        if max(widths) + space + writing > cell:
+            if len(labels) > 1:
+                for label in labels:
+                    self._fields((label,))
+            else:  # a narrow roll: the label, and the whole line under it
+                self._gap(self._style.gap_mm)
+                self._text(labels[0], font)
+                self._ruled(1, 0.0)
             return
         self._cut(self._y + self._ink_below, self._y)
         self._y += self._style.pitch_mm * self._px_per_mm

@@ -299,6 +299,7 @@ class PrintService(QObject):
             publisher_label=self.tr("Published by {0}"),
             qr_label=self.tr("Scan with your phone's camera to read the whole leaflet"),
             clinic_phone=self._config.clinic_phone,
+            roll_answer_lines=self._config.roll_answer_lines,
             words=HandoutWords(
                 bring=self.tr("Bring this to your appointment."),
                 write=self.tr("Write the answers on the lines."),

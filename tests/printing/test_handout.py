@@ -486,12 +486,35 @@ def test_spacing_gives_way_before_type() -> None:
     assert ten.answer_lines < five.answer_lines
 
 
-def test_a_roll_gives_every_question_lines_to_write_on() -> None:
+def test_a_roll_is_compact_with_answer_lines_only_if_the_clinic_asks() -> None:
     for paper in (Paper.ROLL_80MM, Paper.ROLL_58MM):
         few = layout_handout(handout_of("1 question"), paper)
         many = layout_handout(handout_of("10 long"), paper)
-        assert few.answer_lines == many.answer_lines >= 2
-        assert many.page_height_mm > few.page_height_mm + 10 * 2 * many.pitch_mm
+        assert few.answer_lines == many.answer_lines == 0
+        asked = layout_handout(replace(handout_of("10 long"), roll_answer_lines=2), paper)
+        assert asked.answer_lines == 2
+        assert asked.page_height_mm >= many.page_height_mm + 10 * 2 * asked.pitch_mm
+    # One question on 80 mm took 271 mm of roll with two lines under it and no write-in lines.
+    assert layout_handout(handout_of("1 question"), Paper.ROLL_80MM).page_height_mm < 271
+
+
+@pytest.mark.parametrize("paper", list(Paper), ids=[p.value for p in Paper])
+def test_a_long_clinic_name_is_capped_at_two_lines(tmp_path: Path, paper: Paper) -> None:
+    name = "The Riverside Regional Medical Center Department of Interventional Spine Radiology"
+    handout = replace(handout_of("1 question"), clinic_name=name)
+    page = read_back(handout, paper, tmp_path / "handout.pdf")
+    title_top = next(w for w in page.words if w.text == "Vertebroplasty").box_mm.top()
+    above = [w for w in page.words if w.box_mm.top() < title_top - 0.5]
+    lines = {round(w.box_mm.top()) for w in above}
+    assert 1 <= len(lines) <= 2, [w.text for w in above]
+    assert " ".join(w.text for w in above).startswith("The Riverside")
+    shown = words(page.text)
+    assert name in shown or "\u2026" in " ".join(w.text for w in above)
+    assert [
+        w.text
+        for w in page.words
+        if not page.layout.content_mm.adjusted(-0.5, -0.5, 0.5, 0.5).contains(w.box_mm)
+    ] == []
 
 
 # A handout longer than a sheet --------------------------------------------------------------
