@@ -467,6 +467,40 @@ def test_the_qr_code_says_what_it_is_and_the_address_can_be_typed(
     assert "https://" not in page.text
 
 
+def rules_mm(raster: Raster, min_length_mm: float = 30.0) -> list[float]:
+    """The heights of the horizontal rules on the page (dark runs longer than any text's)."""
+    longest = raster.px(min_length_mm)
+    rows = []
+    for y in range(raster.height):
+        run = best = 0
+        for value in raster.row(y):
+            run = run + 1 if value < DARK else 0
+            best = max(best, run)
+        if best >= longest:
+            rows.append(y)
+    groups = [[rows[0]]] if rows else []
+    for y in rows[1:]:
+        if y - groups[-1][-1] <= 2:
+            groups[-1].append(y)
+        else:
+            groups.append([y])
+    return [(sum(g) / len(g)) * 25.4 / DPI for g in groups]
+
+
+@pytest.mark.parametrize(("paper", "selection"), CASES, ids=CASE_IDS)
+def test_lines_to_write_on_are_far_enough_apart_for_handwriting(
+    rendered: Callable[[Paper, str], Rendered], paper: Paper, selection: str
+) -> None:
+    page = rendered(paper, selection)
+    rules = rules_mm(page.raster, min_length_mm=20.0 if paper.is_roll else 30.0)
+    # The rule under the title, the write-in lines and the lines to write on.
+    assert len(rules) >= 1 + 2 + page.layout.own_lines
+    gaps = [b - a for a, b in itertools.pairwise(rules)]
+    assert min(gaps) >= 9 - 0.3, gaps  # a pixel either way, and the rule's own width
+    if not paper.is_roll and selection in ("1 question", "3 questions", "all 5"):
+        assert page.layout.answer_lines >= 1  # every question of the leaflet has room
+
+
 # How it fits -------------------------------------------------------------------------------
 
 
@@ -532,6 +566,7 @@ class Sheet:
     text: str  # pdftotext -raw of the page: in the order it was drawn
     words: list[Word]
     raster: Raster
+    image: Path  # the page rendered by pdftoppm at DPI (greyscale)
 
 
 def read_pages(pdf: Path) -> list[Sheet]:
@@ -548,6 +583,7 @@ def read_pages(pdf: Path) -> list[Sheet]:
                 run("pdftotext", "-raw", "-enc", "UTF-8", *first_last, pdf, "-"),
                 words_of(page),
                 Raster(stem.with_suffix(".pgm").read_bytes()),
+                stem.with_suffix(".pgm"),
             )
         )
     return sheets
@@ -592,7 +628,11 @@ CONTINUED = {
 }
 CONTINUED_CASES = [
     *((paper, case) for paper in (Paper.LETTER, Paper.A4) for case in CONTINUED),
-    *((paper, "a 3000-letter word") for paper in (Paper.ROLL_80MM, Paper.ROLL_58MM)),
+    *(
+        (paper, case)
+        for paper in (Paper.ROLL_80MM, Paper.ROLL_58MM)
+        for case in ("25 questions", "a 3000-letter word")
+    ),
 ]
 CONTINUED_IDS = [f"{paper.value}-{case.replace(' ', '-')}" for paper, case in CONTINUED_CASES]
 
@@ -650,6 +690,28 @@ def test_a_handout_longer_than_a_sheet_goes_on_to_more_pages(
         assert text.startswith(header), (number, text[:80])
         got += text[len(header) :]
     assert got == squeeze("".join(expected_text(handout, printed.layout)))
+
+
+@pytest.mark.parametrize("paper", list(Paper), ids=[p.value for p in Paper])
+def test_25_questions_are_numbered_in_order_with_room_to_write_and_a_working_qr_code(
+    continued: Callable[[Paper, str], Continued], paper: Paper
+) -> None:
+    printed = continued(paper, "25 questions")
+    text = words(" ".join(page.text for page in printed.pages))
+    positions = [text.index(f"{n}. {words(q)}") for n, q in enumerate(printed.handout.questions, 1)]
+    assert len(positions) == 25
+    assert positions == sorted(positions)
+    last = printed.pages[-1]
+    decoded = run("zbarimg", "--quiet", "--raw", last.image).split()
+    assert decoded == [printed.handout.url]
+    shown = words(last.text)
+    assert "Scan with your phone's camera to read the whole leaflet" in shown
+    assert printed.handout.short_address is not None
+    assert squeeze(printed.handout.short_address) in squeeze(last.text)
+    for page in printed.pages:
+        rules = rules_mm(page.raster, min_length_mm=20.0 if paper.is_roll else 30.0)
+        gaps = [b - a for a, b in itertools.pairwise(rules)]
+        assert not gaps or min(gaps) >= 9 - 0.3, gaps
 
 
 @pytest.mark.parametrize(("paper", "case"), CONTINUED_CASES, ids=CONTINUED_IDS)
