@@ -59,6 +59,7 @@ MAX_ANSWER_LINES = 8  # under each question, however much room a sheet has
 MIN_OWN_LINES = 2  # for the patient's own questions, when room is shared out on a sheet
 MAX_CLINIC_LINES = 2  # a longer clinic name is set smaller, then cut short
 ROLL_ANSWER_LINES = 0  # under each question on a roll, unless the clinic asks for more
+MIN_BESIDE_QR_MM = 40.0  # the QR label goes beside the symbol on a roll this much wider
 ANSWER_LINES_ASKED = 2  # ruled lines under each question, as the clinic asked
 
 _BLACK = QColor(0, 0, 0)
@@ -864,48 +865,54 @@ class _Builder:
         space_mm = style.gap_mm * 2
         url = handout.url
         qr = None if url is None else self._qr(url)
-        publisher = handout.publisher_line
         address = handout.short_address
         if address is None or qr is None:
             self._gap(space_mm)
-            if publisher is not None:
-                self._text(publisher, body)
-            self._text(handout.source_line, body)
+            self._attribution(body)
             if address is not None:
                 self._gap(style.gap_mm / 2)
                 self._address(address, body)
             self.items = items
             return
         quiet_mm = qr.rect.width() / len(qr.matrix) * QR_QUIET_ZONE_MODULES / self._px_per_mm
-        centre = Qt.AlignmentFlag.AlignHCenter
-        if self._roll:
+        beside = qr.rect.width() + quiet_mm * self._px_per_mm
+        if self._roll and self._width - beside < MIN_BESIDE_QR_MM * self._px_per_mm:
+            # A 58 mm roll: everything in one centred column under the attribution.
+            centre = Qt.AlignmentFlag.AlignHCenter
             self._gap(space_mm)
-            if publisher is not None:
-                self._text(publisher, body)
-            self._text(handout.source_line, body)
+            self._attribution(body)
             self._gap(style.gap_mm)
             self._text(handout.qr_label, body, align=centre)
             self._gap(quiet_mm)
             self._place_qr(qr, (self._width - qr.rect.width()) / 2)
             self._gap(quiet_mm)
             self._address(address, body, align=centre)
-        else:
-            # On a sheet what the symbol is, and the address to type instead, sit beside it;
-            # the quiet zone on its left lies in the page margin, which is blank.
-            self._gap(max(space_mm, quiet_mm))
-            top = self._y
-            self._place_qr(qr, 0.0)
-            below_qr = self._y
-            self._y = top
-            beside = qr.rect.width() + quiet_mm * self._px_per_mm
-            self._text(handout.qr_label, self._font(style.body_pt, bold=True), beside)
+            self.items = items
+            return
+        # What the symbol is sits beside it, and on a sheet the address to type instead too
+        # (an 80 mm roll has room for the label there, not the address); the quiet zone on its
+        # left lies in the page margin, which is blank.
+        self._gap(max(space_mm, quiet_mm))
+        top = self._y
+        self._place_qr(qr, 0.0)
+        below_qr = self._y
+        self._y = top
+        self._text(handout.qr_label, self._font(style.body_pt, bold=True), beside)
+        if not self._roll:
             self._address(address, body, beside)
-            self._y = max(self._y, below_qr)
-            self._gap(style.gap_mm)
-            if publisher is not None:
-                self._text(publisher, body)
-            self._text(handout.source_line, body)
+        self._y = max(self._y, below_qr)
+        if self._roll:
+            self._gap(quiet_mm)
+            self._address(address, body)
+        self._gap(style.gap_mm)
+        self._attribution(body)
         self.items = items
+
+    def _attribution(self, font: QFont) -> None:
+        """Who publishes the leaflet (when its header says), then the source it cites."""
+        if self._handout.publisher_line is not None:
+            self._text(self._handout.publisher_line, font)
+        self._text(self._handout.source_line, font)
 
     def _address(
         self,

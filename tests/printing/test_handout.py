@@ -265,7 +265,7 @@ def expected_text(handout: Handout, layout: HandoutLayout, *, qr: bool = True) -
         return [*lines, *attribution]
     if not qr:
         return [*lines, *attribution, address]
-    if paper.is_roll:
+    if paper is Paper.ROLL_58MM:  # one column: too narrow for anything beside the QR code
         return [*lines, *attribution, handout.qr_label, address]
     return [*lines, handout.qr_label, address, *attribution]
 
