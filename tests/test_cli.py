@@ -311,13 +311,13 @@ def test_speak_writes_what_listen_says_on_a_page_to_a_wav(tmp_path: Path) -> Non
     result = _kiosk("speak", "--page", "questions", "--tick", "2", "--out", str(out))
     assert result.returncode == 0, result.stderr
     # Heading, the instruction's two sentences, the count, five questions, what will print
-    # (its heading and the one ticked question) and the source.
-    assert result.stdout.strip() == f"{out}: 12 sentences"
+    # (its heading and the one ticked question), the publisher and the source.
+    assert result.stdout.strip() == f"{out}: 13 sentences"
     with wave.open(str(out)) as audio:
         assert (audio.getnchannels(), audio.getsampwidth()) == (1, 2)
         seconds = audio.getnframes() / audio.getframerate()
         samples = array("h", audio.readframes(audio.getnframes()))
-    assert 20 < seconds < 90, f"{seconds:.1f} s for twelve sentences"
+    assert 20 < seconds < 90, f"{seconds:.1f} s for thirteen sentences"
     rms = (sum(s * s for s in samples) / len(samples)) ** 0.5 / 32768
     assert rms > 0.02, "the file holds speech, not silence"
 
