@@ -322,6 +322,29 @@ def test_speak_writes_what_listen_says_on_a_page_to_a_wav(tmp_path: Path) -> Non
     assert rms > 0.02, "the file holds speech, not silence"
 
 
+def test_the_natural_voice_leaves_nothing_in_home_or_the_temporary_folder(tmp_path: Path) -> None:
+    # onnxruntime's telemetry, on unless turned off, keeps a device id under ~/.cache and a
+    # ".ses" file in the temporary folder; the variable is emptied here as on a fresh machine.
+    home, temp = tmp_path / "home", tmp_path / "tmp"
+    home.mkdir()
+    temp.mkdir()
+    out = tmp_path / "out" / "home.wav"
+    out.parent.mkdir()
+    env = {
+        "HOME": str(home),
+        "TMPDIR": str(temp),
+        "XDG_CACHE_HOME": "",
+        "ORT_DISABLE_TELEMETRY": "",
+    }
+    result = _kiosk("speak", "--page", "home", "--out", str(out), env=env)
+    assert result.returncode == 0, result.stderr
+    with wave.open(str(out)) as audio:
+        assert audio.getframerate() == 24000, "the natural voice read it"
+    assert not (home / ".cache").exists()
+    files = [p.relative_to(tmp_path) for p in tmp_path.rglob("*") if not p.is_dir()]
+    assert files == [Path("out/home.wav")]
+
+
 def test_speak_of_an_unknown_page_exits_1_with_one_line(tmp_path: Path) -> None:
     result = _kiosk("speak", "--page", "nosuch", "--out", str(tmp_path / "x.wav"))
     assert result.returncode == 1
