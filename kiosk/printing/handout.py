@@ -814,8 +814,12 @@ class _Builder:
         self.title_pt = title_font.pointSizeF()
         self._text(handout.title, title_font)
         # The date's words stay together: "November 26," at a line's end and "2026" on the
-        # next reads as two things.
-        day = format_date(handout.printed_on, handout.language).replace(" ", "\u00a0")
+        # next reads as two things. A date wider than the column ("26 de noviembre de 2026"
+        # on a 58 mm roll) breaks between its words, never inside the year.
+        day = format_date(handout.printed_on, handout.language)
+        whole = day.replace(" ", "\u00a0")
+        if QFontMetricsF(body, self._device).horizontalAdvance(whole) <= self._width:
+            day = whole
         self._text(handout.date_label.replace("{0}", day), body)
         if self._pages > 1:
             self._text(handout.page_line(1, self._pages), body)

@@ -830,6 +830,23 @@ def test_a_spanish_handout(tmp_path: Path) -> None:
     assert squeeze(page.text) == squeeze("".join(expected_text(handout, page.layout)))
 
 
+@pytest.mark.parametrize("paper", [Paper.ROLL_58MM, Paper.ROLL_80MM, Paper.A4])
+def test_a_date_too_long_for_the_line_breaks_between_its_words(
+    tmp_path: Path, paper: Paper
+) -> None:
+    # "Impreso el 26 de noviembre de 2026" kept whole is wider than a 58 mm roll: it once
+    # broke inside the year ("20" at a line's end, "26" on the next).
+    handout = replace(handout_of("1 question"), language="es", date_label="Impreso el {0}")
+    page = read_back(handout, paper, tmp_path / "handout.pdf")
+    date_lines = []
+    for line in page.text.splitlines():
+        if date_lines or line.startswith("Impreso"):
+            date_lines.append(line.strip())
+        if "2026" in line or len(date_lines) > 3:
+            break
+    assert " ".join(date_lines) == "Impreso el 26 de noviembre de 2026"
+
+
 @pytest.mark.parametrize(
     ("language", "day", "written"),
     [
