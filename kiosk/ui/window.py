@@ -7,8 +7,8 @@ import logging
 import time
 from collections.abc import Mapping
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QAccessible, QMouseEvent, QResizeEvent
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAccessible, QMouseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QStackedLayout,
@@ -48,6 +48,12 @@ class Screen(enum.Enum):
     LEAFLET = enum.auto()  # a visit: the leaflet's pages with their bars
     STAFF_PIN = enum.auto()
     STAFF = enum.auto()
+
+
+# After the window first shows, the section pages not built yet are built while the kiosk is
+# idle, one small step per pass of the event loop: the welcome screen's first frames come first,
+# and a patient's first visit of a page then costs what a later one does (benchmarks/pageturn.py).
+IDLE_BUILD_DELAY_MS = 400
 
 
 class KioskWindow(QWidget):
@@ -125,6 +131,13 @@ class KioskWindow(QWidget):
         self._on_text_step_changed(visit.text_step)
         self._on_ticked_changed()
         self._on_page_changed(visit.page)
+        # Section pages built ahead, one step per timeout: a zero timer fires only once the
+        # events waiting (a touch among them) have been handled, so a step never delays one.
+        self._idle_steps: list[int] = []  # section indexes still to build, then to lay out
+        self._idle_build = QTimer(self)
+        self._idle_build.setInterval(0)
+        self._idle_build.timeout.connect(self._on_idle_build_due)
+        self._idle_build_started = False
         app = QApplication.instance()
         if app is not None:
             # For the staff gesture; installed last, so that the events of building the
@@ -339,6 +352,8 @@ class KioskWindow(QWidget):
         self._clear_highlight()
         self._leaflet = leaflet = self._leaflets[code]
         self._build_pages()
+        if self._idle_build_started:
+            self._build_ahead()  # this language's pages too, once the patient settles
         self.setWindowTitle(leaflet.title)
         self.welcome_screen.show_leaflet(leaflet.title, leaflet.welcome, code)
         self.bars.retranslate()
@@ -383,6 +398,45 @@ class KioskWindow(QWidget):
             if self._narrator is not None:
                 widget.set_cue_allowed(not self._narrator.active)
         return widget
+
+    def is_built(self, page: Page) -> bool:
+        """Whether the page's widget exists yet (in the visit's language)."""
+        return page.section is None or self._pages[page.section] is not None
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._idle_build_started:
+            self._idle_build_started = True
+            QTimer.singleShot(IDLE_BUILD_DELAY_MS, self, self._build_ahead)
+
+    def _build_ahead(self) -> None:
+        """Build, while the kiosk is idle, the pages of the visit's language not built yet."""
+        # A page not built yet is built, then laid out; one built already (the questions)
+        # only laid out.
+        self._idle_steps = [i if page is None else -1 - i for i, page in enumerate(self._pages)]
+        if self._idle_steps:
+            self._idle_build.start()
+
+    def _on_idle_build_due(self) -> None:
+        """One step: build the next page, or lay out one built but never shown at the
+        stack's size, so that showing it later only paints."""
+        while self._idle_steps:
+            step = self._idle_steps.pop(0)
+            if step >= 0:
+                if self._pages[step] is None:  # not opened by the patient in the meantime
+                    self.page_widget(Page(step))
+                    self._idle_steps.insert(0, -1 - step)  # its layout, in the next step
+                    return
+                continue
+            page = self._pages[-1 - step]
+            if page is not None and not page.isVisible():
+                page.resize(self._stack.size())
+                page.ensurePolished()
+                layout = page.layout()
+                if layout is not None:
+                    layout.activate()
+                return
+        self._idle_build.stop()
 
     def _built_pages(self) -> list[ScrollPage]:
         """Every page built so far, in every language."""

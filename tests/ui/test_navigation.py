@@ -122,3 +122,19 @@ def test_a_sentence_read_aloud_further_down_is_scrolled_into_view(
     qtbot.waitUntil(lambda: not page.scroller_active())
     top = last.mapTo(page.viewport(), last.rect().topLeft()).y()
     assert 0 <= top < page.viewport().height(), "the sentence is on screen"
+
+
+def test_while_the_kiosk_is_idle_it_builds_every_page_ahead_and_they_follow_the_patients_size(
+    qtbot: QtBot, kiosk: Kiosk
+) -> None:
+    """A first visit of a page then costs what a later one does (benchmarks/pageturn.py)."""
+    window, sections = kiosk.window, kiosk.leaflet.sections
+    qtbot.waitUntil(
+        lambda: all(window.is_built(Page(index)) for index in range(len(sections))),
+        timeout=10_000,
+    )
+    assert kiosk.visit.page.section is None, "built while the patient stayed at home"
+    tap(qtbot, window.larger_button)
+    larger = window.current_page().font().pixelSize()
+    kiosk.visit.go_to(Page(len(sections) - 2))
+    assert window.current_page().font().pixelSize() == larger
