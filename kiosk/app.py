@@ -21,9 +21,11 @@ from kiosk.config import (
     ConfigProblem,
     ScreenSpec,
     check_printer_setting,
+    read_config,
 )
 from kiosk.content import ContentError, Leaflet, offered_leaflets
 from kiosk.content.languages import language
+from kiosk.filewatch import Fingerprint, files_under, fingerprint
 from kiosk.fonts import load_fonts
 from kiosk.keys import KeyAction
 from kiosk.narration.narrator import NarrationState, Narrator
@@ -48,9 +50,12 @@ from kiosk.ui.qtapp import application, show_window, window_flags
 from kiosk.ui.screen_reader import ScreenReaderWatch
 from kiosk.ui.screens import OutOfOrderScreen
 from kiosk.ui.staff_mode import StaffActions, StaffMode
-from kiosk.ui.window import KioskWindow
+from kiosk.ui.window import KioskWindow, Screen
 
 log = logging.getLogger("kiosk.init")
+
+# How often the kiosk looks whether the clinic's tools changed its configuration or leaflets.
+FILE_CHECK_S = 5.0
 
 
 @dataclass
@@ -86,13 +91,14 @@ class Kiosk:
 class StaffSupport:
     """What staff mode needs from outside one built kiosk: the PIN lock (kept across a reload,
     so a reload does not reset the lockout), the configuration's problems, the recent log, and
-    how to reload or quit."""
+    how to reload or quit. ``refused`` says which changed files were not taken up, and why."""
 
     lock: StaffLock
     problems: list[ConfigProblem] = field(default_factory=list)
     recent_log: Callable[[], list[str]] = list
     reload: Callable[[], str] | None = None
     quit: Callable[[], None] | None = None
+    refused: list[str] = field(default_factory=list)
 
 
 def staff_lock(config: Config, store: LockoutFile | None = None) -> StaffLock:
@@ -331,7 +337,7 @@ def _staff_mode(
     actions = StaffActions(
         printer_status=lambda: _printer_status(config),
         speech_status=speech_status,
-        problems=lambda: [str(problem) for problem in support.problems],
+        problems=lambda: [*(str(problem) for problem in support.problems), *support.refused],
         recent_log=support.recent_log,
         test_print=lambda: printing.print_questions(questions),
         test_sentence=test_sentence,
@@ -472,8 +478,14 @@ RETRY_START_S = 60
 
 
 class Runner:
-    """The kiosk program: starts the kiosk, rebuilds it when staff reload the leaflet, and
-    shows an "out of order" screen with the reason when it cannot start."""
+    """The kiosk program: starts the kiosk, rebuilds it when staff reload the leaflet or when
+    the clinic's tools change its configuration or leaflet files (between visits, and only
+    with files that pass the checks), and shows an "out of order" screen with the reason when
+    it cannot start.
+
+    ``config_path`` is the configuration file to watch (None: the built-in defaults, nothing
+    to watch); ``content`` the leaflet folder given on the command line, over the file's.
+    """
 
     def __init__(
         self,
@@ -481,19 +493,30 @@ class Runner:
         windowed: bool,
         problems: list[ConfigProblem],
         recent_log: Callable[[], list[str]] = list,
+        *,
+        config_path: Path | None = None,
+        content: Path | None = None,
+        check_files_s: float = FILE_CHECK_S,
     ) -> None:
         self.app = application()
         self.config = config
+        self.config_path = config_path
+        self.content = content
         self.windowed = windowed
         self.kiosk: Kiosk | None = None
         self.out_of_order: OutOfOrderScreen | None = None
-        lockout = LockoutFile(state_dir() / LOCKOUT_FILE_NAME)
+        self._lockout = LockoutFile(state_dir() / LOCKOUT_FILE_NAME)
         self.support = StaffSupport(
-            staff_lock(config, lockout), problems, recent_log, self.reload, self.quit
+            staff_lock(config, self._lockout), problems, recent_log, self.reload, self.quit
         )
         self._retry = QTimer()
         self._retry.setInterval(RETRY_START_S * 1000)
         self._retry.timeout.connect(self.start)
+        self._seen = self._files_now()
+        self._file_check = QTimer()
+        self._file_check.setInterval(round(check_files_s * 1000))
+        self._file_check.timeout.connect(self.check_files)
+        self._file_check.start()
 
     def start(self, early: EarlyWelcome | None = None) -> None:
         """Build and show the kiosk; on failure, show why (and try again now and then).
@@ -552,11 +575,80 @@ class Runner:
             old.window.deleteLater()
         return message
 
+    def check_files(self) -> bool:
+        """Take up changed configuration or leaflet files, if any changed and no visit is
+        under way (they wait for the visit's end otherwise). Files that do not pass the checks
+        never replace the ones the kiosk runs on: staff and the log are told why, and the
+        kiosk looks again once the files change again. Returns whether a new kiosk was built.
+        """
+        now = self._files_now()
+        if now == self._seen or self._busy():
+            return False
+        self._seen = now
+        loaded = read_config(self.config_path)
+        where = str(self.config_path)
+        if loaded.problems:
+            problems = (str(replace(problem, consequence="")) for problem in loaded.problems)
+            return self._refuse(where, "; ".join(problems))
+        config = loaded.config
+        if self.content is not None:
+            config = replace(config, content_pack=self.content)
+        printer = check_printer_setting(config, self.config_path).problem
+        if printer is not None:
+            return self._refuse(where, str(printer))
+        try:
+            leaflets = _offered_leaflets(config)
+        except ContentError as error:
+            return self._refuse(str(config.content_pack), str(error))
+        self._seen = self._files_now(config)  # it may name another leaflet folder
+        if self.kiosk is None:
+            self.config = config
+            self.support.problems, self.support.refused = [], []
+            self.start()
+            return self.kiosk is not None
+        if config.staff_pin_hash != self.config.staff_pin_hash:
+            self.support.lock = staff_lock(config, self._lockout)
+        self.config = config
+        self.support.problems, self.support.refused = [], []
+        old = self.kiosk
+        self.kiosk = build(config, windowed=self.windowed, support=self.support, leaflets=leaflets)
+        self._show(self.kiosk.window)
+        old.close()
+        old.window.deleteLater()
+        log.info(
+            "took up the changed files: %s in %s",
+            self.kiosk.leaflet.title,
+            ", ".join(self.kiosk.leaflets),
+        )
+        return True
+
+    def _files_now(self, config: Config | None = None) -> Fingerprint:
+        """The state of the files the kiosk runs on: its configuration file and its leaflets."""
+        config = config or self.config
+        files = [] if self.config_path is None else [self.config_path]
+        return fingerprint([*files, *files_under(config.content_pack)])
+
+    def _busy(self) -> bool:
+        """Whether changed files must wait: a patient's visit, or staff at work."""
+        kiosk = self.kiosk
+        if kiosk is None:
+            return False
+        staff = kiosk.window.showing() in (Screen.STAFF, Screen.STAFF_PIN)
+        return kiosk.visit.under_way or staff
+
+    def _refuse(self, where: str, problem: str) -> bool:
+        message = f"{where} changed but was not taken up: {problem}. The kiosk keeps running "
+        message += "on the files it had; correct the file and it is taken up between visits."
+        log.warning("%s", message)
+        self.support.refused = [message]
+        return False
+
     def quit(self) -> None:
         self.close()
         self.app.quit()
 
     def close(self) -> None:
+        self._file_check.stop()
         self._retry.stop()
         if self.kiosk is not None:
             self.kiosk.close()
@@ -588,16 +680,20 @@ def run(
     recent_log: Callable[[], list[str]] = list,
     *,
     early: EarlyWelcome | None = None,
+    content: Path | None = None,
 ) -> int:
     """Start the kiosk and run until it is quit; ``early`` is the welcome screen shown before
-    the kiosk was built, if it was."""
+    the kiosk was built, if it was; ``content`` the leaflet folder given on the command line.
+    """
     problems = list(problems or [])
     printer_problem = check_printer_setting(config, config_path).problem
     if printer_problem is not None:
         log.warning("%s", printer_problem)
         problems.append(printer_problem)
         config = replace(config, printer="")
-    runner = Runner(config, windowed, problems, recent_log)
+    runner = Runner(
+        config, windowed, problems, recent_log, config_path=config_path, content=content
+    )
     install_crash_guard(lambda: runner.kiosk)
     runner.start(early)
     runner.app.aboutToQuit.connect(runner.close)

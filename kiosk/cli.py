@@ -363,7 +363,15 @@ def _run(args: argparse.Namespace, config: Config, problems: list[ConfigProblem]
     from kiosk.app import run
 
     try:
-        return run(config, args.windowed, problems, args.config, logs.recent.lines, early=early)
+        return run(
+            config,
+            args.windowed,
+            problems,
+            args.config,
+            logs.recent.lines,
+            early=early,
+            content=args.content,
+        )
     finally:
         logs.close()
 

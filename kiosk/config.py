@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import re
 import tomllib
 from collections.abc import Callable
@@ -91,6 +92,8 @@ class Config:
     idle_warning_s: float = 30  # then this long to answer before the visit ends
     staff_pin_hash: str = ""  # made by ``kiosk set-pin``; empty: staff mode stays locked
     log_folder: Path = field(default_factory=log_dir)
+    # node_exporter's textfile folder, for clinic_kiosk.prom (kiosk/metrics.py); None: off
+    metrics_folder: Path | None = None
     keys: dict[KeyAction, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_KEYS))
 
     def voice_for(self, language: str) -> str:
@@ -117,7 +120,8 @@ class ConfigProblem:
 
     def __str__(self) -> str:
         where = f"{self.path}, line {self.line}" if self.line else self.path
-        return f"{where}: {self.key}: {self.problem}; {self.consequence}"
+        what = f"{where}: {self.key}: {self.problem}"
+        return f"{what}; {self.consequence}" if self.consequence else what
 
 
 @dataclass(frozen=True)
@@ -170,6 +174,7 @@ _TOP_KEYS = (
     "idle_warning_s",
     "staff_pin_hash",
     "log_folder",
+    "metrics_folder",
     "screen",
     "keys",
 )
@@ -283,6 +288,7 @@ class _Reader:
             "content_pack": lambda: self._content_pack(key, value, base),
             "pdf_folder": lambda: self._folder(key, value, base),
             "log_folder": lambda: self._folder(key, value, base),
+            "metrics_folder": lambda: self._metrics_folder(key, value, base),
             "staff_pin_hash": lambda: self._pin_hash(key, value),
             "screen": lambda: (
                 self.screen(value, defaults.screen)
@@ -362,6 +368,34 @@ class _Reader:
             return _INVALID
         folder = Path(value).expanduser()
         return folder if folder.is_absolute() else base / folder
+
+    def _metrics_folder(self, key: str, value: Any, base: Path) -> Any:
+        """Empty: no metrics; else a folder that is there and the kiosk can write into (the
+        kiosk does not make it: it is node_exporter's, and a typo would go unwatched)."""
+        if isinstance(value, str) and not value.strip():
+            return None
+        folder = self._folder(key, value, base)
+        if folder is _INVALID:
+            return _INVALID
+        consequence = "the kiosk writes no metrics"
+        if not folder.is_dir():
+            what = "is a file, not a folder" if folder.exists() else "does not exist"
+            self.problem(
+                key,
+                f"{folder} {what}; give node_exporter's textfile folder "
+                '(its --collector.textfile.directory), or "" for no metrics',
+                consequence,
+            )
+            return _INVALID
+        if not os.access(folder, os.W_OK | os.X_OK):
+            self.problem(
+                key,
+                f"the kiosk cannot write into {folder}; let the kiosk's user write there "
+                "(chown, chmod or setfacl), or give another folder",
+                consequence,
+            )
+            return _INVALID
+        return folder
 
     def _content_pack(self, key: str, value: Any, base: Path) -> Any:
         folder = self._folder(key, value, base)
@@ -500,6 +534,8 @@ def describe(loaded: LoadedConfig) -> list[tuple[str, str, str]]:
 
 
 def _as_toml(value: object) -> str:
+    if value is None:  # a folder that is off (metrics_folder)
+        return '""'
     if isinstance(value, tuple):
         return "[" + ", ".join(_as_toml(item) for item in value) + "]"
     if isinstance(value, Path):

@@ -37,14 +37,15 @@ class _SynthesisWorker(QObject):
         synthesized(int, int, object): generation, sentence index, SpeechAudio.
         failed(int, int, str): generation, sentence index, plain reason.
         checked(object): None when speech works, else a plain reason.
-        voice_changed(str, str): the voice that speaks now (for staff), and why it is not the
-            configured one ("" when it is).
+        voice_changed(str, str, str): the engine that speaks now ("neural", "espeak",
+            "silence"), its voice (for staff), and why it is not the configured one ("" when
+            it is).
     """
 
     synthesized = Signal(int, int, object)  # generation, sentence index, SpeechAudio
     failed = Signal(int, int, str)  # generation, sentence index, reason
     checked = Signal(object)  # reason or None
-    voice_changed = Signal(str, str)  # voice title, staff note
+    voice_changed = Signal(str, str, str)  # engine name, voice title, staff note
 
     def __init__(
         self, language: str, voice: str | None, engine: str, neural_model: Path | None
@@ -56,7 +57,7 @@ class _SynthesisWorker(QObject):
         self._neural_model = neural_model
         self._synthesizer: Synthesizer | None = None
         self._closed = False
-        self._told = ("", "")  # the voice and note last reported
+        self._told = ("", "", "")  # the engine, voice and note last reported
 
     def _engine(self) -> Synthesizer:
         if self._synthesizer is None:
@@ -74,7 +75,7 @@ class _SynthesisWorker(QObject):
         synthesizer = self._synthesizer
         if synthesizer is None or synthesizer.speaking is None:
             return
-        told = (synthesizer.speaking.title, synthesizer.note)
+        told = (synthesizer.speaking.name, synthesizer.speaking.title, synthesizer.note)
         if told != self._told:
             self._told = told
             self.voice_changed.emit(*told)
@@ -166,6 +167,7 @@ class Narrator(QObject):
     ) -> None:
         super().__init__(parent)
         self._language = language
+        self._engine = ""
         self._voice_title = ""
         self._voice_note = ""
         self._lexicon = lexicon
@@ -215,6 +217,12 @@ class Narrator(QObject):
     def note(self) -> str:
         """Why Listen is off, in plain words ("" when it works)."""
         return self._note if self._state is NarrationState.UNAVAILABLE else ""
+
+    @property
+    def engine(self) -> str:
+        """The engine that reads ("neural", "espeak"; "silence" when none can), "" until
+        speech has been checked."""
+        return self._engine
 
     @property
     def voice(self) -> str:
@@ -440,10 +448,10 @@ class Narrator(QObject):
         self._on_checked(self.tr("The sound is not working."))
         self.check()
 
-    def _on_voice_changed(self, title: str, note: str) -> None:
+    def _on_voice_changed(self, engine: str, title: str, note: str) -> None:
         if note and note != self._voice_note:
             log.warning("voice: %s", note)
-        self._voice_title, self._voice_note = title, note
+        self._engine, self._voice_title, self._voice_note = engine, title, note
         self.voice_changed.emit(title, note)
 
     def _on_checked(self, reason: object) -> None:
@@ -452,6 +460,8 @@ class Narrator(QObject):
                 self._retry.stop()
                 self._set_state(NarrationState.IDLE)
                 self.availability_changed.emit(True, "")
+            return
+        if self._shut_down:  # the kiosk is closing: its speech ended on purpose
             return
         note = str(reason)
         log.warning("Listen is off: %s", note)

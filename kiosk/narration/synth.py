@@ -162,7 +162,8 @@ class Synthesizer:
         try:
             self.synthesize(_PROBE_TEXT, _PROBE_RATE_WPM)
         except SynthesisError as error:
-            log.warning("speech does not work: %s", error)
+            if error.fault is not Fault.CLOSED:  # closing the kiosk is no fault of speech
+                log.warning("speech does not work: %s", error)
             return error.message
         return None
 
@@ -182,12 +183,17 @@ class Synthesizer:
             raise ValueError(f"rate {rate_wpm} wpm is outside {MIN_RATE_WPM} to {MAX_RATE_WPM}")
         with self._lock:
             if self._closed:
-                raise SynthesisError(_PLAIN_FAULTS[Fault.CLOSED], "the synthesizer was closed")
+                closed = _PLAIN_FAULTS[Fault.CLOSED]
+                raise SynthesisError(closed, "the synthesizer was closed", Fault.CLOSED)
             last: SynthesisError | None = None
             for name in self._candidates():
                 try:
                     audio = self._speak(name, text, rate_wpm)
                 except SynthesisError as error:
+                    if self._closed:  # close() killed the worker this call waited on
+                        closed = _PLAIN_FAULTS[Fault.CLOSED]
+                        detail = "the synthesizer was closed"
+                        raise SynthesisError(closed, detail, Fault.CLOSED) from error
                     if name != "neural":
                         if error.fault is not Fault.FAILED:
                             # Nothing speaks: staff are shown "no voice" until one does.
