@@ -42,6 +42,7 @@ from kiosk.staff.pin import (
     StaffLock,
     parse_pin_hash,
 )
+from kiosk.systemd import ServiceNotifier
 from kiosk.ui.announcer import Announcer
 from kiosk.ui.early import Answer, EarlyWelcome
 from kiosk.ui.keyboard import KeyControl
@@ -698,6 +699,11 @@ def run(
     runner.start(early)
     runner.app.aboutToQuit.connect(runner.close)
     notifier = quit_on_signals(runner.app, runner.close)
+    # Under systemd (clinic-kiosk.service): ready from the running event loop, whose first
+    # pass paints the screen runner.start showed; then the watchdog's pings from that loop.
+    service = ServiceNotifier()
+    QTimer.singleShot(0, service.ready)
+    runner.app.aboutToQuit.connect(service.stopping)
     log.info(
         "kiosk running (%s); it stops on SIGTERM or Ctrl+C",
         "windowed" if windowed else "full screen",

@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.content is not None:
         config = Config(**{**config.__dict__, "content_pack": args.content})
     if args.command is None:
-        return _run(args, config, loaded.problems)
+        return _run(args, config, loaded.problems, log_folder_set="log_folder" in loaded.sources)
     for problem in loaded.problems:
         log.warning("%s", problem)
     command = {
@@ -333,17 +333,28 @@ def _doctor(args: argparse.Namespace, config: Config) -> int:
     return run_doctor(config, args.config, read_config(args.config).problems)
 
 
-def _run(args: argparse.Namespace, config: Config, problems: list[ConfigProblem]) -> int:
+def _run(
+    args: argparse.Namespace,
+    config: Config,
+    problems: list[ConfigProblem],
+    *,
+    log_folder_set: bool,
+) -> int:
     if not _has_display():
         sys.stderr.write(
             "kiosk: no display found; start it from the desktop session "
             "(or set DISPLAY, or QT_QPA_PLATFORM=offscreen for a headless run)\n"
         )
         return 1
-    from kiosk.logs import setup_logging
+    from kiosk.logs import setup_logging, under_journal
     from kiosk.ui.early import show_welcome_early
 
-    logs = setup_logging(config.log_folder)
+    # Under systemd the journal keeps the log (journalctl -u clinic-kiosk), rotated by journald:
+    # a file as well only where the configuration names a log_folder.
+    journal = under_journal()
+    logs = setup_logging(
+        None if journal and not log_folder_set else config.log_folder, journal=journal
+    )
     if logs.file_problem is not None:  # staff see it on the staff panel too
         where = str(args.config) if args.config else "(built-in default)"
         problems = [

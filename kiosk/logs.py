@@ -1,9 +1,13 @@
-"""The kiosk's log: a rotating file in the platform's log folder, and recent lines for staff."""
+"""The kiosk's log: a rotating file in the platform's log folder, or systemd's journal, and
+recent lines for staff."""
 
 from __future__ import annotations
 
 import logging
+import os
+import sys
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
@@ -12,6 +16,42 @@ log = logging.getLogger("kiosk.init")
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 LOG_FILE_NAME = "kiosk.log"
+# The journal stamps each line itself, and shows the priority it reads from a "<N>" prefix.
+JOURNAL_FORMAT = "%(levelname)s %(name)s: %(message)s"
+# syslog(3)'s priorities, which journald reads from a line's "<N>" prefix (sd-daemon(3)).
+_PRIORITIES = (
+    (logging.CRITICAL, 2),
+    (logging.ERROR, 3),
+    (logging.WARNING, 4),
+    (logging.INFO, 6),
+)
+_DEBUG_PRIORITY = 7
+
+
+def under_journal(environ: Mapping[str, str] = os.environ, fd: int = 2) -> bool:
+    """Whether standard error (``fd``) is systemd's journal. JOURNAL_STREAM names the stream
+    systemd connected; a child whose standard error went elsewhere inherits the variable, so
+    it is compared with the stream itself, as systemd.exec(5) advises."""
+    device, _, inode = environ.get("JOURNAL_STREAM", "").partition(":")
+    try:
+        stream = os.fstat(fd)
+    except OSError:
+        return False
+    return f"{stream.st_dev}:{stream.st_ino}" == f"{device}:{inode}"
+
+
+class JournalFormatter(logging.Formatter):
+    """A record as journald reads it from standard error: every line with the record's
+    syslog priority first (``<3>`` for an error), a traceback's lines too, and no time."""
+
+    def __init__(self) -> None:
+        super().__init__(JOURNAL_FORMAT)
+
+    def format(self, record: logging.LogRecord) -> str:
+        priority = next(
+            (number for level, number in _PRIORITIES if record.levelno >= level), _DEBUG_PRIORITY
+        )
+        return "\n".join(f"<{priority}>{line}" for line in super().format(record).splitlines())
 
 
 class RecentLines(logging.Handler):
@@ -78,8 +118,12 @@ def setup_logging(
     console: bool = True,
     max_bytes: int = 1_000_000,
     backups: int = 5,
+    *,
+    journal: bool = False,
 ) -> LogSetup:
-    """Send the root logger's records to ``folder``/kiosk.log, stderr and the recent lines.
+    """Send the root logger's records to ``folder``/kiosk.log, stderr and the recent lines;
+    with ``journal``, stderr is systemd's journal (see ``under_journal``) and its lines carry
+    their priority and no time.
 
     A log file that cannot be written does not stop the kiosk: the problem is logged and kept
     in ``LogSetup.file_problem``, and the records still reach the console and the recent lines.
@@ -89,7 +133,10 @@ def setup_logging(
     recent = RecentLines()
     handlers: list[logging.Handler] = [recent]
     if console:
-        handlers.append(logging.StreamHandler())  # stderr
+        stderr = logging.StreamHandler(sys.stderr)
+        if journal:
+            stderr.setFormatter(JournalFormatter())
+        handlers.append(stderr)
     file: Path | None = None
     file_problem: str | None = None
     if folder is not None:
@@ -105,7 +152,8 @@ def setup_logging(
     root = logging.getLogger()
     setup = LogSetup(recent, file, file_problem, handlers, root.level)
     for handler in handlers:
-        handler.setFormatter(formatter)
+        if handler.formatter is None:
+            handler.setFormatter(formatter)
         root.addHandler(handler)
     root.setLevel(level)
     global _active  # noqa: PLW0603 - see _active

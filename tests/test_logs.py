@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import logging
+import os
+import re
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from kiosk.logs import RecentLines, close_logging, setup_logging
+from kiosk.logs import RecentLines, close_logging, setup_logging, under_journal
 
 log = logging.getLogger("kiosk.test")
+REPO = Path(__file__).resolve().parents[1]
+LOG_TIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} ")
 
 
 @pytest.fixture(autouse=True)
@@ -130,3 +137,88 @@ def test_close_removes_only_its_own_handlers(
     assert setup.file is not None
     assert "after close" not in setup.file.read_text(encoding="utf-8")
     assert setup.recent.lines() == []
+
+
+def test_under_the_journal_each_line_carries_its_priority_and_no_time(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    setup = setup_logging(tmp_path, console=True, journal=True)
+    log.info("printed a handout")
+    log.warning("the printer is out of paper")
+    try:
+        raise RuntimeError("a bug")
+    except RuntimeError:
+        log.exception("the visit was reset")
+    log.critical("cannot start")
+    log.debug("not at the default level")
+
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[:3] == [
+        "<6>INFO kiosk.test: printed a handout",
+        "<4>WARNING kiosk.test: the printer is out of paper",
+        "<3>ERROR kiosk.test: the visit was reset",
+    ]
+    # journald makes an entry of each line: the traceback's lines keep the error's priority.
+    traceback = lines[3 : lines.index("<2>CRITICAL kiosk.test: cannot start")]
+    assert traceback[0] == "<3>Traceback (most recent call last):"
+    assert traceback[-1] == "<3>RuntimeError: a bug"
+    assert all(line.startswith("<3>") for line in traceback)
+    assert lines[-1] == "<2>CRITICAL kiosk.test: cannot start"
+    # The staff panel and the file keep their time stamps, as without the journal.
+    assert setup.recent.lines()[0].endswith(" INFO kiosk.test: printed a handout")
+    assert LOG_TIME.match(setup.recent.lines()[0])
+    assert setup.file is not None
+    assert LOG_TIME.match(setup.file.read_text(encoding="utf-8"))
+
+
+def test_the_journal_is_recognised_by_the_stream_itself(tmp_path: Path) -> None:
+    """systemd sets JOURNAL_STREAM to the device and inode of the stream it connected; a
+    program whose standard error was sent elsewhere inherits the variable all the same."""
+    journal = tmp_path / "journal-stream"
+    other = tmp_path / "elsewhere"
+    with journal.open("w") as stream, other.open("w") as redirected:
+        status = os.fstat(stream.fileno())
+        environ = {"JOURNAL_STREAM": f"{status.st_dev}:{status.st_ino}"}
+        assert under_journal(environ, stream.fileno())
+        assert not under_journal(environ, redirected.fileno())
+        assert not under_journal({}, stream.fileno())
+        assert not under_journal({"JOURNAL_STREAM": "garbage"}, stream.fileno())
+
+
+def test_the_kiosk_under_the_journal_logs_priorities_and_writes_no_file(tmp_path: Path) -> None:
+    """The whole program with its standard error where systemd's JOURNAL_STREAM says (here a
+    pipe, which has a device and inode too): the journal keeps the log, so there is no second
+    copy in the default log folder."""
+    reader, writer = os.pipe()
+    status = os.fstat(writer)
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHONPATH": str(REPO),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "JOURNAL_STREAM": f"{status.st_dev}:{status.st_ino}",
+    }
+    env.pop("PULSE_SERVER", None)
+    with (
+        os.fdopen(reader, encoding="utf-8") as journal,
+        subprocess.Popen([sys.executable, "-m", "kiosk"], env=env, stderr=writer) as kiosk,
+    ):
+        os.close(writer)  # the kiosk holds it; the end of its output is the end of the pipe
+        try:
+            lines = []
+            for line in journal:  # the log says when it runs and listens for signals
+                lines.append(line.rstrip("\n"))
+                if "kiosk running" in line:
+                    break
+            kiosk.send_signal(signal.SIGTERM)
+            assert kiosk.wait(timeout=15) == 0
+            lines += journal.read().splitlines()
+        finally:
+            if kiosk.poll() is None:
+                kiosk.kill()
+    assert "<6>INFO kiosk.init: asked to stop by SIGTERM: quitting" in lines, lines
+    ours = [line for line in lines if " kiosk." in line]
+    assert len(ours) >= 3, lines
+    assert all(re.match(r"<[2-7]>[A-Z]+ kiosk\.", line) for line in ours), ours
+    assert list(tmp_path.rglob("kiosk.log")) == [], "no log file beside the journal"
