@@ -28,7 +28,7 @@ from kiosk.content import (
     check_path,
     pronunciation_files,
 )
-from kiosk.paths import config_file
+from kiosk.paths import config_file, write_config_file
 
 log = logging.getLogger("kiosk.init")
 
@@ -245,8 +245,7 @@ def _set_pin(path: Path, from_stdin: bool) -> int:
     try:
         pin_hash = hash_pin(pin)
         source = path.read_text(encoding="utf-8-sig") if path.exists() else ""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(set_pin_in_toml(source, pin_hash), encoding="utf-8")
+        write_config_file(path, set_pin_in_toml(source, pin_hash))
     except ValueError as error:  # PinError, or a configuration file that is not TOML
         sys.stderr.write(f"kiosk: {error}; nothing was changed\n")
         return 1

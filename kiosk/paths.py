@@ -79,6 +79,21 @@ def write_state_file(path: Path, text: str) -> None:
             os.close(folder_fd)
 
 
+# A configuration file holds the staff PIN's hash: readable by its group (the package's
+# /etc/clinic-kiosk/kiosk.toml is root:kiosk), never by every user of the machine.
+CONFIG_FILE_MODE = 0o640
+
+
+def write_config_file(path: Path, text: str) -> None:
+    """Write the configuration file ``path``. An existing file is rewritten in place, so it
+    keeps its mode, owner and group; a new one is made with ``CONFIG_FILE_MODE`` (less what
+    the umask takes away). Raises OSError."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
+    with os.fdopen(os.open(path, flags, CONFIG_FILE_MODE), "w", encoding="utf-8") as file:
+        file.write(text)
+
+
 def _home(platform: str, environ: Mapping[str, str]) -> Path:
     # Read from ``environ`` rather than Path.home() alone, so a test can check any platform.
     home = environ.get("USERPROFILE" if platform == "win32" else "HOME", "")

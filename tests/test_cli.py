@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import tomllib
@@ -554,3 +555,42 @@ def test_config_show_with_cups_not_running_says_so_not_printer_missing(tmp_path:
         "so whether it has printer 'front_desk' is not known"
     )
     assert "# Problem" not in result.stdout
+
+
+def _set_pin(config: Path) -> subprocess.CompletedProcess[str]:
+    """``kiosk set-pin`` with the usual umask, which leaves new files readable by everyone."""
+    return subprocess.run(
+        [
+            *("sh", "-c", 'umask 022 && exec "$@"', "sh"),
+            *(sys.executable, "-m", "kiosk", "--config", str(config), "set-pin", "--pin-stdin"),
+        ],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        input="97531\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_set_pin_makes_a_new_configuration_that_other_users_cannot_read(tmp_path: Path) -> None:
+    config = tmp_path / "clinic-kiosk" / "kiosk.toml"
+    result = _set_pin(config)
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(config.stat().st_mode) == 0o640, "the PIN's hash is not for every user"
+
+
+def test_set_pin_keeps_the_mode_owner_and_group_of_an_existing_configuration(
+    tmp_path: Path,
+) -> None:
+    """As the package's /etc/clinic-kiosk/kiosk.toml: root's, readable by the kiosk's group."""
+    config = tmp_path / "kiosk.toml"
+    config.write_text('clinic_name = "Riverside"\n', encoding="utf-8")
+    os.chown(config, 0, 4321)  # the tests run as root
+    config.chmod(0o600)
+    result = _set_pin(config)
+    assert result.returncode == 0, result.stderr
+    after = config.stat()
+    assert (stat.S_IMODE(after.st_mode), after.st_uid, after.st_gid) == (0o600, 0, 4321)
+    assert "staff_pin_hash" in config.read_text(encoding="utf-8")
