@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from harness.audio import SINK_DESCRIPTION, PulseServer, missing_commands, private_pulse
+from harness.build import Build, build_kiosk
 from harness.cups import CupsServer, private_cups
 from harness.cups import missing_commands as missing_cups_commands
 from kiosk.catalogs import compile_catalogs
@@ -106,3 +107,10 @@ def printers(cups: CupsServer, monkeypatch: pytest.MonkeyPatch) -> CupsServer:
     monkeypatch.delenv("PRINTER", raising=False)
     cups.reset()
     return cups
+
+
+@pytest.fixture(scope="session")
+def build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The kiosk built once for the whole run, as `pyinstaller kiosk.spec` builds it: the
+    packaging, Debian package and cage tests share it."""
+    return build_kiosk(tmp_path_factory.mktemp("build"))

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import wave
-from dataclasses import dataclass
 from importlib.metadata import distribution
 from pathlib import Path
 
@@ -15,10 +13,10 @@ import pytest
 from PySide6.QtGui import QImage
 
 from harness.audio import PulseServer
+from harness.build import Build
 from harness.cups import Q_PDF, CupsServer, pdf_text
 
 REPO = Path(__file__).resolve().parents[1]
-BUILD_TIMEOUT_S = 600
 RUN_TIMEOUT_S = 60
 # Each licence in licenses/ and the file of the installed (pinned) package it is a copy of.
 LICENCE_SOURCES = {
@@ -37,48 +35,6 @@ LICENCE_SOURCES = {
 }
 # The natural voice's rate (hibari-tts) and eSpeak NG's.
 NATURAL_HZ, ESPEAK_HZ = 24000, 22050
-
-
-@dataclass(frozen=True)
-class Build:
-    program: Path  # dist/kiosk/kiosk
-    bundle: Path  # dist/kiosk/_internal, sys._MEIPASS of the built program
-    elsewhere: Path  # a folder away from the checkout's resources/, with kiosk.toml in it
-    config: Path
-
-
-@pytest.fixture(scope="module")
-def build(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    """The kiosk built once for this file's tests, as `pyinstaller kiosk.spec` builds it."""
-    tmp_path = tmp_path_factory.mktemp("build")
-    built = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "PyInstaller",
-            "--noconfirm",
-            "--distpath",
-            str(tmp_path / "dist"),
-            "--workpath",
-            str(tmp_path / "build"),
-            "kiosk.spec",
-        ],
-        cwd=REPO,
-        # PyInstaller's cache of analysed libraries goes here, not into the user's home.
-        env={**os.environ, "PYINSTALLER_CONFIG_DIR": str(tmp_path / "pyinstaller-cache")},
-        capture_output=True,
-        text=True,
-        timeout=BUILD_TIMEOUT_S,
-        check=False,
-    )
-    assert built.returncode == 0, built.stderr[-4000:]
-    elsewhere = tmp_path / "elsewhere"  # run away from the checkout's resources/
-    elsewhere.mkdir()
-    config = elsewhere / "kiosk.toml"
-    config.write_text(f'printer = "{Q_PDF}"\n', encoding="utf-8")
-    return Build(
-        tmp_path / "dist/kiosk/kiosk", tmp_path / "dist/kiosk/_internal", elsewhere, config
-    )
 
 
 def _run(program: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
