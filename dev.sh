@@ -32,11 +32,13 @@ RUN_PACKAGES=(
 # accessibility tests ask a real AT-SPI client what a screen reader sees: a private D-Bus
 # session (dbus-daemon), the AT-SPI bus and registry (at-spi2-core) and pyatspi, which runs
 # under the system's Python (python3-pyatspi). The handout tests decode the printed QR code
-# with a real reader (zbarimg, from zbar-tools).
+# with a real reader (zbarimg, from zbar-tools). The doctor and package tests run the kiosk
+# under the real cage compositor on its headless backend (cage, xwayland) and take its screen
+# with grim.
 TEST_PACKAGES=(
   xvfb xauth pulseaudio pulseaudio-utils cups cups-filters poppler-utils
   binutils libpython3-dev dbus-daemon at-spi2-core python3-pyatspi
-  zbar-tools
+  zbar-tools cage xwayland grim
 )
 
 # The benchmarks (benchmarks/run.py) start their own X server, audio server and CUPS, as the

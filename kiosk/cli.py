@@ -320,13 +320,16 @@ def _print(args: argparse.Namespace, config: Config) -> int:
 
 
 def _doctor(args: argparse.Namespace, config: Config) -> int:
+    from kiosk.doctor import find_kiosk_screen, run_doctor
+
     if not os.environ.get("QT_QPA_PLATFORM") and sys.platform not in ("win32", "darwin"):
+        # Run from a shell (ssh, a text console), the screen to check is the running kiosk's.
+        find_kiosk_screen()
         # The real screen is checked where there is one; a display that cannot be opened
         # (a stale DISPLAY) falls back to offscreen rather than Qt aborting the process.
         native = "wayland;xcb" if os.environ.get("WAYLAND_DISPLAY") else "xcb"
         has_display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
         os.environ["QT_QPA_PLATFORM"] = f"{native};offscreen" if has_display else "offscreen"
-    from kiosk.doctor import run_doctor
 
     # main() has logged the configuration's problems; the doctor lists them in its report.
     return run_doctor(config, args.config, read_config(args.config).problems)

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import contextlib
+import logging
+import os
 import re
+import socket
+import stat
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import TextIO
 
+from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QGuiApplication
 
 from kiosk.config import Config, ConfigProblem
@@ -28,6 +33,8 @@ from kiosk.printing.cups import PrintFault
 _CUPS_SAYS = re.compile(r"printer-state-message (?P<quote>['\"])(?P<said>.*?)(?P=quote)\)")
 # What a patient sees on the Listen button when speech or sound does not work.
 _SOUND_OFF = 'patients will see "sound is off" on the Listen button'
+
+qt_log = logging.getLogger("kiosk.qt")
 
 
 class Status(Enum):
@@ -62,15 +69,55 @@ def run_doctor(
     fonts, screen and audio checks create a QGuiApplication.
     """
     count = 0
-    for finding in _findings(config, config_path, problems):
-        # One line at a time, so staff see progress while the speech engine starts.
-        print(finding, file=out, flush=True)
-        count += finding.status is Status.PROBLEM
+    with _qt_messages_kept_out():
+        for finding in _findings(config, config_path, problems):
+            # One line at a time, so staff see progress while the speech engine starts.
+            print(finding, file=out, flush=True)
+            count += finding.status is Status.PROBLEM
     if count:
         print(f"kiosk doctor: {count} problem{'s' if count != 1 else ''}", file=out)
         return 1
     print("kiosk doctor: everything the kiosk needs is working", file=out)
     return 0
+
+
+@contextlib.contextmanager
+def _qt_messages_kept_out() -> Iterator[None]:
+    """Qt's own lines ("qt.multimedia.ffmpeg: Using Qt multimedia with FFmpeg...",
+    "PulseAudioService: pa_context_connect() failed") stay out of the report: the checks say
+    what they mean in staff's words. They go to the log, at debug level."""
+
+    def to_the_log(_kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
+        qt_log.debug("%s", message)
+
+    previous = qInstallMessageHandler(to_the_log)
+    try:
+        yield
+    finally:
+        qInstallMessageHandler(previous)
+
+
+def find_kiosk_screen(environ: MutableMapping[str, str] = os.environ) -> str | None:
+    """Where no display is named, the running kiosk's: the Wayland display cage made in the
+    user's runtime folder (XDG_RUNTIME_DIR, which ``sudo -u kiosk`` leaves unset: then
+    /run/user/UID). Sets WAYLAND_DISPLAY and XDG_RUNTIME_DIR in ``environ`` for Qt and the
+    sound server, and returns the socket's path; None when no display answers there."""
+    if environ.get("WAYLAND_DISPLAY") or environ.get("DISPLAY") or not hasattr(os, "getuid"):
+        return None
+    runtime = Path(environ.get("XDG_RUNTIME_DIR") or f"/run/user/{os.getuid()}")
+    try:
+        candidates = sorted(runtime.glob("wayland-*"))
+    except OSError:
+        return None
+    for candidate in candidates:
+        with contextlib.suppress(OSError), socket.socket(socket.AF_UNIX) as probe:
+            if not stat.S_ISSOCK(candidate.stat().st_mode):
+                continue  # wayland-0.lock
+            probe.connect(str(candidate))  # a compositor that has ended leaves its socket
+            environ["XDG_RUNTIME_DIR"] = str(runtime)
+            environ["WAYLAND_DISPLAY"] = candidate.name
+            return str(candidate)
+    return None
 
 
 def _findings(
@@ -255,7 +302,8 @@ def _screen(config: Config) -> list[Finding]:
                 Status.NOTE,
                 "screen",
                 "no display could be opened here, so the real screen's resolution was not checked "
-                "(run kiosk doctor on the kiosk's desktop to check it)",
+                "(run kiosk doctor as the kiosk's user while the kiosk runs, or on its desktop, "
+                "to check it)",
             )
         )
         return findings

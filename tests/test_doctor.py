@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from harness import cage
 from harness.audio import SINK_DESCRIPTION, PulseServer
 from harness.cups import Q_PDF, CupsServer, private_cups, write_pdf
 from kiosk import doctor
@@ -39,7 +40,8 @@ CHECKS = (
 )
 NO_DISPLAY_NOTE = (
     "note    screen: no display could be opened here, so the real screen's resolution was not "
-    "checked (run kiosk doctor on the kiosk's desktop to check it)"
+    "checked (run kiosk doctor as the kiosk's user while the kiosk runs, or on its desktop, to "
+    "check it)"
 )
 
 
@@ -420,3 +422,38 @@ def test_a_cups_that_deletes_printed_handouts_is_ok(healthy: Path, printers: Cup
     conf = printers.directory / "etc" / "cupsd.conf"
     assert f"ok      print spool: CUPS deletes each handout once printed ({conf})" in report
     assert status == 0, report
+
+
+def test_from_a_shell_the_doctor_checks_the_running_kiosks_screen(healthy: Path) -> None:
+    """As staff run it over ssh: no display named, only the kiosk user's runtime folder, where
+    the running cage has its Wayland display. Qt's own lines stay out of the report."""
+    missing = cage.missing_commands()
+    if missing:
+        pytest.fail(f"{', '.join(missing)} missing: {cage.PACKAGES}", pytrace=False)
+    waiting = ["sh", "-c", "echo shown; read _"]  # a stand-in for the kiosk, until told to end
+    with cage.headless_cage(waiting) as running:
+        assert running.process.stdout is not None
+        assert running.process.stdout.readline() == "shown\n", running.process.stderr
+        config = running.runtime / "kiosk.toml"
+        shutil.copyfile(healthy, config)
+        hidden = {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "XDG_STATE_HOME"}
+        environ = {name: value for name, value in os.environ.items() if name not in hidden}
+        result = subprocess.run(
+            [*cage.as_user(), sys.executable, "-m", "kiosk", "--config", str(config), "doctor"],
+            cwd=REPO,
+            env={**environ, "PYTHONPATH": str(REPO), **running.environment()},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    lines = result.stdout.splitlines()
+    assert NO_DISPLAY_NOTE not in lines, lines
+    # cage's headless output is 1280x720, not the configured 1920x1080: the real screen was
+    # measured.
+    assert any(
+        line.startswith("note    screen: the screen shows 1280x720 pixels but the configuration")
+        for line in lines
+    ), lines
+    for qt_line in ("qt.multimedia", "PulseAudioService", "qt.qpa"):
+        assert qt_line not in result.stdout + result.stderr, result.stderr
