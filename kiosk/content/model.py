@@ -100,6 +100,7 @@ class Leaflet:
     # None in a pack from before the header had it, which then names only its source.
     publisher: str | None = None
     welcome: str | None = None  # the welcome screen's invitation to touch it
+    summary: str | None = None  # the topic menu's one line (kiosk.content.library)
     translated_from: str | None = None  # a translation: the original's language ("en")
     reviewed_by: str = ""  # who checked the translation, and when; "": nobody yet
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 HEADER_FENCE = "+++"
 REQUIRED_KEYS = ("title", "language", "source")
-OPTIONAL_KEYS = ("publisher", "url", "welcome", "translated_from", "reviewed_by")
+OPTIONAL_KEYS = ("publisher", "url", "welcome", "summary", "translated_from", "reviewed_by")
 # A translation says so: translated_from names the original's language, and reviewed_by stays
 # empty until a medical translator has checked it (content check and doctor tell staff).
 MAY_BE_EMPTY = frozenset({"reviewed_by"})
@@ -106,6 +106,7 @@ def parse_leaflet(
         publisher=meta.get("publisher"),
         url=meta.get("url"),
         welcome=meta.get("welcome"),
+        summary=meta.get("summary"),
         sections=sections,
         path=str(path),
         translated_from=meta.get("translated_from"),
@@ -121,6 +122,7 @@ class LeafletHeader:
     language: str
     welcome: str | None
     translated_from: str | None = None  # a translation: the original's language ("en")
+    summary: str | None = None  # the topic menu's one line, in a kiosk of several leaflets
     reviewed_by: str = ""  # who checked the translation, and when; "": nobody yet
 
 
@@ -136,6 +138,7 @@ def read_header(
         meta["language"],
         meta.get("welcome"),
         translated_from=meta.get("translated_from"),
+        summary=meta.get("summary"),
         reviewed_by=meta.get("reviewed_by", ""),
     )
 
