@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from kiosk.config import SPEECH_RATES_WPM, TEXT_SIZE_STEPS_PERCENT, THEMES, VOLUMES_PERCENT
 
+# The leaflet of a kiosk that has one: its pages need not name it.
+ONLY_LEAFLET = ""
+
 
 @dataclass(frozen=True)
 class Page:
-    """A screen of the kiosk: the home screen (``section is None``) or a leaflet section."""
+    """A screen of the kiosk: a leaflet's home (``section is None``) or one of its sections,
+    or, in a kiosk of several leaflets, the topic menu (``topics``). ``leaflet`` is the
+    leaflet's id (kiosk.content.library); a kiosk of one leaflet leaves it empty."""
 
     section: int | None = None
+    leaflet: str = ONLY_LEAFLET
+    topics: bool = False
 
 
-HOME = Page()
+HOME = Page()  # the home page of a kiosk's one leaflet
+TOPICS = Page(topics=True)  # the menu of leaflets
 
 # How long Undo can bring back the ticks Clear all took away: twice the 10 s a patient needs
 # at the least to hear "All ticks cleared. Press Undo to bring them back." and press it, and
@@ -34,6 +43,7 @@ class VisitDefaults:
     volume_step: int = 2  # index into VOLUMES_PERCENT
     language: str = "en"  # the clinic's default; the patient may pick another it offers
     languages: tuple[str, ...] = ("en",)  # what the kiosk offers, the default first or not
+    first_page: Page = HOME  # where a visit starts: TOPICS in a kiosk of several leaflets
 
     @classmethod
     def from_settings(
@@ -45,6 +55,7 @@ class VisitDefaults:
         *,
         language: str = "en",
         languages: tuple[str, ...] = ("en",),
+        first_page: Page = HOME,
     ) -> VisitDefaults:
         return cls(
             TEXT_SIZE_STEPS_PERCENT.index(text_size_percent),
@@ -53,14 +64,18 @@ class VisitDefaults:
             VOLUMES_PERCENT.index(volume_percent),
             language,
             languages if language in languages else (language, *languages),
+            first_page,
         )
 
 
 class Visit(QObject):
     """Everything one patient's visit holds. Nothing else keeps a copy of it.
 
+    Ticks are kept per leaflet (by its id; ``ONLY_LEAFLET`` in a kiosk of one), by question
+    number; the end of a visit clears them all.
+
     Signals:
-        ticked_changed: the set of ticked questions changed.
+        ticked_changed: the set of ticked questions changed, in any leaflet.
         undo_offer_changed(bool): Undo began (``True``) or stopped (``False``) being able to
             bring back the ticks Clear all took away.
         page_changed(Page): the patient moved to another page.
@@ -87,22 +102,27 @@ class Visit(QObject):
 
     def __init__(
         self,
-        question_count: int,
+        question_count: int | Mapping[str, int],
         defaults: VisitDefaults,
         parent: QObject | None = None,
         *,
         undo_clear_s: float = UNDO_CLEAR_S,
     ):
+        """``question_count``: how many questions each leaflet has, by id (a number alone for
+        a kiosk of one leaflet)."""
         super().__init__(parent)
-        self._question_count = question_count
+        if isinstance(question_count, int):
+            question_count = {ONLY_LEAFLET: question_count}
+        self._question_counts = dict(question_count)
         self._defaults = defaults
-        self._ticked: set[int] = set()
-        self._cleared: frozenset[int] = frozenset()  # what Undo brings back; empty: no offer
+        self._ticked: set[tuple[str, int]] = set()  # (leaflet id, question number)
+        self._cleared: frozenset[tuple[str, int]] = frozenset()  # what Undo brings back
         self._undo_timer = QTimer(self)
         self._undo_timer.setSingleShot(True)
         self._undo_timer.timeout.connect(self._withdraw_undo)
         self.undo_clear_s = undo_clear_s  # how long Undo is offered after Clear all
-        self._page = HOME
+        self._page = defaults.first_page
+        self._leaflet = defaults.first_page.leaflet  # the leaflet read now, or last
         self._text_step = defaults.text_step
         self._theme = defaults.theme
         self._rate_step = defaults.rate_step
@@ -127,40 +147,64 @@ class Visit(QObject):
 
     @property
     def ticked(self) -> frozenset[int]:
-        """The 1-based numbers of the ticked questions."""
-        return frozenset(self._ticked)
+        """The 1-based numbers of the ticked questions of a kiosk's one leaflet."""
+        return self.ticked_in(ONLY_LEAFLET)
 
-    def is_ticked(self, number: int) -> bool:
-        return number in self._ticked
+    def ticked_in(self, leaflet: str) -> frozenset[int]:
+        """The 1-based numbers of the ticked questions of ``leaflet`` (its id)."""
+        return frozenset(number for where, number in self._ticked if where == leaflet)
 
-    def set_ticked(self, number: int, ticked: bool) -> None:
-        if not 1 <= number <= self._question_count:
-            raise ValueError(f"no question {number}; there are {self._question_count}")
-        if ticked == (number in self._ticked):
+    @property
+    def tick_count(self) -> int:
+        """How many questions are ticked, in every leaflet together ("My questions (N)")."""
+        return len(self._ticked)
+
+    def ticked_by_leaflet(self) -> dict[str, frozenset[int]]:
+        """The ticked questions of each leaflet that has any, in the order of ``question_count``."""
+        return {
+            leaflet: numbers
+            for leaflet in self._question_counts
+            if (numbers := self.ticked_in(leaflet))
+        }
+
+    def is_ticked(self, number: int, leaflet: str = ONLY_LEAFLET) -> bool:
+        return (leaflet, number) in self._ticked
+
+    def set_ticked(self, number: int, ticked: bool, leaflet: str = ONLY_LEAFLET) -> None:
+        if leaflet not in self._question_counts:
+            raise ValueError(
+                f"no leaflet {leaflet!r}; there are {', '.join(self._question_counts)}"
+            )
+        count = self._question_counts[leaflet]
+        if not 1 <= number <= count:
+            raise ValueError(f"no question {number}; there are {count}")
+        if ticked == ((leaflet, number) in self._ticked):
             return
         if ticked:
-            self._ticked.add(number)
+            self._ticked.add((leaflet, number))
         else:
-            self._ticked.discard(number)
+            self._ticked.discard((leaflet, number))
         self.ticked_changed.emit()
         self._withdraw_undo()  # a new choice: Undo would overwrite it
 
-    def toggle(self, number: int) -> None:
-        self.set_ticked(number, not self.is_ticked(number))
+    def toggle(self, number: int, leaflet: str = ONLY_LEAFLET) -> None:
+        self.set_ticked(number, not self.is_ticked(number, leaflet), leaflet)
 
     def clear_ticked(self) -> frozenset[int]:
-        """Untick every question (Clear all) and return what was ticked. For
-        ``undo_clear_s`` seconds, or until a question is ticked, the page changes or the visit
-        ends, ``restore_ticked`` brings them back: no single press erases a choice for good."""
-        cleared = self.ticked
+        """Untick every question of every leaflet (Clear all) and return what was ticked in a
+        kiosk's one leaflet. For ``undo_clear_s`` seconds, or until a question is ticked, the
+        page changes or the visit ends, ``restore_ticked`` brings them back: no single press
+        erases a choice for good."""
+        cleared = frozenset(self._ticked)
         if not cleared:
-            return cleared
+            return frozenset()
+        only = self.ticked
         self._ticked.clear()
         self._cleared = cleared
         self._undo_timer.start(round(self.undo_clear_s * 1000))
         self.ticked_changed.emit()
         self.undo_offer_changed.emit(True)
-        return cleared
+        return only
 
     @property
     def undo_offered(self) -> bool:
@@ -190,10 +234,23 @@ class Visit(QObject):
     def page(self) -> Page:
         return self._page
 
+    @property
+    def leaflet(self) -> str:
+        """The id of the leaflet the patient is reading, or read last before going to the
+        topic menu (``ONLY_LEAFLET`` in a kiosk of one)."""
+        return self._leaflet
+
+    @property
+    def first_page(self) -> Page:
+        """Where a visit starts: the home page, or the topic menu of a kiosk of several."""
+        return self._defaults.first_page
+
     def go_to(self, page: Page) -> None:
         if page != self._page:
             self._withdraw_undo()  # Undo is offered on the questions page only
             self._page = page
+            if not page.topics:
+                self._leaflet = page.leaflet
             self.page_changed.emit(page)
 
     # Text size and theme ---------------------------------------------------------------------
@@ -295,6 +352,7 @@ class Visit(QObject):
         self.change_rate(self._defaults.rate_step - self._rate_step)
         self.change_volume(self._defaults.volume_step - self._volume_step)
         self.set_language(self._defaults.language)
-        self.go_to(HOME)
+        self.go_to(self._defaults.first_page)
+        self._leaflet = self._defaults.first_page.leaflet
         self._under_way = False
         self.was_reset.emit()

@@ -6,7 +6,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from kiosk.config import TEXT_SIZE_STEPS_PERCENT
-from kiosk.session import HOME, Page, Visit, VisitDefaults
+from kiosk.session import HOME, TOPICS, Page, Visit, VisitDefaults
 
 
 def _visit() -> Visit:
@@ -143,3 +143,51 @@ def test_the_end_of_a_visit_clears_the_ticks_with_no_undo(qtbot: QtBot) -> None:
     assert not visit.undo_offered
     visit.restore_ticked()
     assert visit.ticked == frozenset(), "nothing of the visit stays behind"
+
+
+def _visit_of_leaflets() -> Visit:
+    """A visit of a kiosk with three leaflets, starting at the topic menu."""
+    return Visit({"knee": 3, "hip": 5, "spine": 2}, VisitDefaults(first_page=TOPICS))
+
+
+def test_each_leaflet_keeps_its_own_ticks_and_the_count_is_of_them_all() -> None:
+    visit = _visit_of_leaflets()
+    visit.toggle(1, "hip")
+    visit.toggle(2, "knee")
+    visit.toggle(5, "hip")
+    assert visit.ticked_in("hip") == {1, 5}
+    assert visit.ticked_in("knee") == {2}
+    assert visit.is_ticked(2, "knee")
+    assert not visit.is_ticked(2, "hip")
+    assert visit.tick_count == 3
+    assert visit.ticked_by_leaflet() == {"knee": {2}, "hip": {1, 5}}  # the kiosk's order
+    with pytest.raises(ValueError, match="no question 4; there are 3"):
+        visit.toggle(4, "knee")
+    with pytest.raises(ValueError, match="no leaflet 'eye'"):
+        visit.toggle(1, "eye")
+
+
+def test_clear_all_and_undo_take_every_leaflets_ticks() -> None:
+    visit = _visit_of_leaflets()
+    visit.toggle(1, "hip")
+    visit.toggle(2, "spine")
+    visit.clear_ticked()
+    assert visit.tick_count == 0
+    visit.restore_ticked()
+    assert visit.ticked_by_leaflet() == {"hip": {1}, "spine": {2}}
+
+
+def test_a_visit_of_several_leaflets_starts_and_ends_at_the_topic_menu() -> None:
+    visit = _visit_of_leaflets()
+    assert visit.page == TOPICS
+    visit.begin()
+    visit.go_to(Page(None, "hip"))
+    visit.go_to(Page(2, "hip"))
+    assert visit.leaflet == "hip"
+    visit.go_to(TOPICS)
+    assert visit.leaflet == "hip", "Home on the menu goes back to the leaflet read last"
+    visit.toggle(3, "knee")
+    visit.reset()
+    assert visit.page == TOPICS
+    assert visit.leaflet == ""
+    assert visit.tick_count == 0
