@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from kiosk.content import SUPPORTED_LANGUAGES
-from kiosk.content.errors import toml_error_position
+from kiosk.content.errors import ContentError, toml_error_position
+from kiosk.content.library import find_leaflets
 from kiosk.keys import DEFAULT_KEYS, KeyAction, key_problems
 from kiosk.narration.engines import ENGINE_CHOICES
 from kiosk.paths import config_file, log_dir, resources_dir
@@ -69,6 +70,10 @@ class Config:
     """Everything staff can set; every field has a built-in default."""
 
     content_pack: Path = field(default_factory=lambda: resources_dir() / "leaflets/vertebroplasty")
+    # The clinic's leaflets, in its order (``leaflets = [...]``), each a leaflet folder or file
+    # found (kiosk.content.library); empty: ``content_pack`` alone. With one, it is
+    # ``content_pack`` too, and the kiosk is as one of one leaflet.
+    leaflets: tuple[Path, ...] = ()
     language: str = "en"  # the default: each visit starts in it and goes back to it
     languages: tuple[str, ...] = ("en", "es")  # what a patient may choose, in this order
     screen: ScreenSpec = field(default_factory=ScreenSpec)
@@ -152,6 +157,7 @@ _CHOICES: dict[str, tuple[Any, ...]] = {
 }
 _TOP_KEYS = (
     "content_pack",
+    "leaflets",
     "language",
     "languages",
     "text_size_percent",
@@ -232,6 +238,17 @@ def read_config(path: Path | None) -> LoadedConfig:
         if checked is not _INVALID:
             values[key] = checked
             reader.note_source(key)
+    if "leaflets" in values:
+        if "content_pack" in values:
+            reader.problem(
+                "content_pack",
+                "leaflets names the kiosk's leaflets; content_pack is for a kiosk of one",
+                "using leaflets; take content_pack out",
+            )
+        leaflets = values["leaflets"]
+        values["content_pack"] = leaflets[0]
+        if len(leaflets) == 1:
+            values["leaflets"] = ()  # as a kiosk of one leaflet: nothing new to see
     config = replace(defaults, **values)
     if config.language not in config.languages:
         # The default is always offered: a visit starts in it.
@@ -286,6 +303,7 @@ class _Reader:
             return value if self.check_choice(key, value, list(_CHOICES[key])) else _INVALID
         read_value: Callable[[], Any] | None = {
             "content_pack": lambda: self._content_pack(key, value, base),
+            "leaflets": lambda: self._leaflets(key, value, base),
             "pdf_folder": lambda: self._folder(key, value, base),
             "log_folder": lambda: self._folder(key, value, base),
             "metrics_folder": lambda: self._metrics_folder(key, value, base),
@@ -405,6 +423,26 @@ class _Reader:
             )
             return _INVALID
         return folder
+
+    def _leaflets(self, key: str, value: Any, base: Path) -> Any:
+        """Each a name of a folder in the clinic's leaflets folder (``leaflets/`` beside this
+        file) or in the shipped one, or a path; one not found is left out, with a problem."""
+        example = '["vertebroplasty", "our-own-leaflet"]'
+        if not (isinstance(value, list) and value and all(isinstance(name, str) for name in value)):
+            self.problem(
+                key, f"must be a list of leaflet folder names, like {example}, not {value!r}"
+            )
+            return _INVALID
+        folders = [base / "leaflets", resources_dir() / "leaflets"]
+        found: list[Path] = []
+        for entry in find_leaflets([name.strip() for name in value], folders, base):
+            if isinstance(entry, ContentError):
+                self.problem(key, str(entry), "leaving it out")
+            else:
+                found.append(entry.path)
+        if not found:
+            return _INVALID
+        return tuple(found)
 
     def _pin_hash(self, key: str, value: Any) -> Any:
         """A broken PIN hash is kept (so staff mode knows why it is locked), never dropped:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from harness.leaflets import write_library
 from kiosk.config import (
     BUILT_IN,
     Config,
@@ -335,3 +336,64 @@ def test_a_phone_number_the_handout_cannot_print_is_refused_on_its_line(
     assert [(p.line, p.key) for p in problems] == [(2, "clinic_phone")]
     assert config.clinic_phone == ""
     assert config.clinic_name == "Riverside"
+
+
+def test_leaflets_are_found_in_the_clinics_folder_then_the_shipped_one(tmp_path: Path) -> None:
+    write_library(tmp_path / "leaflets", 2)
+    config, problems = load_config(
+        _write(tmp_path, 'leaflets = ["test-2", "vertebroplasty", "test-1"]\n')
+    )
+    assert problems == []
+    assert config.leaflets == (
+        tmp_path / "leaflets" / "test-2",
+        resources_dir() / "leaflets" / "vertebroplasty",
+        tmp_path / "leaflets" / "test-1",
+    )
+    assert config.content_pack == tmp_path / "leaflets" / "test-2"
+
+
+def test_one_leaflet_is_a_kiosk_of_one(tmp_path: Path) -> None:
+    write_library(tmp_path / "leaflets", 1)
+    config, problems = load_config(_write(tmp_path, 'leaflets = ["test-1"]\n'))
+    assert problems == []
+    assert config.leaflets == ()
+    assert config.content_pack == tmp_path / "leaflets" / "test-1"
+
+
+def test_a_leaflet_not_found_is_left_out_and_named_with_its_line(tmp_path: Path) -> None:
+    write_library(tmp_path / "leaflets", 2)
+    path = _write(tmp_path, 'language = "en"\nleaflets = ["test-1", "hip", "test-2"]\n')
+    config, problems = load_config(path)
+    assert config.leaflets == (tmp_path / "leaflets" / "test-1", tmp_path / "leaflets" / "test-2")
+    [problem] = problems
+    assert (problem.path, problem.line, problem.key) == (str(path), 2, "leaflets")
+    assert "there is no leaflet folder 'hip' in" in str(problem)
+    assert str(problem).endswith("; leaving it out")
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ('leaflets = "test-1"', "must be a list of leaflet folder names"),
+        ("leaflets = []", "must be a list of leaflet folder names"),
+        ('leaflets = ["hip"]', "there is no leaflet folder 'hip'"),
+    ],
+)
+def test_leaflets_that_name_none_keep_the_built_in_leaflet(
+    tmp_path: Path, text: str, said: str
+) -> None:
+    config, problems = load_config(_write(tmp_path, text + "\n"))
+    assert config.leaflets == ()
+    assert config.content_pack == Config().content_pack
+    assert any(said in str(problem) for problem in problems), problems
+
+
+def test_leaflets_and_content_pack_together_use_leaflets(tmp_path: Path) -> None:
+    write_library(tmp_path / "leaflets", 2)
+    config, problems = load_config(
+        _write(tmp_path, 'content_pack = "leaflets/test-2"\nleaflets = ["test-1", "test-2"]\n')
+    )
+    assert config.content_pack == tmp_path / "leaflets" / "test-1"
+    assert [(p.key, p.consequence) for p in problems] == [
+        ("content_pack", "using leaflets; take content_pack out")
+    ]
