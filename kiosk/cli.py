@@ -390,8 +390,40 @@ def _run(
 
 
 def _check_content(path: Path, report: Path | None) -> int:
-    """Check a pack's leaflets and pronunciation lists, or one such file; with ``report``,
-    write the readability report of its leaflets there."""
+    """Check a pack's leaflets and pronunciation lists, or one such file, or each leaflet
+    folder of a folder of leaflets; with ``report``, write the readability report of its
+    leaflets there."""
+    from kiosk.content.library import leaflet_folders_in
+
+    folders = leaflet_folders_in(path)
+    if not folders:
+        return _check_pack(path, report)
+    # A folder of leaflets (the clinic's leaflets/): each is checked, a broken one does not
+    # hide the others; the report covers the sound ones.
+    failed, leaflets = 0, []
+    for folder in folders:
+        status, checked = _check_pack_leaflets(folder)
+        failed += status
+        leaflets += checked
+    print(
+        f"{path}: {len(folders) - failed} of {len(folders)} leaflets ok"
+        + (f", {failed} with problems (above)" if failed else "")
+    )
+    if report is not None and leaflets:
+        status = _write_readability(leaflets, report)
+        return status or int(failed > 0)
+    return int(failed > 0)
+
+
+def _check_pack(path: Path, report: Path | None) -> int:
+    status, leaflets = _check_pack_leaflets(path)
+    if status == 0 and report is not None:
+        return _write_readability(leaflets, report)
+    return status
+
+
+def _check_pack_leaflets(path: Path) -> tuple[int, list[Leaflet]]:
+    """Check one pack (or file) and print what it holds: 0 and its leaflets, or 1 and none."""
     from kiosk.narration.pronounce import load_lexicon  # not on the early start path
 
     try:
@@ -400,7 +432,7 @@ def _check_content(path: Path, report: Path | None) -> int:
         words = [(file, len(load_lexicon(file))) for file in lists]
     except ContentError as error:
         sys.stderr.write(f"{error}\n")
-        return 1
+        return 1, []
     for leaflet in leaflets:
         print(
             f"{leaflet.path}: ok: {leaflet.title!r} ({leaflet.language}), "
@@ -411,9 +443,7 @@ def _check_content(path: Path, report: Path | None) -> int:
             print(f"{leaflet.path}: note: {note}")
     for file, count in words:
         print(f"{file}: ok: {count} {'word' if count == 1 else 'words'}")
-    if report is not None:
-        return _write_readability(leaflets, report)
-    return 0
+    return 0, leaflets
 
 
 def _write_readability(leaflets: list[Leaflet], report: Path) -> int:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from harness.cups import Q_PDF, CupsServer, pdf_text
+from harness.leaflets import write_library
 from kiosk.staff.pin import parse_pin_hash
 
 REPO = Path(__file__).resolve().parents[1]
@@ -105,6 +106,24 @@ def test_content_check_of_a_broken_pack_prints_file_line_and_problem(tmp_path: P
         "safe?', which has other text; put them under a heading of their own, such as "
         "# Questions to ask your doctor, with nothing else under it"
     ]
+
+
+def test_content_check_of_a_folder_of_leaflets_checks_each(tmp_path: Path) -> None:
+    """The clinic's leaflets/ folder: every leaflet is checked, and a broken one is named with
+    its file and line without hiding the others."""
+    write_library(tmp_path, 3)
+    broken = tmp_path / "test-2" / "en.md"
+    text = broken.read_text(encoding="utf-8").replace("## Test page 2.1", "### Test page 2.1")
+    broken.write_text(text, encoding="utf-8")
+    line = text.split("\n").index("### Test page 2.1") + 1
+    result = _kiosk("content", "check", str(tmp_path))
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        f"{tmp_path / 'test-1' / 'en.md'}: ok: 'Test topic 1' (en), 4 pages, 3 questions",
+        f"{tmp_path / 'test-3' / 'en.md'}: ok: 'Test topic 3' (en), 4 pages, 3 questions",
+        f"{tmp_path}: 2 of 3 leaflets ok, 1 with problems (above)",
+    ]
+    assert result.stderr.startswith(f"{broken}, line {line}: only # and ## headings"), result.stderr
 
 
 def test_content_check_writes_the_readability_report_of_each_language(tmp_path: Path) -> None:

@@ -230,6 +230,21 @@ def checked_library(library: Library) -> Library:
     return library
 
 
+def leaflet_folders_in(path: Path) -> list[Path]:
+    """The leaflet folders in ``path`` when it is a folder of leaflets (no leaflet file of its
+    own, and folders that have them, as the clinic's leaflets/ folder): by name; else none."""
+    try:
+        if not path.is_dir() or any(path.glob(f"*{LEAFLET_SUFFIX}")):
+            return []
+        return sorted(
+            folder
+            for folder in path.iterdir()
+            if folder.is_dir() and any(folder.glob(f"*{LEAFLET_SUFFIX}"))
+        )
+    except OSError:
+        return []  # the pack check says what is wrong with it
+
+
 def language_files() -> str:
     """How the files of a leaflet folder are named, for messages: "en.md, es.md"."""
     return ", ".join(f"{code}{LEAFLET_SUFFIX}" for code in sorted(SUPPORTED_LANGUAGES))
