@@ -21,6 +21,7 @@ from PySide6.QtGui import QGuiApplication
 
 from kiosk.config import Config, ConfigProblem
 from kiosk.content import ContentError, Leaflet, offered_leaflets
+from kiosk.content.library import checked_library, missing_language, open_library
 from kiosk.fonts import PREFERRED_FAMILY, load_fonts
 from kiosk.narration.engines import Tracking
 from kiosk.narration.engines.timed_model import timed_model
@@ -215,7 +216,9 @@ def folder_write_problem(folder: Path) -> str | None:
 def _content(config: Config) -> list[Finding]:
     """The leaflet in the default language, then in each other one the kiosk offers; for a
     translation, whether a medical translator has reviewed it (staff only: patients are
-    offered it either way)."""
+    offered it either way). A kiosk of several leaflets: each, in the menu's order."""
+    if len(config.leaflets) > 1:
+        return _library_findings(config)
     try:
         leaflets, refused = offered_leaflets(config.content_pack, config.language, config.languages)
     except ContentError as error:
@@ -228,6 +231,34 @@ def _content(config: Config) -> list[Finding]:
         elif code in refused:
             text = f"{LANGUAGE_NAMES.get(code, code)} is not offered to patients: {refused[code]}"
             findings.append(Finding(Status.PROBLEM, "content pack", text))
+    return findings
+
+
+def _library_findings(config: Config) -> list[Finding]:
+    """Each leaflet of the topic menu: shown (in which languages) or left out, and why."""
+    entries = [str(path) for path in config.leaflets]
+    library = open_library(entries, [], Path.cwd(), config.language, config.languages)
+    checked = checked_library(library)
+    shown = ", ".join(repr(leaflet.header(config.language).title) for leaflet in checked)
+    findings = [
+        Finding(
+            Status.OK if len(checked) else Status.PROBLEM,
+            "leaflets",
+            f"{len(checked)} of {len(library)} leaflets in the topic menu, in this order: "
+            f"{shown or 'none'}",
+        )
+    ]
+    for leaflet in library:
+        if leaflet.id not in checked:
+            problem = checked.problems[leaflet.id]
+            text = f"{leaflet.id} is left out of the topic menu: {problem}"
+            findings.append(Finding(Status.PROBLEM, "leaflets", text))
+            continue
+        for code in leaflet.languages():
+            findings.extend(_leaflet_findings(leaflet.leaflet(code)))
+        for code in config.languages:
+            if not leaflet.has_language(code):
+                findings.append(Finding(Status.NOTE, "leaflets", missing_language(leaflet, code)))
     return findings
 
 

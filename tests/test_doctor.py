@@ -14,6 +14,7 @@ import pytest
 from harness import cage
 from harness.audio import SINK_DESCRIPTION, PulseServer
 from harness.cups import Q_PDF, CupsServer, private_cups, write_pdf
+from harness.leaflets import write_leaflet
 from kiosk import doctor
 from kiosk.config import Config, load_config
 from kiosk.printing.cups import JOB_TITLE, submit
@@ -457,3 +458,32 @@ def test_from_a_shell_the_doctor_checks_the_running_kiosks_screen(healthy: Path)
     ), lines
     for qt_line in ("qt.multimedia", "PulseAudioService", "qt.qpa"):
         assert qt_line not in result.stdout + result.stderr, result.stderr
+
+
+def test_the_doctor_lists_the_leaflets_of_the_topic_menu(healthy: Path) -> None:
+    """A kiosk of several leaflets: each in the menu's order; one without Spanish is a note
+    (patients are told), a broken one is left out of the menu with its file and line."""
+    folder = healthy.parent / "leaflets"
+    write_leaflet(folder, 1, ("en", "es"))
+    write_leaflet(folder, 2, ("en",))
+    broken = write_leaflet(folder, 3, ("en", "es")) / "en.md"
+    broken.write_text(broken.read_text("utf-8").replace("## Test page", "### Test page"), "utf-8")
+    healthy.write_text(
+        healthy.read_text("utf-8")
+        + 'leaflets = ["test-1", "vertebroplasty", "test-2", "test-3"]\n',
+        encoding="utf-8",
+    )
+    status, lines = _doctor("--config", str(healthy))
+    assert (
+        "ok      leaflets: 3 of 4 leaflets in the topic menu, in this order: 'Test topic 1', "
+        "'Vertebroplasty for Spine Fracture Pain', 'Test topic 2'"
+    ) in lines
+    assert (
+        f"note    leaflets: {folder / 'test-2'}: the leaflet has no Spanish file (es.md); "
+        "patients who choose Spanish are told and shown it in the clinic's language"
+    ) in lines
+    assert any(
+        line.startswith(f"PROBLEM leaflets: test-3 is left out of the topic menu: {broken}, line ")
+        for line in lines
+    ), lines
+    assert status == 1
