@@ -34,11 +34,13 @@ RUN_PACKAGES=(
 # under the system's Python (python3-pyatspi). The handout tests decode the printed QR code
 # with a real reader (zbarimg, from zbar-tools). The doctor and package tests run the kiosk
 # under the real cage compositor on its headless backend (cage, xwayland) and take its screen
-# with grim.
+# with grim. The health tests check the example alerting rules (packaging/prometheus/) with
+# Prometheus's own promtool, which comes in Debian's prometheus package (19 MB download; on a
+# machine run by systemd it also starts a Prometheus server: systemctl disable --now prometheus).
 TEST_PACKAGES=(
   xvfb xauth pulseaudio pulseaudio-utils cups cups-filters poppler-utils
   binutils libpython3-dev dbus-daemon at-spi2-core python3-pyatspi
-  zbar-tools cage xwayland grim
+  zbar-tools cage xwayland grim prometheus
 )
 
 # The benchmarks (benchmarks/run.py) start their own X server, audio server and CUPS, as the

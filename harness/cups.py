@@ -51,6 +51,7 @@ Q_STUCK = "q_stuck"  # the device cannot be written: jobs stop
 Q_HELD = "q_held"  # the backend fails: CUPS holds jobs
 Q_ABORT = "q_abort"  # the backend fails and the error policy aborts jobs
 Q_UNREACHABLE = "q_unreachable"  # a network printer that refuses connections
+Q_SUPPLIES = "q_supplies"  # reports toner and paper levels; out of paper on demand
 
 # The servers start_cups() started in this process and stop_cups() has not stopped yet.
 _running: list[CupsServer] = []
@@ -151,6 +152,36 @@ if [ "$#" -eq 0 ]; then
 fi
 folder=${DEVICE_URI#kiosk-test:}
 mkdir -p "$folder" || exit 1
+part="$folder/.$1.part"
+if [ "$#" -ge 6 ]; then cat -- "$6" >"$part" || exit 1; else cat >"$part" || exit 1; fi
+mv -- "$part" "$folder/$1.pdf" || exit 1
+"""
+
+
+# A printer that tells CUPS its supplies, as a real printer's backend does (the backend
+# protocol's ATTR: and STATE: lines on standard error, cupsd(8)/backend(7)): 15 % toner and
+# paper, and the job printed as the kiosk-test backend does. With a file "paper-out" in its
+# folder it says media-empty-error and exits 4 (CUPS_BACKEND_STOP): CUPS stops the queue and
+# keeps the reason and levels until the printer says otherwise, as for a real printer.
+SUPPLIES_SCHEME = "kiosk-test-supplies"
+_SUPPLIES_BACKEND = """\
+#!/bin/sh
+if [ "$#" -eq 0 ]; then
+  echo 'direct kiosk-test-supplies "Unknown" "Kiosk tests: a printer that reports supplies"'
+  exit 0
+fi
+folder=${DEVICE_URI#kiosk-test-supplies:}
+mkdir -p "$folder" || exit 1
+echo 'ATTR: marker-names=Black\\ Toner,Paper\\ Tray' >&2
+echo 'ATTR: marker-types=toner,paper' >&2
+if [ -e "$folder/paper-out" ]; then
+  echo 'ATTR: marker-levels=15,0' >&2
+  echo 'STATE: +media-empty-error' >&2
+  echo 'ERROR: Out of paper' >&2
+  exit 4
+fi
+echo 'ATTR: marker-levels=15,100' >&2
+echo 'STATE: -media-empty-error' >&2
 part="$folder/.$1.part"
 if [ "$#" -ge 6 ]; then cat -- "$6" >"$part" || exit 1; else cat >"$part" || exit 1; fi
 mv -- "$part" "$folder/$1.pdf" || exit 1
@@ -312,6 +343,26 @@ class CupsServer:
             self._refusing.bind(("127.0.0.1", 0))
         port = self._refusing.getsockname()[1]
         self._add(name, ["-v", f"socket://127.0.0.1:{port}", "-m", PDF_MODEL])
+
+    def add_supplies_queue(self, name: str = Q_SUPPLIES) -> Path:
+        """A PDF queue whose printer reports its supplies (_SUPPLIES_BACKEND); ``paper_out``
+        empties its paper tray. Returns the folder its jobs are written into."""
+        backend = self.directory / "serverbin" / "backend" / SUPPLIES_SCHEME
+        if not backend.exists():
+            backend.write_text(_SUPPLIES_BACKEND, encoding="ascii")
+            backend.chmod(0o700)  # run as root, as the kiosk-test backend
+        self._add(name, ["-v", f"{SUPPLIES_SCHEME}:{self.output_of(name)}", "-m", PDF_MODEL])
+        return self.output_of(name)
+
+    def paper_out(self, name: str = Q_SUPPLIES, out: bool = True) -> None:
+        """Empties (or, ``out=False``, fills) the paper tray of a supplies queue: its next job
+        tells CUPS so."""
+        flag = self.output_of(name) / "paper-out"
+        flag.parent.mkdir(parents=True, exist_ok=True)
+        if out:
+            flag.touch()
+        else:
+            flag.unlink(missing_ok=True)
 
     def delete_queue(self, name: str) -> None:
         self.run("lpadmin", "-x", name)

@@ -27,6 +27,7 @@ from kiosk.content import ContentError, Leaflet, offered_leaflets
 from kiosk.content.languages import language
 from kiosk.filewatch import Fingerprint, files_under, fingerprint
 from kiosk.fonts import load_fonts
+from kiosk.health import Health
 from kiosk.keys import KeyAction
 from kiosk.narration.narrator import NarrationState, Narrator
 from kiosk.narration.pronounce import LexiconError, load_lexicon
@@ -518,6 +519,7 @@ class Runner:
         self._file_check.setInterval(round(check_files_s * 1000))
         self._file_check.timeout.connect(self.check_files)
         self._file_check.start()
+        self.health: Health | None = None  # with metrics_folder set (see _follow)
 
     def start(self, early: EarlyWelcome | None = None) -> None:
         """Build and show the kiosk; on failure, show why (and try again now and then).
@@ -534,6 +536,7 @@ class Runner:
             kiosk, reason = None, f"the kiosk could not start ({type(error).__name__}: {error})"
         if kiosk is None:
             self._show_out_of_order(reason)
+            self._follow()
             if early is not None:
                 early.hand_over(self.out_of_order)
             return
@@ -544,6 +547,7 @@ class Runner:
             self.out_of_order = None
         self.kiosk = kiosk
         self._show(kiosk.window)
+        self._follow()
         if early is not None:
             answer = early.hand_over(kiosk.window)
             if early.language is not None and early.language in kiosk.visit.languages:
@@ -565,6 +569,7 @@ class Runner:
         fresh = build(self.config, windowed=self.windowed, support=self.support, leaflets=leaflets)
         self.kiosk = fresh
         self._show(fresh.window)
+        self._follow()
         message = (
             f"Reloaded {leaflet.title!r}: {len(leaflet.sections)} pages, "
             f"{len(leaflet.questions)} questions."
@@ -614,6 +619,7 @@ class Runner:
         old = self.kiosk
         self.kiosk = build(config, windowed=self.windowed, support=self.support, leaflets=leaflets)
         self._show(self.kiosk.window)
+        self._follow()
         old.close()
         old.window.deleteLater()
         log.info(
@@ -642,6 +648,8 @@ class Runner:
         message += "on the files it had; correct the file and it is taken up between visits."
         log.warning("%s", message)
         self.support.refused = [message]
+        if self.health is not None:
+            self.health.file_refused()
         return False
 
     def quit(self) -> None:
@@ -653,8 +661,23 @@ class Runner:
         self._retry.stop()
         if self.kiosk is not None:
             self.kiosk.close()
+        if self.health is not None:
+            self.health.stop()
         if self.out_of_order is not None:
             self.out_of_order.close_for_good()
+
+    def _follow(self) -> None:
+        """The health metrics follow the kiosk running now, into the metrics folder configured
+        now (a new folder starts the counts again, which Prometheus's rate() takes in its
+        stride)."""
+        folder = self.config.metrics_folder
+        if self.health is not None and self.health.folder != folder:
+            self.health.stop()
+            self.health = None
+        if self.health is None and folder is not None:
+            self.health = Health(self.config, lambda: bool(self.support.refused))
+        if self.health is not None:
+            self.health.follow(self.kiosk, self.config)
 
     def _show_out_of_order(self, reason: str) -> None:
         log.error("showing the out-of-order screen: %s", reason)

@@ -97,7 +97,7 @@ class Config:
     idle_warning_s: float = 30  # then this long to answer before the visit ends
     staff_pin_hash: str = ""  # made by ``kiosk set-pin``; empty: staff mode stays locked
     log_folder: Path = field(default_factory=log_dir)
-    # node_exporter's textfile folder, for clinic_kiosk.prom (kiosk/metrics.py); None: off
+    # node_exporter's textfile folder, for clinic_kiosk.prom (kiosk/health.py); None: off
     metrics_folder: Path | None = None
     keys: dict[KeyAction, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_KEYS))
 

