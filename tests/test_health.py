@@ -16,7 +16,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from pytestqt.qtbot import QtBot
 
 from harness.audio import PulseServer
-from harness.cups import Q_SUPPLIES, CupsServer, write_pdf
+from harness.cups import Q_PDF, Q_SUPPLIES, CupsServer, write_pdf
 from kiosk.app import Runner
 from kiosk.config import Config, resources_dir
 from kiosk.health import METRICS_FILE, PRINTER_STATES, Health
@@ -307,6 +307,20 @@ def test_a_folder_that_cannot_be_written_is_said_once_and_tried_again(
             health.write()
     assert value(metrics, "kiosk_up") == 1
     assert any("again" in r.getMessage() for r in caplog.records if r.levelno == logging.INFO)
+
+
+def test_cups_tells_a_missing_queue_no_default_and_a_server_that_is_down(
+    printers: CupsServer,
+) -> None:
+    """printer_health asks the real CUPS; the states beyond printer-state are its own."""
+    assert cups.printer_health("no_such_queue").state == "missing"
+    assert cups.printer_health(None).state == "none", "no printer named and no default"
+    printers.set_default(Q_PDF)
+    assert cups.printer_health(None)[:2] == (Q_PDF, "idle")
+    printers.stop()
+    down = cups.printer_health(Q_PDF)
+    assert down.state == "unreachable"
+    assert "down" in down.staff_message
 
 
 def test_every_printer_state_is_written_with_one_set(metrics: Path) -> None:
