@@ -633,7 +633,12 @@ class Runner:
         """The state of the files the kiosk runs on: its configuration file and its leaflets."""
         config = config or self.config
         files = [] if self.config_path is None else [self.config_path]
-        return fingerprint([*files, *files_under(config.content_pack)])
+        folders = [config.content_pack, *config.leaflets]
+        if self.config_path is not None:
+            # The clinic's leaflets folder: a leaflet the configuration names may arrive later.
+            folders.append(self.config_path.parent / "leaflets")
+        leaflet_files = (file for folder in folders for file in files_under(folder))
+        return fingerprint([*files, *dict.fromkeys(leaflet_files)])
 
     def _busy(self) -> bool:
         """Whether changed files must wait: a patient's visit, or staff at work."""

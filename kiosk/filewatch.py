@@ -18,7 +18,10 @@ Fingerprint = tuple[tuple[str, tuple[int, int, int] | None], ...]
 
 def files_under(folder: Path) -> list[Path]:
     """Every file in ``folder`` and its subfolders, skipping hidden ones (an editor's or a
-    copy tool's temporary files) and not following links to folders."""
+    copy tool's temporary files) and not following links to folders; ``folder`` itself if it
+    is a file (a content pack of one leaflet file)."""
+    if folder.is_file():
+        return [folder]
     found: list[Path] = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(name for name in dirs if not name.startswith("."))

@@ -12,6 +12,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from harness.audio import PulseServer
+from harness.leaflets import write_leaflet
 from kiosk.app import Runner
 from kiosk.config import Config, resources_dir
 from kiosk.session import Page
@@ -173,3 +174,27 @@ def test_the_kiosk_looks_for_changed_files_by_itself(
         runner.close()
         if runner.kiosk is not None:
             qtbot.addWidget(runner.kiosk.window)
+
+
+def test_a_leaflet_folder_the_configuration_names_is_taken_up_when_it_arrives(
+    qtbot: QtBot, runner: Runner, files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The clinic's tool sends the configuration first and the leaflet's folder after: the
+    kiosk keeps what it had until the folder is there, then takes both up."""
+    config_path, _ = files
+    old = runner.kiosk
+    assert old is not None
+    drop(config_path, 'leaflets = ["test-1"]\n' + SETTINGS)
+    assert not runner.check_files(), "the folder it names is not there yet"
+    assert runner.kiosk is old
+    old.staff.open_panel()
+    assert "there is no leaflet folder 'test-1'" in old.window.staff_panel.config_view.text()
+    old.staff.leave()
+    made = write_leaflet(tmp_path / "incoming", 1)
+    os.replace(made, tmp_path / "leaflets" / "test-1")  # moved in whole, as a tool does
+    assert runner.check_files()
+    fresh = runner.kiosk
+    assert fresh is not None
+    qtbot.addWidget(fresh.window)
+    assert fresh.leaflet.title == "Test topic 1"
+    assert runner.config.content_pack == tmp_path / "leaflets" / "test-1"
