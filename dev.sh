@@ -37,10 +37,15 @@ RUN_PACKAGES=(
 # with grim. The health tests check the example alerting rules (packaging/prometheus/) with
 # Prometheus's own promtool, which comes in Debian's prometheus package (19 MB download; on a
 # machine run by systemd it also starts a Prometheus server: systemctl disable --now prometheus).
+# The Debian package test (tests/test_deb.py) installs the package for real with dpkg -i, so
+# what it depends on (packaging/debian/control) must be here, and verifies its unit with
+# systemd-analyze (systemd).
 TEST_PACKAGES=(
   xvfb xauth pulseaudio pulseaudio-utils cups cups-filters poppler-utils
   binutils libpython3-dev dbus-daemon at-spi2-core python3-pyatspi
   zbar-tools cage xwayland grim prometheus
+  systemd adduser libpam-systemd libespeak-ng1 libxcb1 libwayland-client0
+  libwayland-cursor0 libwayland-egl1 fontconfig
 )
 
 # The benchmarks (benchmarks/run.py) start their own X server, audio server and CUPS, as the
