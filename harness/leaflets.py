@@ -29,10 +29,18 @@ _WORDS = {
 
 
 def leaflet_text(
-    number: int, code: str = "en", *, pages: int = 2, questions: int = 3, summary: bool = True
+    number: int,
+    code: str = "en",
+    *,
+    pages: int = 2,
+    questions: int = 3,
+    summary: bool = True,
+    url: str | None = None,
+    publisher: str | None = None,
 ) -> str:
     """Test leaflet ``number`` in ``code``: an introduction, ``pages`` pages and
-    ``questions`` questions."""
+    ``questions`` questions; ``url`` (its address on the web, for the handout's QR code) and
+    ``publisher`` in its header if given."""
     words = {key: text.format(n=number, p="{p}", q="{q}") for key, text in _WORDS[code].items()}
     header = [
         "+++",
@@ -42,6 +50,10 @@ def leaflet_text(
     ]
     if summary:
         header.append(f'summary = "{words["summary"]}"')
+    if url is not None:
+        header.append(f'url = "{url}"')
+    if publisher is not None:
+        header.append(f'publisher = "{publisher}"')
     if code != "en":
         header += ['translated_from = "en"', 'reviewed_by = ""']
     lines = [*header, "+++", "", words["intro"], ""]
@@ -56,7 +68,7 @@ def write_leaflet(
     folder: Path,
     number: int,
     languages: tuple[str, ...] = ("en",),
-    **options: int | bool,
+    **options: int | bool | str | None,
 ) -> Path:
     """Write test leaflet ``number`` as ``folder/test-<number>/<code>.md`` in each of
     ``languages``; return its folder (its id is the folder's name)."""

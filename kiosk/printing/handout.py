@@ -7,7 +7,7 @@ import datetime
 import functools
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
@@ -122,11 +122,36 @@ class HandoutWords:
 
 
 @dataclass(frozen=True)
+class HandoutPart:
+    """One leaflet's part of a handout: its title, its ticked questions and where it is from."""
+
+    title: str  # the leaflet's title
+    questions: tuple[str, ...]  # the ticked questions, in the leaflet's order
+    source: str  # the source the leaflet cites
+    url: str | None  # the full leaflet on the web, shown as a QR code and written out
+    publisher: str | None = None  # who publishes the leaflet; None: an older pack names none
+
+    @property
+    def short_address(self) -> str | None:
+        """The address as a person types it: no https://, no www., no / at the end."""
+        if self.url is None:
+            return None
+        short = re.sub(r"^[a-z][a-z0-9+.-]*://", "", self.url, flags=re.IGNORECASE)
+        return short.removeprefix("www.").rstrip("/") or self.url
+
+
+@dataclass(frozen=True)
 class Handout:
-    """Everything printed on the handout, and nothing else."""
+    """Everything printed on the handout, and nothing else.
+
+    A handout of one leaflet holds it in ``title``, ``questions``, ``source``, ``url`` and
+    ``publisher``. A handout of several (a kiosk of several leaflets) holds the first of them
+    there and the others in ``more_parts``, in the kiosk's order: it is headed with ``heading``
+    and has a part per leaflet, each under its title, the questions numbered on through them.
+    """
 
     clinic_name: str  # "" leaves the line out
-    title: str  # the leaflet's title
+    title: str  # the (first) leaflet's title
     heading: str  # the leaflet's questions heading ("Questions to ask your doctor")
     questions: tuple[str, ...]  # the ticked questions, in the leaflet's order
     printed_on: datetime.date
@@ -145,6 +170,24 @@ class Handout:
     clinic_phone: str = ""  # "" leaves the line out
     words: HandoutWords = HandoutWords()
     roll_answer_lines: int = ROLL_ANSWER_LINES  # ruled lines under each question on a roll
+    more_parts: tuple[HandoutPart, ...] = ()  # the parts of the leaflets after the first
+
+    @property
+    def parts(self) -> tuple[HandoutPart, ...]:
+        """Each leaflet's part, in the kiosk's order: one for a handout of one leaflet."""
+        first = HandoutPart(self.title, self.questions, self.source, self.url, self.publisher)
+        return (first, *self.more_parts)
+
+    @property
+    def page_title(self) -> str:
+        """What heads the page and names the PDF: the leaflet's title, or for a handout of
+        several leaflets the questions heading they share."""
+        return self.heading if self.more_parts else self.title
+
+    @property
+    def question_count(self) -> int:
+        """The questions of every part together: the last one's number."""
+        return sum(len(part.questions) for part in self.parts)
 
     @property
     def phone_line(self) -> str | None:
@@ -155,17 +198,18 @@ class Handout:
 
     @property
     def short_address(self) -> str | None:
-        """The address as a person types it: no https://, no www., no / at the end."""
-        if self.url is None:
-            return None
-        short = re.sub(r"^[a-z][a-z0-9+.-]*://", "", self.url, flags=re.IGNORECASE)
-        return short.removeprefix("www.").rstrip("/") or self.url
+        """The (first) leaflet's address as a person types it: no https://, no www., no / at
+        the end."""
+        return self.parts[0].short_address
 
     @property
     def publisher_line(self) -> str | None:
-        if self.publisher is None:
+        return self.publisher_line_of(self.parts[0])
+
+    def publisher_line_of(self, part: HandoutPart) -> str | None:
+        if part.publisher is None:
             return None
-        return self.publisher_label.replace("{0}", self.publisher)
+        return self.publisher_label.replace("{0}", part.publisher)
 
     @property
     def date_line(self) -> str:
@@ -173,7 +217,10 @@ class Handout:
 
     @property
     def source_line(self) -> str:
-        return self.source_label.replace("{0}", self.source)
+        return self.source_line_of(self.parts[0])
+
+    def source_line_of(self, part: HandoutPart) -> str:
+        return self.source_label.replace("{0}", part.source)
 
     def page_line(self, number: int, pages: int) -> str:
         """``page_label`` for page ``number`` of ``pages``, its words kept on one line."""
@@ -205,13 +252,65 @@ def handout_for(
     ``{1}`` for the page and the number of pages. Raises ``ValueError`` if nothing is ticked, a
     number is not a question of the leaflet, or a label lacks its ``{0}`` or ``{1}``.
     """
-    wanted = set(ticked)
-    if not wanted:
+    return handout_of_parts(
+        [(leaflet, ticked)],
+        clinic_name=clinic_name,
+        today=today,
+        own_questions_label=own_questions_label,
+        date_label=date_label,
+        source_label=source_label,
+        page_label=page_label,
+        publisher_label=publisher_label,
+        qr_label=qr_label,
+        clinic_phone=clinic_phone,
+        words=words,
+        roll_answer_lines=roll_answer_lines,
+    )
+
+
+def handout_of_parts(
+    parts: Sequence[tuple[Leaflet, Iterable[int]]],
+    *,
+    clinic_name: str,
+    today: datetime.date,
+    own_questions_label: str,
+    date_label: str,
+    source_label: str,
+    page_label: str = "Page {0} of {1}",
+    publisher_label: str = "Published by {0}",
+    qr_label: str = "Scan with your phone's camera to read the whole leaflet",
+    clinic_phone: str = "",
+    words: HandoutWords | None = None,
+    roll_answer_lines: int = ROLL_ANSWER_LINES,
+    language: str | None = None,
+) -> Handout:
+    """The handout of several leaflets, each with its ``ticked`` questions (1-based numbers),
+    in the order given (the kiosk's); a leaflet with nothing ticked is left out, and one
+    leaflet left makes the handout ``handout_for`` makes.
+
+    ``language`` is that of the kiosk's words (the labels, the date): None for the first
+    leaflet's. The handout is headed with the questions heading of the first leaflet in it
+    (they are printed in it too, a leaflet that lacks it in their own). The labels as for
+    ``handout_for``. Raises ``ValueError`` if nothing is ticked, a number is not a question of
+    its leaflet, or a label lacks its ``{0}`` or ``{1}``.
+    """
+    chosen: list[tuple[Leaflet, HandoutPart]] = []
+    for leaflet, ticked in parts:
+        wanted = set(ticked)
+        if not wanted:
+            continue
+        known = {q.number for q in leaflet.questions}
+        unknown = sorted(wanted - known)
+        if unknown:
+            raise ValueError(
+                f"no question {unknown[0]}; the leaflet has questions 1 to {len(known)} "
+                f"({leaflet.path})"
+            )
+        questions = tuple(q.text for q in leaflet.questions if q.number in wanted)
+        part = HandoutPart(leaflet.title, questions, leaflet.source, leaflet.url, leaflet.publisher)
+        chosen.append((leaflet, part))
+    if not chosen:
         raise ValueError("no question is ticked, so there is nothing to print")
-    known = {q.number for q in leaflet.questions}
-    unknown = sorted(wanted - known)
-    if unknown:
-        raise ValueError(f"no question {unknown[0]}; the leaflet has questions 1 to {len(known)}")
     labels = (
         ("date_label", date_label),
         ("source_label", source_label),
@@ -225,25 +324,31 @@ def handout_for(
     for mark in ("{0}", "{1}"):
         if mark not in page_label:
             raise ValueError(f"page_label {page_label!r} has no {mark} for its value")
+    language = language or chosen[0][0].language
+    heading = next(
+        (leaflet for leaflet, _part in chosen if leaflet.language == language), chosen[0][0]
+    ).questions_section.heading
+    first = chosen[0][1]
     return Handout(
         clinic_name=clinic_name,
-        title=leaflet.title,
-        heading=leaflet.questions_section.heading,
-        questions=tuple(q.text for q in leaflet.questions if q.number in wanted),
+        title=first.title,
+        heading=heading,
+        questions=first.questions,
         printed_on=today,
         own_questions_label=own_questions_label,
         date_label=date_label,
         source_label=source_label,
-        source=leaflet.source,
-        url=leaflet.url,
-        language=leaflet.language,
+        source=first.source,
+        url=first.url,
+        language=language,
         page_label=page_label,
-        publisher=leaflet.publisher,
+        publisher=first.publisher,
         publisher_label=publisher_label,
         qr_label=qr_label,
         clinic_phone=clinic_phone,
         words=words or HandoutWords(),
         roll_answer_lines=roll_answer_lines,
+        more_parts=tuple(part for _leaflet, part in chosen[1:]),
     )
 
 
@@ -333,6 +438,9 @@ class HandoutLayout:
     qr_mm: QRectF | None  # the QR symbol without its quiet zone (on the last page), or None
     qr_modules: int  # modules along a side of the symbol (0 without a QR code)
     pages: int = 1  # sheets the handout takes; a roll's one page is as long as it needs
+    # Every QR symbol, a part's each (the first is qr_mm), and the modules along its side.
+    qrs_mm: tuple[QRectF, ...] = ()
+    qrs_modules: tuple[int, ...] = ()
 
 
 def layout_handout(handout: Handout, paper: Paper) -> HandoutLayout:
@@ -357,7 +465,7 @@ def render_pdf(handout: Handout, paper: Paper, path: Path) -> None:
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(buffer)
     writer.setResolution(RESOLUTION_DPI)
-    writer.setTitle(handout.title)
+    writer.setTitle(handout.page_title)
     paint_handout(handout, paper, writer)
     path.write_bytes(with_language(bytes(buffer.data().data()), handout.language))
 
@@ -549,7 +657,7 @@ def _compose(handout: Handout, paper: Paper) -> _Composition:
         builder = _Builder(handout, style, family, device, width_mm, roll=False)
         spare_mm = room_mm - builder.height_mm
         if spare_mm >= 0:
-            roomier = _shared(style, spare_mm, len(handout.questions))
+            roomier = _shared(style, spare_mm, handout.question_count)
             if roomier != style:
                 wider = _Builder(handout, roomier, family, device, width_mm, roll=False)
                 if wider.height_mm <= room_mm:
@@ -749,7 +857,7 @@ class _Builder:
         for with_title in (True, False):
             self.items, self._y = [], 0.0
             if with_title:
-                self._text(handout.title, self._font(style.body_pt, bold=True))
+                self._text(handout.page_title, self._font(style.body_pt, bold=True))
             self._text(handout.page_line(number, pages), self._font(style.body_pt))
             self._gap(style.gap_mm / 2)
             self._rule(_RULE_MM)
@@ -769,8 +877,17 @@ class _Builder:
         *,
         pages: int,
     ) -> HandoutLayout:
-        qr = next((item for item in footer if isinstance(item, _Qr)), None)
         mm = 1 / self._px_per_mm
+        qrs = [item for item in footer if isinstance(item, _Qr)]
+        rects = tuple(
+            QRectF(
+                spec.side_mm + qr.rect.x() * mm,
+                spec.top_mm + qr.rect.y() * mm,
+                qr.rect.width() * mm,
+                qr.rect.height() * mm,
+            )
+            for qr in qrs
+        )
         return HandoutLayout(
             paper=paper,
             page_width_mm=spec.width_mm,
@@ -787,16 +904,11 @@ class _Builder:
             answer_lines=self._style.answer_lines,
             own_lines=self._style.own_lines,
             pitch_mm=self._style.pitch_mm,
-            qr_mm=None
-            if qr is None
-            else QRectF(
-                spec.side_mm + qr.rect.x() * mm,
-                spec.top_mm + qr.rect.y() * mm,
-                qr.rect.width() * mm,
-                qr.rect.height() * mm,
-            ),
-            qr_modules=0 if qr is None else len(qr.matrix),
+            qr_mm=rects[0] if rects else None,
+            qr_modules=len(qrs[0].matrix) if qrs else 0,
             pages=pages,
+            qrs_mm=rects,
+            qrs_modules=tuple(len(qr.matrix) for qr in qrs),
         )
 
     # The parts of the page, top to bottom.
@@ -810,9 +922,9 @@ class _Builder:
             self._text(handout.phone_line, body)
         if handout.clinic_name or handout.phone_line is not None:
             self._gap(style.gap_mm / 2)  # the clinic apart from the title
-        title_font = self._fitting_font(handout.title, style.title_pt)
+        title_font = self._fitting_font(handout.page_title, style.title_pt)
         self.title_pt = title_font.pointSizeF()
-        self._text(handout.title, title_font)
+        self._text(handout.page_title, title_font)
         # The date's words stay together: "November 26," at a line's end and "2026" on the
         # next reads as two things. A date wider than the column ("26 de noviembre de 2026"
         # on a 58 mm roll) breaks between its words, never inside the year.
@@ -837,19 +949,35 @@ class _Builder:
             self._fields((words.name,))
             self._fields((words.appointment, words.doctor))
         self._gap(style.gap_mm)
-        self._text(handout.heading, self._fitting_font(handout.heading, style.heading_pt))
-        # The heading stays with the first question; a page may break before any other.
-        # Numbered, so that "question 2" can be used in the consultation; no tick boxes, which
-        # read as "nothing ticked" or as a form to fill in.
-        font = self._font(style.question_pt, bold=True)
-        widest = f"{len(handout.questions)}."
-        indent = QFontMetricsF(font, self._device).horizontalAdvance(widest + "\u2002")
-        for index, question in enumerate(handout.questions):
-            self._gap(style.gap_mm, page_break=index > 0)
-            self._question(index + 1, question, font, indent)
+        self._questions()
         self._gap(style.gap_mm * 1.5, page_break=True)
         self._text(handout.own_questions_label, self._font(style.body_pt, bold=True))
         self._ruled(style.own_lines, 0.0)
+
+    def _questions(self) -> None:
+        """The ticked questions: under the questions heading, or for a handout of several
+        leaflets a part under each one's title."""
+        style, handout = self._style, self._handout
+        parts = handout.parts
+        if len(parts) == 1:
+            self._text(handout.heading, self._fitting_font(handout.heading, style.heading_pt))
+        # The heading (of a part, its leaflet's title) stays with the first question; a page
+        # may break before any other. Numbered on through the parts, so that "question 5"
+        # names one question in the consultation; no tick boxes, which read as "nothing
+        # ticked" or as a form to fill in.
+        font = self._font(style.question_pt, bold=True)
+        widest = f"{handout.question_count}."
+        indent = QFontMetricsF(font, self._device).horizontalAdvance(widest + "\u2002")
+        number = 0
+        for part_index, part in enumerate(parts):
+            if len(parts) > 1:
+                if part_index > 0:
+                    self._gap(style.gap_mm * 1.5, page_break=True)
+                self._text(part.title, self._fitting_font(part.title, style.heading_pt))
+            for index, question in enumerate(part.questions):
+                self._gap(style.gap_mm, page_break=index > 0)
+                number += 1
+                self._question(number, question, font, indent)
 
     def _question(self, number: int, text: str, font: QFont, indent: float) -> None:
         """``number`` hangs in the margin of ``indent``, the question's lines beside it."""
@@ -860,38 +988,44 @@ class _Builder:
         self._ruled(self._style.answer_lines, indent)
 
     def _footer(self) -> None:
-        handout, style = self._handout, self._style
         items = self.items
         self.items = self.footer
+        parts = self._handout.parts
+        if len(parts) == 1:
+            self._part_footer(parts[0])
+        else:
+            self._parts_footer(parts)
+        self.items = items
+
+    def _part_footer(self, part: HandoutPart) -> None:
+        """The footer of a handout of one leaflet."""
+        handout, style = self._handout, self._style
         body = self._font(style.body_pt)
         # Space rather than a rule above the footer: a rule there reads as one more line to
         # write on.
         space_mm = style.gap_mm * 2
-        url = handout.url
-        qr = None if url is None else self._qr(url)
-        address = handout.short_address
+        qr = None if part.url is None else self._qr(part.url)
+        address = part.short_address
         if address is None or qr is None:
             self._gap(space_mm)
-            self._attribution(body)
+            self._attribution(part, body)
             if address is not None:
                 self._gap(style.gap_mm / 2)
                 self._address(address, body)
-            self.items = items
             return
-        quiet_mm = qr.rect.width() / len(qr.matrix) * QR_QUIET_ZONE_MODULES / self._px_per_mm
+        quiet_mm = self._quiet_mm(qr)
         beside = qr.rect.width() + quiet_mm * self._px_per_mm
-        if self._roll and self._width - beside < MIN_BESIDE_QR_MM * self._px_per_mm:
+        if self._single_column(beside):
             # A 58 mm roll: everything in one centred column under the attribution.
             centre = Qt.AlignmentFlag.AlignHCenter
             self._gap(space_mm)
-            self._attribution(body)
+            self._attribution(part, body)
             self._gap(style.gap_mm)
             self._text(handout.qr_label, body, align=centre)
             self._gap(quiet_mm)
             self._place_qr(qr, (self._width - qr.rect.width()) / 2)
             self._gap(quiet_mm)
             self._address(address, body, align=centre)
-            self.items = items
             return
         # What the symbol is sits beside it, and on a sheet the address to type instead too
         # (an 80 mm roll has room for the label there, not the address); the quiet zone on its
@@ -909,14 +1043,77 @@ class _Builder:
             self._gap(quiet_mm)
             self._address(address, body)
         self._gap(style.gap_mm)
-        self._attribution(body)
-        self.items = items
+        self._attribution(part, body)
 
-    def _attribution(self, font: QFont) -> None:
+    def _parts_footer(self, parts: tuple[HandoutPart, ...]) -> None:
+        """The footer of a handout of several leaflets: what a QR code is, said once, then a
+        block for each part, named by its leaflet's title (so that each code is known for
+        whose it is), with its QR code and address, publisher and source."""
+        handout, style = self._handout, self._style
+        body = self._font(style.body_pt)
+        bold = self._font(style.body_pt, bold=True)
+        qrs = [None if part.url is None else self._qr(part.url) for part in parts]
+        self._gap(style.gap_mm * 2)
+        if any(qr is not None for qr in qrs):
+            centre = self._single_column(max(self._qr_beside(qr) for qr in qrs if qr))
+            align = Qt.AlignmentFlag.AlignHCenter if centre else Qt.AlignmentFlag.AlignLeft
+            self._text(handout.qr_label, body if centre else bold, align=align)
+        for index, (part, qr) in enumerate(zip(parts, qrs, strict=True)):
+            title = self._fitting_font(part.title, style.body_pt)
+            address = part.short_address
+            if address is None or qr is None:
+                self._gap(style.gap_mm if index else style.gap_mm / 2)
+                self._text(part.title, title)
+                self._attribution(part, body)
+                if address is not None:
+                    self._address(address, body)
+                continue
+            quiet_mm = self._quiet_mm(qr)
+            beside = self._qr_beside(qr)
+            if self._single_column(beside):
+                # A 58 mm roll: the part's title and attribution, then its code, centred.
+                self._gap(style.gap_mm if index else style.gap_mm / 2)
+                self._text(part.title, title)
+                self._attribution(part, body)
+                self._gap(quiet_mm)
+                self._place_qr(qr, (self._width - qr.rect.width()) / 2)
+                self._gap(quiet_mm)
+                self._address(address, body, align=Qt.AlignmentFlag.AlignHCenter)
+                continue
+            # The title beside the code, and on a sheet all the rest of the part's block too;
+            # on an 80 mm roll the address and attribution go under it.
+            self._gap(max(style.gap_mm, quiet_mm))
+            top = self._y
+            self._place_qr(qr, 0.0)
+            below_qr = self._y
+            self._y = top
+            self._text(part.title, title, beside)
+            if not self._roll:
+                self._address(address, body, beside)
+                self._attribution(part, body, beside)
+            self._y = max(self._y, below_qr)
+            if self._roll:
+                self._gap(quiet_mm)
+                self._address(address, body)
+                self._attribution(part, body)
+
+    def _quiet_mm(self, qr: _Qr) -> float:
+        return qr.rect.width() / len(qr.matrix) * QR_QUIET_ZONE_MODULES / self._px_per_mm
+
+    def _qr_beside(self, qr: _Qr) -> float:
+        """Where text beside ``qr`` starts: past the symbol and its quiet zone."""
+        return qr.rect.width() + self._quiet_mm(qr) * self._px_per_mm
+
+    def _single_column(self, beside: float) -> bool:
+        """Whether the column is too narrow for text beside a QR code (a 58 mm roll)."""
+        return self._roll and self._width - beside < MIN_BESIDE_QR_MM * self._px_per_mm
+
+    def _attribution(self, part: HandoutPart, font: QFont, indent: float = 0.0) -> None:
         """Who publishes the leaflet (when its header says), then the source it cites."""
-        if self._handout.publisher_line is not None:
-            self._text(self._handout.publisher_line, font)
-        self._text(self._handout.source_line, font)
+        publisher = self._handout.publisher_line_of(part)
+        if publisher is not None:
+            self._text(publisher, font, indent)
+        self._text(self._handout.source_line_of(part), font, indent)
 
     def _address(
         self,

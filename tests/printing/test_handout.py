@@ -15,6 +15,7 @@ import pytest
 import segno
 from PySide6.QtCore import QRectF
 
+from harness.leaflets import write_leaflet
 from kiosk.config import resources_dir
 from kiosk.content import BlockKind, Leaflet, check_path, load_leaflet
 from kiosk.printing.handout import (
@@ -22,10 +23,12 @@ from kiosk.printing.handout import (
     MIN_SHEET_QUESTION_PT,
     Handout,
     HandoutLayout,
+    HandoutPart,
     HandoutWords,
     Paper,
     format_date,
     handout_for,
+    handout_of_parts,
     layout_handout,
     render_pdf,
 )
@@ -947,3 +950,282 @@ def test_the_qprinter_path_windows_uses_prints_the_same_handout(tmp_path: Path) 
     assert questions[1].text in text
     assert questions[4].text in text
     assert questions[0].text not in text
+
+
+# A handout of several leaflets (issue 18) ---------------------------------------------------
+#
+# The test leaflets of harness/leaflets.py (test data, nothing about health), each with an
+# address for its QR code and a publisher of its own.
+
+
+def part_url(number: int) -> str:
+    return f"https://example.org/test-topic-{number}"
+
+
+@pytest.fixture(scope="module")
+def test_leaflets(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Leaflet]:
+    folder = tmp_path_factory.mktemp("leaflets")
+    return {
+        n: load_leaflet(
+            write_leaflet(folder, n, url=part_url(n), publisher=f"Test Publisher {n}"), "en"
+        )
+        for n in (1, 2, 3)
+    }
+
+
+# Each case: (test leaflet, its ticked questions), in the kiosk's order.
+PARTS: dict[str, tuple[tuple[int, tuple[int, ...]], ...]] = {
+    "two parts": ((1, (1, 3)), (2, (2,))),
+    "three parts": ((1, (2,)), (2, (1, 2, 3)), (3, (3,))),
+}
+PARTS_CASES = [(paper, case) for paper in Paper for case in PARTS]
+PARTS_IDS = [f"{paper.value}-{case.replace(' ', '-')}" for paper, case in PARTS_CASES]
+
+
+def handout_of_test_parts(
+    leaflets: dict[int, Leaflet], parts: tuple[tuple[int, tuple[int, ...]], ...]
+) -> Handout:
+    return handout_of_parts(
+        [(leaflets[n], ticked) for n, ticked in parts],
+        clinic_name=CLINIC,
+        clinic_phone="(555) 010-0100",
+        today=TODAY,
+        **LABELS,
+    )
+
+
+@pytest.fixture(scope="module")
+def rendered_parts(
+    tmp_path_factory: pytest.TempPathFactory, test_leaflets: dict[int, Leaflet]
+) -> Callable[[Paper, str], Rendered]:
+    folder = tmp_path_factory.mktemp("parts")
+
+    @functools.cache
+    def render(paper: Paper, case: str) -> Rendered:
+        handout = handout_of_test_parts(test_leaflets, PARTS[case])
+        pdf = folder / f"{paper.value}-{case.replace(' ', '-')}.pdf"
+        return read_back(handout, paper, pdf)
+
+    return render
+
+
+def expected_parts_text(handout: Handout, layout: HandoutLayout) -> list[str]:
+    """Everything a handout of several leaflets prints, in the order it is drawn: headed once,
+    a part per leaflet under its title with the questions numbered on, the patient's own
+    questions once, then each part's QR code with its title, address, publisher and source."""
+    said = handout.words
+    lines = [handout.clinic_name, handout.phone_line or "", handout.heading, handout.date_line]
+    lines += [said.bring, said.write] if layout.answer_lines else [said.bring]
+    lines += [said.name, said.appointment, said.doctor]
+    number = 0
+    for part in handout.parts:
+        lines.append(part.title)
+        for question in part.questions:
+            number += 1
+            lines += [f"{number}.", question]
+    lines += [handout.own_questions_label, handout.qr_label]
+    for part in handout.parts:
+        address = part.short_address or ""
+        attribution = [handout.publisher_line_of(part) or "", handout.source_line_of(part)]
+        if layout.paper is Paper.ROLL_58MM:  # one column: the code under the attribution
+            lines += [part.title, *attribution, address]
+        else:  # the title beside the code
+            lines += [part.title, address, *attribution]
+    return lines
+
+
+def qr_crop(raster: Raster, qr_mm: QRectF, modules: int) -> bytes:
+    """The part of the page that holds one QR code and its quiet zone, as a PGM image."""
+    quiet = qr_mm.width() / modules * 4
+    area = qr_mm.adjusted(-quiet, -quiet, quiet, quiet)
+    left, right = raster.px(area.left()), raster.px(area.right())
+    top, bottom = raster.px(area.top()), raster.px(area.bottom())
+    rows = b"".join(raster.row(y)[left:right] for y in range(top, bottom))
+    return b"P5\n%d %d\n255\n" % (right - left, bottom - top) + rows
+
+
+@pytest.mark.parametrize(("paper", "case"), PARTS_CASES, ids=PARTS_IDS)
+def test_one_handout_has_a_part_per_leaflet_its_questions_numbered_on(
+    rendered_parts: Callable[[Paper, str], Rendered],
+    test_leaflets: dict[int, Leaflet],
+    paper: Paper,
+    case: str,
+) -> None:
+    page = rendered_parts(paper, case)
+    handout = page.handout
+    assert re.search(r"^Pages:\s+1$", page.info, re.MULTILINE)
+    # Every character drawn, in order, and nothing else.
+    assert squeeze(page.text) == squeeze("".join(expected_parts_text(handout, page.layout)))
+    shown = words(page.text)
+    # Headed once with the questions heading, which also names the PDF.
+    assert shown.count("Questions to ask your doctor") == 1
+    assert shown.index("Questions to ask your doctor") < shown.index("Printed on")
+    assert re.search(r"^Title:\s+Questions to ask your doctor$", page.info, re.MULTILINE)
+    # Each leaflet's title heads its questions, numbered on through the handout: 1, 2, 3...
+    number = 0
+    where = 0
+    for leaflet_number, ticked in PARTS[case]:
+        leaflet = test_leaflets[leaflet_number]
+        where = shown.index(leaflet.title, where)
+        for question in leaflet.questions:
+            numbered = re.search(rf"\d+\. {re.escape(question.text)}", shown)
+            assert (numbered is not None) == (question.number in ticked), question.text
+            if question.number in ticked:
+                number += 1
+                assert shown.index(f"{number}. {question.text}") > where
+    assert number == sum(len(ticked) for _n, ticked in PARTS[case])
+    # The lines for the patient's own questions come once, after the last part.
+    assert shown.count("My own questions:") == 1
+    assert shown.index("My own questions:") > shown.index(f"{number}. ")
+    # Each part's publisher and source, in the footer.
+    for leaflet_number, _ticked in PARTS[case]:
+        assert f"Published by Test Publisher {leaflet_number}" in shown
+    assert shown.count("Source: Test data written by the kiosk's tests") == len(PARTS[case])
+
+
+@pytest.mark.parametrize(("paper", "case"), PARTS_CASES, ids=PARTS_IDS)
+def test_each_parts_qr_code_opens_its_own_leaflet(
+    rendered_parts: Callable[[Paper, str], Rendered], paper: Paper, case: str
+) -> None:
+    page = rendered_parts(paper, case)
+    urls = [part_url(n) for n, _ticked in PARTS[case]]
+    # A real reader finds every part's code in the printed page (200 dpi).
+    decoded = run("zbarimg", "--quiet", "--raw", page.pdf.with_suffix(".pgm")).split()
+    assert sorted(decoded) == sorted(urls)
+    # Top to bottom, the codes are the parts' in order, each readable on its own.
+    layout = page.layout
+    assert len(layout.qrs_mm) == len(urls)
+    assert [qr.top() for qr in layout.qrs_mm] == sorted(qr.top() for qr in layout.qrs_mm)
+    for index, (qr, modules) in enumerate(zip(layout.qrs_mm, layout.qrs_modules, strict=True)):
+        assert qr.width() >= 20
+        crop = page.pdf.with_name(f"{page.pdf.stem}-qr-{index}.pgm")
+        crop.write_bytes(qr_crop(page.raster, qr, modules))
+        assert run("zbarimg", "--quiet", "--raw", crop).split() == [urls[index]]
+
+
+@pytest.mark.parametrize(("paper", "case"), PARTS_CASES, ids=PARTS_IDS)
+def test_nothing_of_a_handout_of_several_leaflets_is_clipped(
+    rendered_parts: Callable[[Paper, str], Rendered], paper: Paper, case: str
+) -> None:
+    page = rendered_parts(paper, case)
+    content = page.layout.content_mm
+    allowed = content.adjusted(-0.5, -0.5, 0.5, 0.5)
+    for qr, modules in zip(page.layout.qrs_mm, page.layout.qrs_modules, strict=True):
+        assert content.contains(qr)
+        quiet = qr.width() / modules * 4
+        allowed = allowed.united(qr.adjusted(-quiet, -quiet, quiet, quiet))
+    assert page.raster.ink_outside(allowed) == []
+    assert [w.text for w in page.words if not allowed.contains(w.box_mm)] == []
+    # Lines to write on no closer than on a handout of one leaflet; type no smaller.
+    rules = rules_mm(page.raster, min_length_mm=20.0 if paper.is_roll else 30.0)
+    gaps = [b - a for a, b in itertools.pairwise(rules)]
+    assert min(gaps) >= 9 - 0.3, gaps
+    assert page.layout.body_pt >= MIN_BODY_PT
+    date_box = next(w for w in page.words if w.text == "Printed").box_mm
+    assert min(w.box_mm.height() for w in page.words) >= date_box.height() * 0.99
+
+
+def test_a_leaflet_with_nothing_ticked_is_left_out(
+    tmp_path: Path, test_leaflets: dict[int, Leaflet]
+) -> None:
+    handout = handout_of_test_parts(test_leaflets, ((1, (2,)), (2, ()), (3, (1,))))
+    page = read_back(handout, Paper.LETTER, tmp_path / "handout.pdf")
+    shown = words(page.text)
+    assert test_leaflets[2].title not in shown
+    assert "Test Publisher 2" not in shown
+    assert "1. Test question 2 of leaflet 1?" in shown
+    assert "2. Test question 1 of leaflet 3?" in shown
+    decoded = run("zbarimg", "--quiet", "--raw", page.pdf.with_suffix(".pgm")).split()
+    assert sorted(decoded) == [part_url(1), part_url(3)]
+
+
+def test_a_handout_of_one_part_is_the_handout_of_one_leaflet(
+    test_leaflets: dict[int, Leaflet],
+) -> None:
+    alone = handout_for(test_leaflets[2], [1, 3], clinic_name=CLINIC, today=TODAY, **LABELS)
+    parts = [(test_leaflets[1], ()), (test_leaflets[2], [3, 1]), (test_leaflets[3], set())]
+    assert handout_of_parts(parts, clinic_name=CLINIC, today=TODAY, **LABELS) == alone
+    assert alone.parts == (
+        HandoutPart(
+            "Test topic 2",
+            ("Test question 1 of leaflet 2?", "Test question 3 of leaflet 2?"),
+            "Test data written by the kiosk's tests",
+            part_url(2),
+            "Test Publisher 2",
+        ),
+    )
+    assert alone.page_title == "Test topic 2"
+
+
+def test_the_heading_is_in_the_handouts_language_when_a_part_lacks_it(tmp_path: Path) -> None:
+    """Spanish chosen, and the first leaflet has no Spanish file, so its part is in English:
+    the page is headed in Spanish, from the next leaflet, and dated in Spanish."""
+    english = load_leaflet(write_leaflet(tmp_path, 1, ("en",), url=part_url(1)), "en")
+    spanish = load_leaflet(write_leaflet(tmp_path, 2, ("en", "es"), url=part_url(2)), "es")
+    handout = handout_of_parts(
+        [(english, [1]), (spanish, [2])],
+        clinic_name=CLINIC,
+        today=TODAY,
+        own_questions_label="Mis propias preguntas:",
+        date_label="Impreso el {0}",
+        source_label="Fuente: {0}",
+        language="es",
+    )
+    page = read_back(handout, Paper.A4, tmp_path / "handout.pdf")
+    shown = words(page.text)
+    assert shown.count("Preguntas para hacerle a su médico") == 1
+    assert "Questions to ask your doctor" not in shown
+    assert "Impreso el 26 de noviembre de 2026" in shown
+    assert "Test topic 1 1. Test question 1 of leaflet 1?" in shown
+    assert "Tema de prueba 2 2. ¿Pregunta de prueba 2 del folleto 2?" in shown
+    assert b"/Lang (es)" in page.pdf.read_bytes()
+
+
+def test_a_long_handout_of_several_leaflets_goes_on_to_more_sheets(tmp_path: Path) -> None:
+    leaflets = [
+        load_leaflet(write_leaflet(tmp_path, n, url=part_url(n), questions=12), "en")
+        for n in (1, 2, 3)
+    ]
+    handout = handout_of_parts(
+        [(leaflet, range(1, 13)) for leaflet in leaflets],
+        clinic_name=CLINIC,
+        today=TODAY,
+        **LABELS,
+    )
+    pdf = tmp_path / "handout.pdf"
+    render_pdf(handout, Paper.LETTER, pdf)
+    pages = read_pages(pdf)
+    count = len(pages)
+    assert layout_handout(handout, Paper.LETTER).pages == count > 1
+    # Each page after the first headed with the handout's heading and its number.
+    for number, page in enumerate(pages[1:], start=2):
+        header = squeeze(handout.heading + handout.page_line(number, count))
+        assert squeeze(page.text).startswith(header)
+    text = words(" ".join(page.text for page in pages))
+    positions = [
+        text.index(f"{n}. {words(q)}")
+        for n, q in enumerate([q for part in handout.parts for q in part.questions], start=1)
+    ]
+    assert len(positions) == 36
+    assert positions == sorted(positions)
+    decoded = run("zbarimg", "--quiet", "--raw", pages[-1].image).split()
+    assert sorted(decoded) == [part_url(n) for n in (1, 2, 3)]
+
+
+def test_a_part_with_a_question_its_leaflet_lacks_is_refused(
+    test_leaflets: dict[int, Leaflet],
+) -> None:
+    with pytest.raises(ValueError, match=r"no question 4; the leaflet has questions 1 to 3 \("):
+        handout_of_parts(
+            [(test_leaflets[1], [1]), (test_leaflets[2], [4])],
+            clinic_name=CLINIC,
+            today=TODAY,
+            **LABELS,
+        )
+    with pytest.raises(ValueError, match="no question is ticked"):
+        handout_of_parts(
+            [(test_leaflets[1], []), (test_leaflets[2], [])],
+            clinic_name=CLINIC,
+            today=TODAY,
+            **LABELS,
+        )
