@@ -104,8 +104,8 @@ def runner(
         pdf_folder=tmp_path / "handouts",
     )
     runner = Runner(config, windowed=True, problems=[], config_path=config_path)
-    runner.start()
-    try:
+    try:  # closed whatever happens: a health thread left running aborts the process
+        runner.start()
         yield runner
     finally:
         runner.close()
