@@ -14,14 +14,19 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 from PySide6.QtPrintSupport import QPrinterInfo
 
 from kiosk.config import Config
-from kiosk.content import Leaflet, languages
+from kiosk.content import ContentError, Leaflet, languages
+from kiosk.content.library import Library
 from kiosk.printing import cups, jobs
 from kiosk.printing.cups import JOB_TITLE
-from kiosk.printing.handout import Handout, HandoutWords, Paper, handout_for, render_pdf
+from kiosk.printing.handout import Handout, HandoutWords, Paper, handout_of_parts, render_pdf
 from kiosk.printing.native import NativePrintError, print_natively
+from kiosk.session import ONLY_LEAFLET
 
 log = logging.getLogger("kiosk.printing")
 
+# What a visit ticked: the numbers in a kiosk's one leaflet, or each leaflet's by its id in the
+# kiosk's order (Visit.ticked_by_leaflet), ONLY_LEAFLET ("") naming a kiosk's one leaflet.
+Ticked = frozenset[int] | Mapping[str, frozenset[int]]
 
 _PAPERS = {
     "letter": Paper.LETTER,
@@ -165,14 +170,18 @@ class PrintService(QObject):
         leaflets: Mapping[str, Leaflet],
         parent: QObject | None = None,
         ledger: jobs.JobLedger | None = None,
+        library: Library | None = None,
     ) -> None:
         """``leaflets``: the pack's leaflet in each language the kiosk offers, by code. They
-        match question by question, so a tick's number is the same question in each."""
+        match question by question, so a tick's number is the same question in each.
+        ``library``: a kiosk of several leaflets', where the ticks of each leaflet (by id) are
+        printed from."""
         super().__init__(parent)
         if not leaflets:
             raise ValueError("the print service needs the leaflet in at least one language")
         self._config = config
         self._leaflets = dict(leaflets)
+        self._library = library
         self._language = config.language  # of the words shown now
         self._state = PrintState.IDLE
         self._generation = 0
@@ -236,16 +245,24 @@ class PrintService(QObject):
         self._set_state(self._state)
 
     def print_questions(
-        self, ticked: frozenset[int], language: str | None = None, today: date | None = None
+        self, ticked: Ticked, language: str | None = None, today: date | None = None
     ) -> None:
-        """Print a handout of ``ticked`` from the leaflet in ``language`` (None: the clinic's
-        default language, as for the staff test page); a tap while a job runs does nothing
-        (never twice)."""
-        if self._state is PrintState.PRINTING or not ticked:
+        """Print one handout of ``ticked`` (see ``handout``) in ``language`` (None: the
+        clinic's default language, as for the staff test page); a tap while a job runs does
+        nothing (never twice)."""
+        if self._state is PrintState.PRINTING or not _any_ticked(ticked):
             return
         self._language = language or self._config.language
         self._set_state(PrintState.PRINTING)
-        handout = self.handout(ticked, today or date.today(), language)
+        try:
+            handout = self.handout(ticked, today or date.today(), language)
+        except ValueError as error:  # the leaflets ticked in could not be read again
+            log.warning("print failed: no handout can be made: %s", error)
+            self._set_state(PrintState.FAILED)
+            return
+        self._print(handout)
+
+    def _print(self, handout: Handout) -> None:
         wanted = self._config.printer or None
         if not cups.AVAILABLE:
             self._print_natively(handout, wanted)
@@ -284,12 +301,24 @@ class PrintService(QObject):
             self._withdraw,
         )
 
-    def handout(self, ticked: frozenset[int], today: date, language: str | None = None) -> Handout:
-        """The handout of ``ticked`` from the leaflet in ``language`` (None: the clinic's
-        default), its labels in the catalog installed now."""
-        return handout_for(
-            self._leaflet(language),
-            ticked,
+    def handout(self, ticked: Ticked, today: date, language: str | None = None) -> Handout:
+        """The handout of ``ticked`` in ``language`` (None: the clinic's default), its labels
+        in the catalog installed now: of the one leaflet's numbers, or with a part for each
+        leaflet (by id, in the order given) with any ticked, each leaflet in ``language`` or,
+        lacking it, in its own default language. ``ValueError`` if none can be made."""
+        if isinstance(ticked, Mapping):
+            parts = [
+                (leaflet, numbers)
+                for leaflet_id, numbers in ticked.items()
+                if numbers and (leaflet := self._leaflet_of(leaflet_id, language)) is not None
+            ]
+            words_in: str | None = language or self._config.language
+        else:
+            parts = [(self._leaflet(language), ticked)]
+            words_in = None  # the leaflet's, as it always was
+        return handout_of_parts(
+            parts,
+            language=words_in,
             clinic_name=self._config.clinic_name,
             today=today,
             own_questions_label=self.tr("My own questions:"),
@@ -326,6 +355,35 @@ class PrintService(QObject):
             )
             return default
         return leaflet
+
+    def _leaflet_of(self, leaflet_id: str, language: str | None) -> Leaflet | None:
+        """The library's leaflet ``leaflet_id`` in ``language`` (None: the clinic's default),
+        or in its own default language if it has none in that one (the log says so); None,
+        with a warning, if it cannot be read (its ticks are left off the handout)."""
+        if leaflet_id == ONLY_LEAFLET:
+            return self._leaflet(language)
+        if self._library is None or leaflet_id not in self._library:
+            log.warning(
+                "no leaflet %r to print from: its ticked questions are left out", leaflet_id
+            )
+            return None
+        entry = self._library[leaflet_id]
+        code = language or self._config.language
+        if not entry.has_language(code):
+            log.info(
+                "leaflet %r has no %r version: its part of the handout is printed in %r",
+                leaflet_id,
+                code,
+                entry.default_language,
+            )
+            code = entry.default_language
+        for tried in dict.fromkeys((code, entry.default_language)):
+            try:
+                return entry.leaflet(tried)
+            except ContentError as error:
+                log.warning("leaflet %r in %r cannot be printed: %s", leaflet_id, tried, error)
+        log.warning("leaflet %r: its ticked questions are left out of the handout", leaflet_id)
+        return None
 
     def reset(self) -> None:
         """The ticks changed: forget how the last print went (a job under way still shows)."""
@@ -426,3 +484,9 @@ class PrintService(QObject):
     def _set_state(self, state: PrintState) -> None:
         self._state = state
         self.state_changed.emit(state, self.messages()[state])
+
+
+def _any_ticked(ticked: Ticked) -> bool:
+    if isinstance(ticked, Mapping):
+        return any(ticked.values())
+    return bool(ticked)
