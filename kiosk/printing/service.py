@@ -306,6 +306,9 @@ class PrintService(QObject):
         in the catalog installed now: of the one leaflet's numbers, or with a part for each
         leaflet (by id, in the order given) with any ticked, each leaflet in ``language`` or,
         lacking it, in its own default language. ``ValueError`` if none can be made."""
+        if isinstance(ticked, Mapping) and set(ticked) <= {ONLY_LEAFLET}:
+            # A kiosk of one leaflet: its handout exactly as it always was.
+            ticked = ticked.get(ONLY_LEAFLET, frozenset())
         if isinstance(ticked, Mapping):
             parts = [
                 (leaflet, numbers)

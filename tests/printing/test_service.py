@@ -88,6 +88,16 @@ def test_a_kiosk_of_one_leaflet_prints_as_it_always_did(library: Library, tmp_pa
     printing = service(library, tmp_path)
     alone = printing.handout(frozenset({1, 3}), TODAY, "en")
     assert alone == printing.handout({ONLY_LEAFLET: frozenset({1, 3})}, TODAY, "en")
+    # Its ticks by leaflet (Visit.ticked_by_leaflet) make the same handout as its numbers,
+    # even in a language its leaflet lacks (printed in the leaflet's, dated in it too).
+    english_only = PrintService(
+        Config(clinic_name="Riverside Clinic"),
+        {"en": library["test-2"].leaflet("en")},
+        ledger=JobLedger(tmp_path / "state" / "jobs"),
+    )
+    numbers = english_only.handout(frozenset({2}), TODAY, "es")
+    assert numbers == english_only.handout({ONLY_LEAFLET: frozenset({2})}, TODAY, "es")
+    assert (numbers.title, numbers.language) == ("Test topic 2", "en")
     assert (
         alone.parts
         == handout_for(
