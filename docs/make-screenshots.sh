@@ -20,3 +20,10 @@ done
   --out "$out/landscape-questions-high-contrast.png"
 "${kiosk[@]}" --page section:1 --size 1280x800 --diagonal 10.1 --text-size 5 \
   --out "$out/tablet-section-1-200-percent.png"
+# The topic menu of a kiosk of several leaflets: the shipped one and two test leaflets.
+several=$(mktemp -d)
+trap 'rm -rf "$several"' EXIT
+.venv/bin/python -c 'import sys, pathlib, harness.leaflets as t; t.write_library(pathlib.Path(sys.argv[1]), 2)' "$several"
+leaflets=(--leaflets resources/leaflets/vertebroplasty "$several/test-1" "$several/test-2")
+"${kiosk[@]}" --page topics "${leaflets[@]}" --size 1920x1080 --out "$out/landscape-topics.png"
+"${kiosk[@]}" --page topics "${leaflets[@]}" --size 1080x1920 --out "$out/portrait-topics.png"

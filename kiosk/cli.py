@@ -84,7 +84,7 @@ def _parser() -> _Parser:
     shot.add_argument(
         "--page",
         required=True,
-        help="welcome, still-here, staff-pin, staff, home, intro, questions or section:N",
+        help="welcome, still-here, staff-pin, staff, topics, home, intro, questions or section:N",
     )
     shot.add_argument("--size", type=_size, default=None, help="WIDTHxHEIGHT in pixels")
     shot.add_argument("--out", type=Path, required=True, help="PNG file to write")
@@ -105,6 +105,15 @@ def _parser() -> _Parser:
         choices=sorted(SUPPORTED_LANGUAGES),
         default=None,
         help="show the page in this language (one the configuration offers)",
+    )
+    shot.add_argument(
+        "--leaflets",
+        type=Path,
+        nargs="+",
+        default=(),
+        metavar="FOLDER",
+        help="a kiosk of these leaflet folders (two or more), with its topic menu; the page "
+        "and --tick are then of the first",
     )
 
     speak = commands.add_parser("speak", help="write what Listen says on a page to a WAV file")
@@ -290,6 +299,7 @@ def _screenshot(args: argparse.Namespace, config: Config) -> int:
             ticks=args.tick,
             diagonal_in=args.diagonal,
             language=args.language,
+            leaflets=args.leaflets,
         )
     except (ContentError, ScreenshotError) as error:
         sys.stderr.write(f"kiosk: {error}\n")

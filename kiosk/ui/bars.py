@@ -40,11 +40,15 @@ class Bars(QObject):
         metrics: Metrics,
         languages: Mapping[str, str] | None = None,
         parent: QObject | None = None,
+        *,
+        topics: bool = False,
     ) -> None:
-        """``languages``: the codes of the languages offered and each one's own name."""
+        """``languages``: the codes of the languages offered and each one's own name.
+        ``topics``: a kiosk of several leaflets, with a Topics button beside Home."""
         super().__init__(parent)
         languages = languages or {}
         self.home_button = BigButton("", metrics)
+        self.topics_button = BigButton("", metrics) if topics else None
         self.questions_button = BigButton("", metrics)
         self.smaller_button = BigButton("", metrics, ButtonStyle.SECONDARY)
         self.larger_button = BigButton("", metrics, ButtonStyle.SECONDARY)
@@ -85,19 +89,7 @@ class Bars(QObject):
         )
         for button in self.top_buttons:
             top_flow.addWidget(button)
-        self.bottom = bottom_bar = _Bar(rule_at_top=True)
-        bottom = QHBoxLayout(bottom_bar)
-        bottom.setContentsMargins(gap * 2, gap * 2, gap * 2, gap * 2)
-        bottom.setSpacing(gap * 2)
-        bottom.addWidget(self.back_button)
-        bottom.addStretch(1)
-        bottom.addWidget(self.home_button)
-        bottom.addStretch(1)
-        bottom.addWidget(self.next_button)
-        for button in (self.back_button, self.next_button):
-            policy = button.sizePolicy()
-            policy.setRetainSizeWhenHidden(True)  # the other buttons never jump around
-            button.setSizePolicy(policy)
+        self.bottom = self._bottom_bar(gap)
         # While a page is read aloud, its controls appear above the bottom bar, in the same
         # place on every page.
         self.speech = speech_bar = _Bar(rule_at_top=True)
@@ -115,6 +107,28 @@ class Bars(QObject):
         for button in self.speech_buttons:
             speech_flow.addWidget(button)
         speech_bar.hide()
+
+    def _bottom_bar(self, gap: int) -> _Bar:
+        """Back, Home (and Topics beside it) and Next."""
+        bottom_bar = _Bar(rule_at_top=True)
+        bottom = QHBoxLayout(bottom_bar)
+        bottom.setContentsMargins(gap * 2, gap * 2, gap * 2, gap * 2)
+        bottom.setSpacing(gap * 2)
+        bottom.addWidget(self.back_button)
+        bottom.addStretch(1)
+        steady = [self.back_button, self.next_button]
+        if self.topics_button is not None:
+            bottom.addWidget(self.topics_button)
+            # Each hides where it leads nowhere (Topics on the menu, Home before a topic).
+            steady += [self.topics_button, self.home_button]
+        bottom.addWidget(self.home_button)
+        bottom.addStretch(1)
+        bottom.addWidget(self.next_button)
+        for button in steady:
+            policy = button.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)  # the other buttons never jump around
+            button.setSizePolicy(policy)
+        return bottom_bar
 
     def retranslate(self) -> None:
         """The controls' words in the language now installed (the window sets those that
@@ -138,6 +152,9 @@ class Bars(QObject):
             button.set_label(label)
             # What screen readers and talking mode say: the words without the symbols.
             button.setAccessibleName(name)
+        if self.topics_button is not None:
+            self.topics_button.set_label(self.tr("☰ Topics"))
+            self.topics_button.setAccessibleName(self.tr("Topics"))
 
     def show_language(self, code: str) -> None:
         """Offer every language but ``code``, the one shown now."""

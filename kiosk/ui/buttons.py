@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import Enum
 
 from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPalette, QPen
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QAbstractButton, QSizePolicy, QWidget
 
 from kiosk.ui.metrics import Metrics, TextRole
@@ -239,6 +239,28 @@ class BigButton(_TouchControl):
         width = self.width() - 2 * pad_x
         height = self._label.height_for_width(width)
         self._label.draw(painter, pad_x, (self.height() - height) // 2, width, text)
+
+
+class TopicButton(BigButton):
+    """One leaflet on the topic menu: its title, and under it the one line that says what it is
+    about (and, when it is not in the patient's language, which language it is shown in). A
+    screen reader says the title as its name and the rest as its description."""
+
+    def __init__(
+        self, title: str, summary: str, metrics: Metrics, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(title, metrics, ButtonStyle.PRIMARY, parent)
+        self.title = title
+        self.summary = summary
+        self.show_topic(title, summary)
+
+    def show_topic(self, title: str, summary: str) -> None:
+        self.title, self.summary = title, summary
+        self.set_label("\n".join(line for line in (title, summary) if line))
+        if summary:  # the title stands out in the label's bold; what it is about, in plain
+            self._label.set_weight(len(title) + 1, QFont.Weight.Normal)
+        self.setAccessibleName(title)
+        self.setAccessibleDescription(summary)
 
 
 class QuestionRow(_TouchControl):

@@ -49,7 +49,6 @@ class KeyControl(QObject):
         self._announcer = announcer
         self._bindings = bindings
         self._help_keys = help_keys
-        self._question_count = len(window.questions_page.rows)
         self.frame = FocusFrame(window.metrics)
         self._current: QWidget | None = None
         self._before_help: QWidget | None = None  # where the keys were when the help opened
@@ -114,7 +113,13 @@ class KeyControl(QObject):
         if page is not None:
             out = self.frame.outset_px  # the ring shows in full too
             page.reveal(item, item.rect().adjusted(-out, -out, out, out))
-        self._announcer.say(describe(item, self._question_count), target=item)
+        self._announcer.say(describe(item, self._questions_beside(item)), target=item)
+
+    def _questions_beside(self, item: QWidget) -> int:
+        """How many questions the leaflet of a question row has ("Question 2 of 5")."""
+        if not isinstance(item, QuestionRow):
+            return 0
+        return self._window.questions_page.questions_beside(item)
 
     def _set_current(self, item: QWidget) -> None:
         """The keys are on ``item``: it has the focus, and the ring shows it (the one focus
@@ -202,20 +207,20 @@ class KeyControl(QObject):
             self.move(+1)
         elif isinstance(item, QAbstractButton):
             if not item.isEnabled():
-                self._announcer.say(describe(item, self._question_count), target=item)
+                self._announcer.say(describe(item, self._questions_beside(item)), target=item)
                 return
             item.click()
             if isinstance(item, QuestionRow) or item.isCheckable():
-                self._announcer.say(describe(item, self._question_count), target=item)
+                self._announcer.say(describe(item, self._questions_beside(item)), target=item)
         else:
-            self._announcer.say(describe(item, self._question_count), target=item)
+            self._announcer.say(describe(item, self._questions_beside(item)), target=item)
 
     def _back(self) -> None:
         window = self._window
         if window.showing() is Screen.STAFF:
             window.staff_panel.close_button.click()
             return
-        if self._visit.page.section is None:
+        if not window.can_go_back():
             self._announcer.say(QApplication.translate("Talk", "This is the first page."))
             return
         window.back_button.click()

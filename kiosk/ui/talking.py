@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
-from kiosk.ui.buttons import QuestionRow
+from kiosk.ui.buttons import QuestionRow, TopicButton
 from kiosk.ui.text import TextView
 
 
@@ -18,6 +18,11 @@ def describe(widget: QWidget, question_count: int) -> str:
         return translate("Talk", "Question {0} of {1}, {2}: {3}").format(
             widget.number, question_count, state, widget.text()
         )
+    if isinstance(widget, TopicButton):  # the title, then what the topic is about
+        said = translate("Talk", "Topic: {0}").format(widget.title)
+        for line in widget.summary.splitlines():
+            said += (" " if said.endswith((".", "!", "?")) else ". ") + line
+        return said
     if isinstance(widget, QAbstractButton):
         label = widget.accessibleName() or widget.text()
         if widget.isCheckable():

@@ -60,6 +60,16 @@ class WrappedText:
     def set_font(self, font: QFont) -> None:
         self._doc.setDefaultFont(font)
 
+    def set_weight(self, start: int, weight: QFont.Weight) -> None:
+        """Draw the text from character ``start`` on in ``weight`` (until the text changes),
+        whatever the font's own weight."""
+        cursor = QTextCursor(self._doc)
+        cursor.setPosition(start)
+        cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
+        char_format = QTextCharFormat()
+        char_format.setFontWeight(weight)
+        cursor.mergeCharFormat(char_format)
+
     def height_for_width(self, width: int) -> int:
         self._doc.setTextWidth(max(1, width))
         return math.ceil(self._doc.size().height())

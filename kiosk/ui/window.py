@@ -6,6 +6,7 @@ import enum
 import logging
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAccessible, QMouseEvent, QResizeEvent, QShowEvent
@@ -18,16 +19,17 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.config import TEXT_SIZE_STEPS_PERCENT
-from kiosk.content import Leaflet, SectionKind
+from kiosk.content import ContentError, Leaflet, SectionKind
 from kiosk.content.languages import language
+from kiosk.content.library import Library, LibraryLeaflet, missing_language
 from kiosk.narration.narrator import NarrationState, Narrator
-from kiosk.session import HOME, Page, Visit
+from kiosk.session import HOME, ONLY_LEAFLET, TOPICS, Page, Visit
 from kiosk.staff.gesture import CORNER_MM, CornerTaps
 from kiosk.ui.accessible import set_role
 from kiosk.ui.bars import Bars
 from kiosk.ui.lockdown import LockDown
 from kiosk.ui.metrics import Metrics
-from kiosk.ui.pages import HomePage, QuestionsPage, SectionPage
+from kiosk.ui.pages import HomePage, QuestionsPage, SectionPage, Topic, TopicsPage
 from kiosk.ui.reading import Readable, ReadingHighlight
 from kiosk.ui.screens import HelpPanel, IdlePanel, WelcomeScreen
 from kiosk.ui.scrolling import ScrollPage
@@ -54,6 +56,22 @@ class Screen(enum.Enum):
 # idle, one small step per pass of the event loop: the welcome screen's first frames come first,
 # and a patient's first visit of a page then costs what a later one does (benchmarks/pageturn.py).
 IDLE_BUILD_DELAY_MS = 400
+# In a kiosk of several leaflets, the home pages of the menu's first few topics are built
+# ahead too (a patient's first tap is likely among them), and the section pages of each
+# leaflet the patient opens; never every leaflet's, so that neither start-up nor memory grows
+# with the number of leaflets.
+HOMES_AHEAD = 3
+
+
+@dataclass
+class _LeafletPages:
+    """One leaflet's pages in one language of the visit: home, and each section's once
+    built (its questions section is the visit's questions page)."""
+
+    leaflet: Leaflet  # as shown: in the visit's language, or the leaflet's own if it lacks it
+    home: HomePage
+    sections: list[ScrollPage | None]
+    notice: str  # on each page when the leaflet is not in the visit's language; else ""
 
 
 class KioskWindow(QWidget):
@@ -67,6 +85,12 @@ class KioskWindow(QWidget):
     The leaflet is shown in the visit's language, and so are the kiosk's own words (the
     catalog installed for it, see ``kiosk.catalogs``): when the patient picks another
     language, the pages are built again from that language's leaflet, in the same place.
+
+    Given a ``Library`` of several leaflets, the visit starts on a topic menu (``TOPICS``),
+    a "Topics" button beside Home comes back to it, and one questions page holds the
+    questions of every leaflet, each under its title. A leaflet's pages are built when first
+    shown (or ahead, while the kiosk is idle, for the few it is likely to show next), in the
+    visit's language, or, with a notice saying so, in the leaflet's own when it lacks that.
 
     Signals:
         staff_gesture_made: five quick taps in the top right-hand corner (see ``CornerTaps``).
@@ -82,18 +106,16 @@ class KioskWindow(QWidget):
 
     def __init__(
         self,
-        leaflets: Mapping[str, Leaflet] | Leaflet,
+        leaflets: Mapping[str, Leaflet] | Leaflet | Library,
         visit: Visit,
         metrics: Metrics,
         narrator: Narrator | None = None,
     ) -> None:
         """``leaflets``: the leaflet in each language the visit may take (by code); one
-        leaflet alone for a kiosk with one language."""
+        leaflet alone for a kiosk with one language; or a library of leaflets, each of which
+        the visit knows by its id (``Visit({id: question count}, first_page=TOPICS)``)."""
         super().__init__()
-        if isinstance(leaflets, Leaflet):
-            leaflets = {leaflets.language: leaflets}
-        self._leaflets = dict(leaflets)
-        leaflet = self._leaflet = self._leaflets[visit.language]
+        self._library, self._leaflets = _library_or_leaflets(leaflets, visit.languages)
         self._visit = visit
         self._metrics = metrics
         self._narrator = narrator
@@ -102,24 +124,27 @@ class KioskWindow(QWidget):
         self._lockdown = LockDown(self)
         self._corner_taps = CornerTaps(metrics.screen.px(CORNER_MM))
         self._last_press_ms = -1
-        self.setWindowTitle(leaflet.title)
         self.setAutoFillBackground(True)
 
         # The bars' controls, the same on every page (see ``Bars``).
-        names = {code: language(code).name for code in self._leaflets}
-        self.bars = bars = Bars(metrics, names, self)
+        codes = visit.languages if self._library is not None else tuple(self._leaflets)
+        names = {code: language(code).name for code in codes}
+        self.bars = bars = Bars(metrics, names, self, topics=self._library is not None)
         self._name_controls(bars)
         self._stack = QStackedWidget()
         # Only a holder of pages: as a "layered pane" (Qt's role for it), Orca said so before
         # every page's heading.
         set_role(self._stack, QAccessible.Role.Client)
-        # Each language's pages: home, the questions, and each section's once shown.
-        self._page_sets: dict[str, tuple[HomePage, QuestionsPage, list[ScrollPage | None]]] = {}
+        # Each leaflet's pages in each language (by leaflet id, then the visit's language):
+        # home and the questions now, each section's when first shown. Then the questions
+        # page and the topic menu of each language.
+        self._page_sets: dict[tuple[str, str], _LeafletPages] = {}
+        self._questions_pages: dict[str, QuestionsPage] = {}
+        self._topics_pages: dict[str, TopicsPage] = {}
+        self._opened: list[str] = []  # the leaflets shown in this visit, in that order
         self._build_pages()
-        self.welcome_screen = WelcomeScreen(
-            leaflet.title, leaflet.welcome, metrics, languages=names
-        )
-        self.welcome_screen.show_leaflet(leaflet.title, leaflet.welcome, visit.language)
+        self.welcome_screen = WelcomeScreen("", None, metrics, languages=names)
+        self._show_kiosk_title(visit.language)
         bars.show_language(visit.language)
         self.pin_pad = PinPad(metrics)
         self.staff_panel = StaffPanel(metrics)
@@ -130,10 +155,13 @@ class KioskWindow(QWidget):
         self._on_theme_changed(visit.theme)
         self._on_text_step_changed(visit.text_step)
         self._on_ticked_changed()
-        self._on_page_changed(visit.page)
+        if self._library is None or visit.under_way:
+            self._on_page_changed(visit.page)
+        # (else the menu is built once the welcome screen shows, or the visit begins)
         # Section pages built ahead, one step per timeout: a zero timer fires only once the
         # events waiting (a touch among them) have been handled, so a step never delays one.
-        self._idle_steps: list[int] = []  # section indexes still to build, then to lay out
+        # The pages still to build (False), then to lay out (True).
+        self._idle_steps: list[tuple[Page, bool]] = []
         self._idle_build = QTimer(self)
         self._idle_build.setInterval(0)
         self._idle_build.timeout.connect(self._on_idle_build_due)
@@ -161,30 +189,174 @@ class KioskWindow(QWidget):
         self.louder_button = bars.louder_button
         self.back_button = bars.back_button
         self.next_button = bars.next_button
+        self.topics_button = bars.topics_button  # in a kiosk of several leaflets
+
+    @property
+    def several(self) -> bool:
+        """Whether the kiosk offers several leaflets (a topic menu)."""
+        return self._library is not None
 
     def _build_pages(self) -> None:
-        """The pages of the leaflet in the visit's language: home and the questions now, the
-        other sections' pages when first shown (page_widget): the welcome screen, which comes
-        first, needs none of them, and the kiosk shows it sooner. Each language's pages are
-        kept once built, so that switching back and forth builds nothing again."""
-        leaflet, visit = self._leaflet, self._visit
-        if leaflet.language in self._page_sets:
-            self.home_page, self.questions_page, self._pages = self._page_sets[leaflet.language]
-            return
-        self.home_page = HomePage(leaflet, self._metrics)
-        self.questions_page = page = QuestionsPage(leaflet, self._metrics)
-        self._pages = [
-            page if section.kind is SectionKind.QUESTIONS else None for section in leaflet.sections
+        """The pages of the visit's language that come first: in a kiosk of one leaflet, its
+        home and the questions, the other sections' pages when first shown (page_widget); in
+        a kiosk of several, the questions page, the menu when first shown. The welcome screen,
+        which comes first, needs none of them, and the kiosk shows it sooner. Each language's
+        pages are kept once built, so that switching back and forth builds nothing again."""
+        if self._library is None:
+            self._pages_of(ONLY_LEAFLET)
+        else:
+            self._questions_page(self._visit.language)
+
+    def _pages_of(self, leaflet_id: str) -> _LeafletPages:
+        """A leaflet's pages in the visit's language (home built now if need be)."""
+        code = self._visit.language
+        pages = self._page_sets.get((leaflet_id, code))
+        if pages is not None:
+            return pages
+        started = time.perf_counter()
+        leaflet, notice = self._shown_leaflet(leaflet_id, code)
+        home = HomePage(leaflet, self._metrics, notice=notice)
+        questions = self._questions_page(code, leaflet if self._library is None else None)
+        sections: list[ScrollPage | None] = [
+            questions if section.kind is SectionKind.QUESTIONS else None
+            for section in leaflet.sections
         ]
-        self._page_sets[leaflet.language] = (self.home_page, page, self._pages)
-        self._stack.addWidget(self.home_page)
-        self._stack.addWidget(page)
-        self.home_page.section_chosen.connect(lambda index: visit.go_to(Page(index)))
+        pages = self._page_sets[leaflet_id, code] = _LeafletPages(leaflet, home, sections, notice)
+        self._stack.addWidget(home)
+        if self._library is None:
+            self._stack.addWidget(questions)  # after home, as it always was
+        else:
+            self._new_page(home)
+        home.section_chosen.connect(lambda index: self._visit.go_to(Page(index, leaflet_id)))
+        if self._library is not None:
+            log.debug(
+                "%s: home built in %.0f ms", leaflet_id, (time.perf_counter() - started) * 1000
+            )
+        return pages
+
+    def _new_page(self, page: ScrollPage) -> None:
+        """A page built after the window: it takes the text size and reading state now."""
+        page.set_cue_font(self._metrics.control_font(self._visit.text_step))
+        if self._narrator is not None:
+            page.set_cue_allowed(not self._narrator.active)
+
+    def _questions_page(self, code: str, leaflet: Leaflet | None = None) -> QuestionsPage:
+        """The questions page of language ``code``: of the one leaflet, or of them all."""
+        page = self._questions_pages.get(code)
+        if page is not None:
+            return page
+        visit = self._visit
+        if self._library is None:
+            assert leaflet is not None
+            page = QuestionsPage(leaflet, self._metrics)
+        else:
+            page = QuestionsPage(None, self._metrics, order=self._library.ids)
+            self._stack.addWidget(page)
+            self._new_page(page)
+        self._questions_pages[code] = page
         page.question_toggled.connect(visit.toggle)
         page.clear_requested.connect(visit.clear_ticked)
         page.undo_requested.connect(visit.restore_ticked)
         page.print_requested.connect(self.print_requested)
         page.announced.connect(self.announced)
+        return page
+
+    def _topics_page(self) -> TopicsPage:
+        """The topic menu in the visit's language, built from the leaflets' headers."""
+        assert self._library is not None
+        code = self._visit.language
+        page = self._topics_pages.get(code)
+        if page is not None:
+            return page
+        started = time.perf_counter()
+        topics = [t for entry in self._library if (t := self._topic(entry, code)) is not None]
+        page = self._topics_pages[code] = TopicsPage(topics, self._metrics)
+        self._stack.addWidget(page)
+        self._new_page(page)
+        page.topic_chosen.connect(lambda leaflet_id: self._visit.go_to(Page(None, leaflet_id)))
+        log.info(
+            "topic menu of %d leaflets built in %.0f ms",
+            len(topics),
+            (time.perf_counter() - started) * 1000,
+        )
+        return page
+
+    def _topic(self, entry: LibraryLeaflet, code: str) -> Topic | None:
+        """A leaflet on the menu: in ``code`` if it has it, else in its own language, saying
+        so; ``None`` if not even that can be read (the log says why)."""
+        shown = code if entry.has_language(code) else entry.default_language
+        for attempt in dict.fromkeys((shown, entry.default_language)):
+            try:
+                header = entry.header(attempt)
+                summary = entry.summary(attempt)
+            except ContentError as error:
+                log.warning("%s", error)
+                continue
+            note = ""
+            if attempt != code:
+                note = self.tr("Only in {0}").format(language(attempt).name)
+            return Topic(entry.id, header.title, summary, note)
+        return None
+
+    def _shown_leaflet(self, leaflet_id: str, code: str) -> tuple[Leaflet, str]:
+        """The leaflet as shown in language ``code``, and the notice its pages carry when it
+        is not in that language ("" when it is)."""
+        if self._library is None:
+            return self._leaflets[code], ""
+        entry = self._library[leaflet_id]
+        if entry.has_language(code):
+            try:
+                return entry.leaflet(code), ""
+            except ContentError:
+                pass  # told below, and shown in its own language
+        log.warning("%s", missing_language(entry, code))
+        leaflet = entry.leaflet(entry.default_language)
+        notice = self.tr("This topic is not available in {0}. It is shown in {1}.").format(
+            language(code).name, language(leaflet.language).name
+        )
+        return leaflet, notice
+
+    def shown_leaflet(self, leaflet_id: str = ONLY_LEAFLET) -> Leaflet:
+        """A leaflet (by its id in a kiosk of several) as the visit's language shows it."""
+        return self._shown_leaflet(leaflet_id, self._visit.language)[0]
+
+    def _current_leaflet_id(self) -> str:
+        """The leaflet of the page shown, or read last from the menu (the first if none)."""
+        if self._library is None:
+            return ONLY_LEAFLET
+        page = self._visit.page
+        leaflet_id = self._visit.leaflet if page.topics else page.leaflet
+        return leaflet_id or self._library.ids[0]
+
+    @property
+    def home_page(self) -> HomePage:
+        """The home page of the leaflet shown now (or read last), in the visit's language."""
+        return self._pages_of(self._current_leaflet_id()).home
+
+    @property
+    def questions_page(self) -> QuestionsPage:
+        """The questions page in the visit's language."""
+        if self._library is None:
+            self._pages_of(ONLY_LEAFLET)
+        return self._questions_page(self._visit.language)
+
+    @property
+    def topics_page(self) -> TopicsPage | None:
+        """The topic menu in the visit's language (built now if need be); ``None`` in a kiosk
+        of one leaflet."""
+        return None if self._library is None else self._topics_page()
+
+    def _show_kiosk_title(self, code: str) -> None:
+        """The window's title and the welcome screen's, in language ``code``: the leaflet's
+        in a kiosk of one, the kiosk's own words in a kiosk of several."""
+        if self._library is None:
+            leaflet = self._leaflets[code]
+            self.setWindowTitle(leaflet.title)
+            self.welcome_screen.show_leaflet(leaflet.title, leaflet.welcome, code)
+            return
+        title = self.tr("Patient information")
+        self.setWindowTitle(title)
+        self.welcome_screen.show_leaflet(title, None, code)
 
     def _build_layout(self) -> None:
         bars = self.bars
@@ -217,16 +389,17 @@ class KioskWindow(QWidget):
         visit.ticked_changed.connect(self._on_ticked_changed)
         visit.text_step_changed.connect(self._on_text_step_changed)
         visit.theme_changed.connect(self._on_theme_changed)
-        visit.began.connect(lambda: self.show_screen(Screen.LEAFLET))
+        visit.began.connect(self._on_visit_began)
         visit.was_reset.connect(self._on_visit_reset)
         self.welcome_screen.touched.connect(visit.begin)
         self.welcome_screen.language_chosen.connect(self._on_language_chosen)
         for code, button in self.bars.language_buttons.items():
             button.clicked.connect(lambda _=False, c=code: visit.set_language(c))
         visit.language_changed.connect(self._on_language_changed)
-        self.home_button.clicked.connect(lambda: visit.go_to(HOME))
-        questions = Page(self._leaflet.section_index(self._leaflet.questions_section))
-        self.questions_button.clicked.connect(lambda: visit.go_to(questions))
+        self.home_button.clicked.connect(self._on_home_clicked)
+        self.questions_button.clicked.connect(lambda: visit.go_to(self._questions_target()))
+        if self.topics_button is not None:
+            self.topics_button.clicked.connect(lambda: visit.go_to(TOPICS))
         self.smaller_button.clicked.connect(visit.smaller_text)
         self.larger_button.clicked.connect(visit.larger_text)
         self.contrast_button.clicked.connect(self._on_contrast_clicked)
@@ -254,6 +427,38 @@ class KioskWindow(QWidget):
     def _on_undo_offer_changed(self, offered: bool) -> None:
         self.questions_page.show_undo(offered)  # the page of the language shown now
 
+    def _on_visit_began(self) -> None:
+        if self._library is not None and (
+            not self.is_built(self._visit.page)
+            or self._stack.currentWidget() is not self.page_widget(self._visit.page)
+        ):
+            self._show_page(self._visit.page)  # the menu, not shown before the first visit
+        self.show_screen(Screen.LEAFLET)
+
+    def _on_home_clicked(self) -> None:
+        """Home: the home page of the leaflet shown, or of the one read last (on the menu)."""
+        if self._library is None:
+            self._visit.go_to(HOME)
+        elif self._visit.leaflet:
+            self._visit.go_to(Page(None, self._visit.leaflet))
+
+    def _questions_target(self) -> Page:
+        """Where My questions goes: the questions section of the leaflet shown or read last
+        (or the first with ticks, or the first), which is the one questions page."""
+        leaflet_id = self._current_leaflet_id()
+        if self._library is not None and not self._visit.leaflet:
+            leaflet_id = next(iter(self._visit.ticked_by_leaflet()), leaflet_id)
+        leaflet, _ = self._shown_leaflet(leaflet_id, self._visit.language)
+        return Page(leaflet.section_index(leaflet.questions_section), leaflet_id)
+
+    def can_go_back(self) -> bool:
+        """Whether Back leads anywhere from the page shown (a leaflet's home goes back to the
+        menu in a kiosk of several)."""
+        page = self._visit.page
+        if page.topics:
+            return False
+        return page.section is not None or self._library is not None
+
     # What the patient sees -------------------------------------------------------------------
 
     @property
@@ -269,7 +474,14 @@ class KioskWindow(QWidget):
 
     def bottom_items(self) -> list[QWidget]:
         """The speech bar's and the bottom bar's controls on screen, in order."""
-        buttons = [*self.bars.speech_buttons, self.back_button, self.home_button, self.next_button]
+        topics = [] if self.topics_button is None else [self.topics_button]
+        buttons = [
+            *self.bars.speech_buttons,
+            self.back_button,
+            *topics,
+            self.home_button,
+            self.next_button,
+        ]
         return [b for b in buttons if b.isVisibleTo(self)]
 
     def showing(self) -> Screen:
@@ -322,14 +534,19 @@ class KioskWindow(QWidget):
         self.help_panel.hide()
         self.pin_pad.clear()
         self.staff_panel.show_result("")
+        if self._library is not None:
+            self._opened.clear()  # the next patient's questions page shows none of these
+            self._on_ticked_changed()
+            self._show_bottom_controls(self._visit.page)  # Home: no leaflet read yet
         self.show_screen(Screen.WELCOME)
 
     # Languages ------------------------------------------------------------------------------
 
     @property
     def leaflet(self) -> Leaflet:
-        """The leaflet shown now, in the visit's language."""
-        return self._leaflet
+        """The leaflet shown now (or read last, or the menu's first), in the visit's language
+        (or its own, if it lacks that one)."""
+        return self._shown_leaflet(self._current_leaflet_id(), self._visit.language)[0]
 
     def _on_language_chosen(self, code: str) -> None:
         """A language button on the welcome screen: the visit begins in that language."""
@@ -350,12 +567,10 @@ class KioskWindow(QWidget):
             self._top_bar_page = None
             self._column.insertWidget(0, self._top_bar)
         self._clear_highlight()
-        self._leaflet = leaflet = self._leaflets[code]
         self._build_pages()
         if self._idle_build_started:
             self._build_ahead()  # this language's pages too, once the patient settles
-        self.setWindowTitle(leaflet.title)
-        self.welcome_screen.show_leaflet(leaflet.title, leaflet.welcome, code)
+        self._show_kiosk_title(code)
         self.bars.retranslate()
         self.bars.show_language(code)
         for widget in (self.idle_panel, self.help_panel, self.pin_pad, self.staff_panel):
@@ -372,7 +587,7 @@ class KioskWindow(QWidget):
         log.info(
             "now in %s: %s (%.0f ms)",
             language(code).english_name,
-            leaflet.title,
+            self.windowTitle(),
             (time.perf_counter() - started) * 1000,
         )
 
@@ -387,21 +602,29 @@ class KioskWindow(QWidget):
 
     def page_widget(self, page: Page) -> ScrollPage:
         """The page's widget, built now if it has not been shown before."""
+        if page.topics:
+            return self._topics_page()
+        pages = self._pages_of(page.leaflet)
         if page.section is None:
-            return self.home_page
-        widget = self._pages[page.section]
+            return pages.home
+        widget = pages.sections[page.section]
         if widget is None:
-            widget = SectionPage(self._leaflet.sections[page.section], self._metrics)
-            self._pages[page.section] = widget
+            section = pages.leaflet.sections[page.section]
+            widget = SectionPage(section, self._metrics, notice=pages.notice)
+            pages.sections[page.section] = widget
             self._stack.addWidget(widget)  # takes the window's font and colours from here
-            widget.set_cue_font(self._metrics.control_font(self._visit.text_step))
-            if self._narrator is not None:
-                widget.set_cue_allowed(not self._narrator.active)
+            self._new_page(widget)
         return widget
 
     def is_built(self, page: Page) -> bool:
         """Whether the page's widget exists yet (in the visit's language)."""
-        return page.section is None or self._pages[page.section] is not None
+        code = self._visit.language
+        if page.topics:
+            return code in self._topics_pages
+        pages = self._page_sets.get((page.leaflet, code))
+        return pages is not None and (
+            page.section is None or pages.sections[page.section] is not None
+        )
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -410,10 +633,21 @@ class KioskWindow(QWidget):
             QTimer.singleShot(IDLE_BUILD_DELAY_MS, self, self._build_ahead)
 
     def _build_ahead(self) -> None:
-        """Build, while the kiosk is idle, the pages of the visit's language not built yet."""
+        """Build, while the kiosk is idle, the pages of the visit's language not built yet:
+        a kiosk of one leaflet, all of them; a kiosk of several, the menu, the homes of its
+        first few topics (``HOMES_AHEAD``), and the sections of each leaflet opened in this
+        visit, never every leaflet's."""
         # A page not built yet is built, then laid out; one built already (the questions)
         # only laid out.
-        self._idle_steps = [i if page is None else -1 - i for i, page in enumerate(self._pages)]
+        if self._library is None:
+            pages = [Page(i) for i in range(len(self._pages_of(ONLY_LEAFLET).sections))]
+        else:
+            firsts = [Page(None, i) for i in self._library.ids[:HOMES_AHEAD]]
+            pages = [TOPICS, *firsts]
+            for leaflet_id in self._opened:
+                count = len(self._pages_of(leaflet_id).sections)
+                pages += [Page(None, leaflet_id), *(Page(i, leaflet_id) for i in range(count))]
+        self._idle_steps = [(page, self.is_built(page)) for page in dict.fromkeys(pages)]
         if self._idle_steps:
             self._idle_build.start()
 
@@ -421,14 +655,14 @@ class KioskWindow(QWidget):
         """One step: build the next page, or lay out one built but never shown at the
         stack's size, so that showing it later only paints."""
         while self._idle_steps:
-            step = self._idle_steps.pop(0)
-            if step >= 0:
-                if self._pages[step] is None:  # not opened by the patient in the meantime
-                    self.page_widget(Page(step))
-                    self._idle_steps.insert(0, -1 - step)  # its layout, in the next step
+            target, built = self._idle_steps.pop(0)
+            if not built:
+                if not self.is_built(target):  # not opened by the patient in the meantime
+                    self.page_widget(target)
+                    self._idle_steps.insert(0, (target, True))  # its layout, in the next step
                     return
                 continue
-            page = self._pages[-1 - step]
+            page = self.page_widget(target) if self.is_built(target) else None
             if page is not None and not page.isVisible():
                 page.resize(self._stack.size())
                 page.ensurePolished()
@@ -440,12 +674,11 @@ class KioskWindow(QWidget):
 
     def _built_pages(self) -> list[ScrollPage]:
         """Every page built so far, in every language."""
-        return [
-            page
-            for home, _questions, sections in self._page_sets.values()
-            for page in (home, *sections)
-            if page is not None
+        pages: list[ScrollPage | None] = [
+            page for pages in self._page_sets.values() for page in (pages.home, *pages.sections)
         ]
+        pages += [*self._questions_pages.values(), *self._topics_pages.values()]
+        return list(dict.fromkeys(page for page in pages if page is not None))
 
     def top_bar_scrolls(self) -> bool:
         """Whether the top bar scrolls with the page instead of staying in place.
@@ -530,24 +763,47 @@ class KioskWindow(QWidget):
         self.help_panel.setGeometry(self.rect())
 
     def _step(self, direction: int) -> None:
-        section = self._visit.page.section
-        position = -1 if section is None else section
+        page = self._visit.page
+        if page.topics:
+            return  # neither Back nor Next shows on the menu
+        if page.section is None and direction < 0 and self._library is not None:
+            self._visit.go_to(TOPICS)
+            return
+        position = -1 if page.section is None else page.section
         target = position + direction
-        self._visit.go_to(HOME if target < 0 else Page(min(target, len(self._pages) - 1)))
+        last = len(self._pages_of(page.leaflet).sections) - 1
+        self._visit.go_to(Page(None if target < 0 else min(target, last), page.leaflet))
 
     def _on_page_changed(self, page: Page) -> None:
         self.help_panel.hide()
+        if self._library is not None and not page.topics and page.leaflet not in self._opened:
+            self._opened.append(page.leaflet)
+            if self._idle_build_started:
+                self._build_ahead()  # its sections, once the patient settles
         self.page_widget(page).to_top()
         self._drop_focus()
         self._show_page(page)
 
+    def _show_bottom_controls(self, page: Page) -> None:
+        """Back, Home, Topics and Next as they are on ``page``."""
+        if page.topics:
+            self.back_button.setVisible(False)
+            self.next_button.setVisible(False)
+        else:
+            last = len(self._pages_of(page.leaflet).sections) - 1
+            self.back_button.setVisible(self.can_go_back())
+            self.next_button.setVisible(page.section is None or page.section < last)
+        if self.topics_button is not None:
+            self.home_button.setVisible(not page.topics or bool(self._visit.leaflet))
+            self.topics_button.setVisible(not page.topics)
+
     def _show_page(self, page: Page) -> None:
         widget = self.page_widget(page)
+        if self._library is not None and isinstance(widget, QuestionsPage):
+            self._show_question_groups(widget)
         self._stack.setCurrentWidget(widget)
         self._place_top_bar()
-        last = len(self._pages) - 1
-        self.back_button.setVisible(page.section is not None)
-        self.next_button.setVisible(page.section is None or page.section < last)
+        self._show_bottom_controls(page)
         self.next_button.set_label(
             self.tr("Start reading ›") if page.section is None else self.tr("Next ›")
         )
@@ -560,15 +816,37 @@ class KioskWindow(QWidget):
         if bottom is not None:
             bottom.activate()
         self._column.activate()
+        if (
+            self._library is not None
+            and isinstance(widget, QuestionsPage)
+            and page.section is not None
+        ):
+            widget.show_group(page.leaflet)  # this leaflet's questions, at the top of the view
+
+    def _show_question_groups(self, page: QuestionsPage) -> None:
+        """The questions of each leaflet opened in this visit, or ticked in, or shown now,
+        each under its title, in the clinic's order."""
+        assert self._library is not None
+        visit = self._visit
+        ticked = visit.ticked_by_leaflet()
+        now = {visit.page.leaflet} if not visit.page.topics and visit.under_way else set()
+        shown = [i for i in self._library.ids if i in self._opened or i in ticked or i in now]
+        for leaflet_id in shown:
+            if not page.has_group(leaflet_id):
+                leaflet, notice = self._shown_leaflet(leaflet_id, visit.language)
+                page.add_group(leaflet_id, leaflet, notice)
+        page.show_groups(shown)
+        page.show_ticks(ticked)
 
     def _on_ticked_changed(self) -> None:
-        ticked = self._visit.ticked
-        label = self.tr("☑ My questions ({0})").format(len(ticked))
+        count = self._visit.tick_count
+        label = self.tr("☑ My questions ({0})").format(count)
         self.questions_button.set_label(label)
-        self.questions_button.setAccessibleName(
-            self.tr("My questions: {0} ticked").format(len(ticked))
-        )
-        self.questions_page.show_ticked(ticked)
+        self.questions_button.setAccessibleName(self.tr("My questions: {0} ticked").format(count))
+        if self._library is None:
+            self.questions_page.show_ticked(self._visit.ticked)
+        else:
+            self._show_question_groups(self.questions_page)
 
     def _on_text_step_changed(self, step: int) -> None:
         self.setFont(self._metrics.body_font(step))
@@ -637,3 +915,34 @@ class KioskWindow(QWidget):
         self._visit.set_theme(
             "standard" if self._visit.theme == "high_contrast" else "high_contrast"
         )
+
+
+def _library_or_leaflets(
+    leaflets: Mapping[str, Leaflet] | Leaflet | Library, codes: tuple[str, ...]
+) -> tuple[Library | None, dict[str, Leaflet]]:
+    """A library of several leaflets, or else the one leaflet by language."""
+    if isinstance(leaflets, Library):
+        if len(leaflets) > 1:
+            return leaflets, {}
+        return None, _only_leaflet(leaflets, codes)  # shown as a kiosk of one shows it
+    if isinstance(leaflets, Leaflet):
+        return None, {leaflets.language: leaflets}
+    return None, dict(leaflets)
+
+
+def _only_leaflet(library: Library, codes: tuple[str, ...]) -> dict[str, Leaflet]:
+    """The one leaflet of ``library`` in each of ``codes`` it has, by code (as a kiosk of one
+    leaflet takes it); a language it lacks shows its own, with a warning in the log (the
+    kiosk should not offer it)."""
+    (entry,) = library
+    leaflets: dict[str, Leaflet] = {}
+    for code in codes:
+        if entry.has_language(code):
+            try:
+                leaflets[code] = entry.leaflet(code)
+                continue
+            except ContentError:
+                pass  # told below
+        log.warning("%s", missing_language(entry, code))
+        leaflets[code] = entry.leaflet(entry.default_language)
+    return leaflets

@@ -115,6 +115,14 @@
         <source>Next page</source>
         <translation>Página siguiente</translation>
     </message>
+    <message>
+        <source>☰ Topics</source>
+        <translation>☰ Temas</translation>
+    </message>
+    <message>
+        <source>Topics</source>
+        <translation>Temas</translation>
+    </message>
 </context>
 <context>
     <name>HelpPanel</name>
@@ -171,6 +179,18 @@
 </context>
 <context>
     <name>KioskWindow</name>
+    <message>
+        <source>Only in {0}</source>
+        <translation>Solo en {0}</translation>
+    </message>
+    <message>
+        <source>This topic is not available in {0}. It is shown in {1}.</source>
+        <translation>Este tema no está disponible en {0}. Se muestra en este idioma: {1}.</translation>
+    </message>
+    <message>
+        <source>Patient information</source>
+        <translation>Información para pacientes</translation>
+    </message>
     <message>
         <source>Start reading ›</source>
         <translation>Empezar a leer ›</translation>
@@ -373,6 +393,10 @@
     <message>
         <source>Published by {0}</source>
         <translation>Publicado por {0}</translation>
+    </message>
+    <message>
+        <source>Questions to ask your doctor</source>
+        <translation>Preguntas para hacerle a su médico</translation>
     </message>
     <message>
         <source>Source: {0}</source>
@@ -634,6 +658,10 @@
         <translation>Pregunta {0} de {1}, {2}: {3}</translation>
     </message>
     <message>
+        <source>Topic: {0}</source>
+        <translation>Tema: {0}</translation>
+    </message>
+    <message>
         <source>on</source>
         <translation>activado</translation>
     </message>
@@ -656,6 +684,17 @@
     <message>
         <source>Heading: {0}</source>
         <translation>Encabezado: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>TopicsPage</name>
+    <message>
+        <source>Choose a topic</source>
+        <translation>Elija un tema</translation>
+    </message>
+    <message>
+        <source>Touch a topic to read about it.</source>
+        <translation>Toque un tema para leer sobre él.</translation>
     </message>
 </context>
 <context>
