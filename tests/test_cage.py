@@ -189,7 +189,8 @@ def _pixels(path: Path) -> bytes:
 
 
 def _left_behind(folder: Path) -> list[Path]:
-    """Every file under ``folder``, and every folder with nothing in it is not counted."""
+    """Every file under ``folder``, at any depth; folders are not counted (the kiosk keeps its
+    private folder for handouts, empty, in the runtime folder)."""
     return sorted(path for path in folder.rglob("*") if not path.is_dir())
 
 
