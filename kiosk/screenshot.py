@@ -54,8 +54,9 @@ def parse_page(name: str, leaflet: Leaflet, leaflet_id: str = ONLY_LEAFLET) -> P
     numbered = [i for i, s in enumerate(sections) if s.kind is not SectionKind.INTRODUCTION]
     if kind == "section" and number.isdigit() and 1 <= int(number) <= len(numbered):
         return Page(numbered[int(number) - 1], leaflet_id)
+    menu = "" if leaflet_id == ONLY_LEAFLET else " topics,"
     raise ScreenshotError(
-        f"unknown page {name!r}; use {', '.join(OTHER_SCREENS)}, topics, home, intro, "
+        f"unknown page {name!r}; use {', '.join(OTHER_SCREENS)},{menu} home, intro, "
         f"questions or section:1 to section:{len(numbered)}"
     )
 
