@@ -1,6 +1,7 @@
 """Prints the memory of the real kiosk program, all its processes together: settled and peak.
 
     .venv/bin/python benchmarks/memory.py [--listen-seconds 10] [--idle-seconds 0]
+        [--voice-engine auto|neural|espeak] [--mappings 20]
 
 It starts a private Xvfb and a private PulseAudio with a null sink (as the tests do), then the
 kiosk as it runs in a clinic, ``python -m kiosk --windowed`` (see benchmarks/driven.py), and
@@ -14,7 +15,11 @@ PSS shares it out, so the PSS sum is what the kiosk costs the machine.
 - peak: the highest sum seen, sampled every 50 ms while it starts and while it reads aloud.
 
 With ``--idle-seconds`` it also measures idle CPU (benchmarks/idle.py) in the same process
-between the two, as the full suite does.
+between the two, as the full suite does. ``--voice-engine`` sets the kiosk's ``voice_engine``
+(the built-in default, "auto", speaks English with the natural voice); ``--mappings N`` says
+what holds each process's memory once settled: its N largest mappings by PSS (each shared
+library, Python extension or font file, the heap and the other anonymous memory), with the
+anonymous memory, which is the process's own whatever else runs on the machine.
 """
 
 from __future__ import annotations
@@ -32,12 +37,14 @@ sys.path.insert(0, str(REPO))
 
 from benchmarks.common import (  # noqa: E402 - after the path above
     IdleCpu,
+    MappingUse,
     Memory,
     PeakMemory,
     command_name,
     compile_kiosk,
     distinct_pages_mb,
     kiosk_env,
+    mapping_uses,
     memory_kib,
     process_tree,
     save_screen,
@@ -67,6 +74,7 @@ class LiveFigures:
     processes: list[tuple[str, float, float]] = field(default_factory=list)  # name, RSS, PSS
     peak_when: str = ""  # "starting" or "reading aloud": when PSS peaked
     at_peak: list[tuple[str, float, float]] = field(default_factory=list)  # name, RSS, PSS
+    mappings: list[tuple[str, list[MappingUse]]] = field(default_factory=list)  # settled
 
 
 def measure(
@@ -77,10 +85,16 @@ def measure(
     listen_s: float,
     idle_s: float = 0,
     pixels: memoryview | None = None,
+    voice_engine: str | None = None,
 ) -> LiveFigures:
-    """Start the kiosk on ``display``, with ``pulse`` as its audio server, and measure it."""
+    """Start the kiosk on ``display``, with ``pulse`` as its audio server, and measure it;
+    ``voice_engine`` is written to its configuration (None: the built-in default)."""
     figures = LiveFigures()
     env = kiosk_env(display, folder)
+    if voice_engine is not None:
+        config = folder / "clinic-kiosk" / "kiosk.toml"  # XDG_CONFIG_HOME is the folder
+        config.parent.mkdir(parents=True, exist_ok=True)
+        config.write_text(f'voice_engine = "{voice_engine}"\n', encoding="utf-8")
     compile_kiosk(env)
     kiosk = LiveKiosk(env, folder / "kiosk-stderr.txt")
     try:
@@ -90,6 +104,10 @@ def measure(
         figures.settled = tree_memory(kiosk.pid)
         figures.settled_distinct_mb = distinct_pages_mb(process_tree(kiosk.pid))
         figures.processes = _per_process(kiosk.pid)
+        figures.mappings = [
+            (process_role(member, kiosk.pid), mapping_uses(member))
+            for member in process_tree(kiosk.pid)
+        ]
         _screenshot(pixels, "kiosk-welcome.png")
         if idle_s > 0:
             figures.idle_welcome, figures.idle_section = idle_figures(kiosk, idle_s)
@@ -145,6 +163,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--listen-seconds", type=float, default=10)
     parser.add_argument("--idle-seconds", type=float, default=0)
+    parser.add_argument("--voice-engine", choices=("auto", "neural", "espeak"))
+    parser.add_argument("--mappings", type=int, default=0, metavar="N")
     args = parser.parse_args()
     with surroundings("kiosk-memory-", xvfb=True, audio=True, own_audio=True) as around:
         assert around.display is not None
@@ -155,8 +175,11 @@ def main() -> None:
             around.folder,
             listen_s=args.listen_seconds,
             idle_s=args.idle_seconds,
+            voice_engine=args.voice_engine,
         )
     show(figures)
+    if args.mappings > 0:
+        show_mappings(figures, args.mappings)
 
 
 def show(figures: LiveFigures) -> None:
@@ -182,6 +205,28 @@ def show(figures: LiveFigures) -> None:
     print(f"at the PSS peak ({figures.peak_when}), each process: RSS / PSS (MB)")
     for name, rss, pss in figures.at_peak:
         print(f"  {rss:6.1f} / {pss:5.1f}  {name}")
+
+
+def show_mappings(figures: LiveFigures, count: int) -> None:
+    """Each process's ``count`` largest mappings by PSS, once settled."""
+    for name, uses in figures.mappings:
+        rss, pss = sum(u.rss_kib for u in uses), sum(u.pss_kib for u in uses)
+        anonymous = sum(u.anonymous_kib for u in uses)
+        print(
+            f"{name}: RSS {_mb(rss):.1f}, PSS {_mb(pss):.1f}, anonymous {_mb(anonymous):.1f} "
+            f"(MB); its {count} largest mappings by PSS: RSS / PSS / anonymous / private (MB)"
+        )
+        for use in uses[:count]:
+            values = (use.rss_kib, use.pss_kib, use.anonymous_kib, use.private_kib)
+            print("  " + " / ".join(f"{_mb(v):5.1f}" for v in values) + f"  {use.name}")
+        rest = uses[count:]
+        if rest:
+            rss_rest, pss_rest = sum(u.rss_kib for u in rest), sum(u.pss_kib for u in rest)
+            print(f"  {_mb(rss_rest):5.1f} / {_mb(pss_rest):5.1f}  the other {len(rest)} mappings")
+
+
+def _mb(kib: int) -> float:
+    return kib * 1024 / 1e6
 
 
 def _pair(memory: Memory) -> str:
