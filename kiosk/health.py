@@ -17,13 +17,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from prometheus_client import CollectorRegistry, write_to_textfile
-from prometheus_client.metrics_core import (
-    CounterMetricFamily,
-    GaugeMetricFamily,
-    InfoMetricFamily,
-    Metric,
-)
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from kiosk.filewatch import files_under
@@ -32,8 +25,14 @@ from kiosk.printing import cups
 from kiosk.printing.service import PrintState
 
 if TYPE_CHECKING:
+    from prometheus_client.metrics_core import Metric
+
     from kiosk.app import Kiosk
     from kiosk.config import Config
+
+# prometheus_client is imported when the first metrics are made, not with this module: the
+# kiosk imports it whether or not metrics_folder is set, and prometheus_client brings its HTTP
+# server, WSGI and TLS modules with it, 64 modules and 4 MB (benchmarks/memory.py).
 
 log = logging.getLogger("kiosk.health")
 
@@ -89,6 +88,12 @@ def pack_checksum(pack: Path) -> str:
 def metric_families(facts: HealthFacts, printer: cups.PrinterHealth | None) -> list[Metric]:
     """The metrics for ``facts`` and the printer as CUPS last described it (None: not asked,
     as on Windows, where there is no CUPS)."""
+    from prometheus_client.metrics_core import (  # noqa: PLC0415 - see the imports above
+        CounterMetricFamily,
+        GaugeMetricFamily,
+        InfoMetricFamily,
+    )
+
     up = GaugeMetricFamily(
         "kiosk_up", "1 while the kiosk shows its leaflet; 0 out of order or stopped"
     )
@@ -147,6 +152,8 @@ def metric_families(facts: HealthFacts, printer: cups.PrinterHealth | None) -> l
 def _printer_families(printer: cups.PrinterHealth | None) -> Iterator[Metric]:
     if printer is None:
         return
+    from prometheus_client.metrics_core import GaugeMetricFamily  # noqa: PLC0415 - see above
+
     queue = printer.printer or ""
     state = GaugeMetricFamily(
         "kiosk_printer_state",
@@ -197,6 +204,8 @@ class _Snapshot:
 
 def write_metrics(folder: Path, facts: HealthFacts, printer: cups.PrinterHealth | None) -> Path:
     """Write ``folder``/clinic_kiosk.prom atomically; raises OSError if it cannot be written."""
+    from prometheus_client import CollectorRegistry, write_to_textfile  # noqa: PLC0415 - above
+
     registry = CollectorRegistry(auto_describe=False)
     registry.register(_Snapshot(metric_families(facts, printer)))
     path = folder / METRICS_FILE

@@ -129,3 +129,25 @@ def test_the_welcome_screen_shows_before_the_rest_of_the_kiosk_is_loaded() -> No
     )
     assert [m for m in loaded if _within(m, *later)] == []
     assert "PySide6.QtWidgets" in loaded, "the probe did load the early screen"
+
+
+def test_the_kiosk_loads_prometheus_client_only_to_write_metrics() -> None:
+    """A kiosk without ``metrics_folder`` (the default) never writes metrics, and
+    prometheus_client brings 64 modules and 4 MB with it (kiosk/health.py)."""
+    probe = (
+        "import sys, kiosk.app\n"
+        "print('prometheus_client' in sys.modules)\n"
+        "from kiosk.health import HealthFacts, metric_families\n"
+        "metric_families(HealthFacts(True, 0, 'p', 'en', '', 'espeak', 'up', 'none', "
+        "0, 0, 0, 0, False), None)\n"
+        "print('prometheus_client' in sys.modules)\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=KIOSK.parent,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    ).stdout.split()
+    assert loaded == ["False", "True"]
