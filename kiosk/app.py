@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 import socket
@@ -25,6 +26,7 @@ from kiosk.config import (
 )
 from kiosk.content import ContentError, Leaflet, offered_leaflets
 from kiosk.content.languages import language
+from kiosk.content.library import Library, open_library
 from kiosk.filewatch import Fingerprint, files_under, fingerprint
 from kiosk.fonts import load_fonts
 from kiosk.health import Health
@@ -34,7 +36,7 @@ from kiosk.narration.pronounce import LexiconError, load_lexicon
 from kiosk.narration.script import Utterance
 from kiosk.paths import state_dir
 from kiosk.printing.service import PrintService, PrintState
-from kiosk.session import Visit, VisitDefaults
+from kiosk.session import HOME, TOPICS, Visit, VisitDefaults
 from kiosk.session.idle import IdleWatch
 from kiosk.staff.pin import (
     LOCKOUT_FILE_NAME,
@@ -134,31 +136,37 @@ def build(
     on the welcome screen.
     """
     app = application()
-    if leaflets is None:
+    library = _library(config) if leaflets is None and leaflet is None else None
+    if library is not None:
+        library, leaflets = _first_sound_leaflet(library, config)
+    elif leaflets is None:
         leaflets = {leaflet.language: leaflet} if leaflet is not None else _offered_leaflets(config)
     leaflet = leaflets[config.language]
     family = load_fonts()
     metrics = Metrics.for_screen(screen or config.screen, family)
     visit = Visit(
-        len(leaflet.questions),
+        len(leaflet.questions) if library is None else library.question_counts(),
         VisitDefaults.from_settings(
             config.text_size_percent,
             config.theme,
             config.speech_rate_wpm,
             config.volume_percent,
             language=config.language,
-            languages=tuple(leaflets),
+            # A kiosk of several leaflets offers every language it is set to: a leaflet that
+            # lacks one says so on its pages.
+            languages=tuple(leaflets) if library is None else config.languages,
+            first_page=HOME if library is None else TOPICS,
         ),
     )
     # First of all that follows the language: every other part speaks the new one at once.
     use_language(visit.language)
     visit.language_changed.connect(use_language)
     narrator = _narrator(config, visit) if narration else None
-    window = KioskWindow(leaflets, visit, metrics, narrator)
+    window = KioskWindow(leaflets if library is None else library, visit, metrics, narrator)
     window.setWindowFlags(window_flags(windowed))
     window.lock(not windowed)  # patients cannot close the full-screen kiosk
     announcer = _announcer(visit, window, narrator)
-    printing = _printing(config, leaflets, visit, window, announcer)
+    printing = _printing(config, leaflets, visit, window, announcer, library=library)
     # Before the idle watch: the application's event filters run newest first, so the idle
     # watch sees every key before the key control takes it.
     keys = _keys(config, visit, window, announcer)
@@ -184,6 +192,37 @@ def build(
     return Kiosk(
         app, dict(leaflets), visit, window, narrator, printing, idle, staff, keys, announcer
     )
+
+
+def _library(config: Config) -> Library | None:
+    """The library of a kiosk of several leaflets (``leaflets = [...]``, two or more); None
+    for a kiosk of one. Nothing of it is read yet."""
+    if len(config.leaflets) < 2:
+        return None
+    entries = [str(path) for path in config.leaflets]
+    return open_library(entries, [], Path.cwd(), config.language, config.languages)
+
+
+def _first_sound_leaflet(library: Library, config: Config) -> tuple[Library, dict[str, Leaflet]]:
+    """The first leaflet of ``library`` that can be shown, in each language it has (for the
+    staff test page and the log), and the library without any before it that cannot (each
+    logged). The others are checked while the kiosk is idle (``LibraryCheck``). Raises
+    ``ContentError`` when none can be shown."""
+    for entry in list(library):
+        try:
+            leaflets = {code: entry.leaflet(code) for code in (entry.default_language,)}
+        except ContentError as error:
+            log.warning("%s is left out of the topic menu: %s", entry.id, error)
+            library = library.without(entry.id, error)
+            continue
+        for code in entry.languages():
+            with contextlib.suppress(ContentError):  # LibraryCheck tells staff
+                leaflets[code] = entry.leaflet(code)
+        if config.language not in leaflets:
+            leaflets[config.language] = leaflets[entry.default_language]
+        return library, leaflets
+    problems = "; ".join(str(problem) for problem in library.problems.values())
+    raise ContentError(str(config.leaflets[0]), None, f"no leaflet can be shown: {problems}")
 
 
 def _offered_leaflets(config: Config) -> dict[str, Leaflet]:
@@ -359,10 +398,12 @@ def _printing(
     visit: Visit,
     window: KioskWindow,
     announcer: Announcer,
+    *,
+    library: Library | None = None,
 ) -> PrintService:
     """The print service, wired to the questions page: one tap prints the handout in the
-    visit's language, and it says how it went."""
-    printing = PrintService(config, leaflets)
+    visit's language (a part for each leaflet ticked in), and it says how it went."""
+    printing = PrintService(config, leaflets, library=library)
 
     # Each language has its own questions page, and a switch shows the other: the one shown
     # now is looked up each time, never kept.
@@ -372,7 +413,11 @@ def _printing(
         if message:
             announcer.alert(window.questions_page.print_status)
 
-    window.print_requested.connect(lambda: printing.print_questions(visit.ticked, visit.language))
+    window.print_requested.connect(
+        lambda: printing.print_questions(
+            visit.ticked if library is None else visit.ticked_by_leaflet(), visit.language
+        )
+    )
     printing.state_changed.connect(on_state_changed)
     # After the window's own slot (connected when it was made): the page shown after a switch
     # says how printing goes, in the new language.

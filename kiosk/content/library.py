@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -155,10 +155,33 @@ class Library:
     def ids(self) -> tuple[str, ...]:
         return tuple(self._leaflets)
 
+    def question_counts(self) -> Mapping[str, int]:
+        """How many questions each leaflet has, by id in the library's order, each counted
+        when first asked for (a patient ticks only in a leaflet already open, so read)."""
+        return _QuestionCounts(self)
+
     def without(self, leaflet_id: str, problem: ContentError) -> Library:
         """The library with ``leaflet_id`` left out, for ``problem``."""
         kept = [leaflet for leaflet in self if leaflet.id != leaflet_id]
         return Library(kept, {**self.problems, leaflet_id: problem})
+
+
+class _QuestionCounts(Mapping[str, int]):
+    def __init__(self, library: Library) -> None:
+        self._library = library
+
+    def __getitem__(self, leaflet_id: str) -> int:
+        leaflet = self._library[leaflet_id]
+        try:
+            return len(leaflet.leaflet(leaflet.default_language).questions)
+        except ContentError:
+            return 0  # a leaflet that cannot be shown has no question to tick
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._library.ids)
+
+    def __len__(self) -> int:
+        return len(self._library)
 
 
 def find_leaflets(

@@ -113,7 +113,8 @@ class Visit(QObject):
         super().__init__(parent)
         if isinstance(question_count, int):
             question_count = {ONLY_LEAFLET: question_count}
-        self._question_counts = dict(question_count)
+        # Kept as given, not copied: a library counts a leaflet's questions when first asked.
+        self._question_counts = question_count
         self._defaults = defaults
         self._ticked: set[tuple[str, int]] = set()  # (leaflet id, question number)
         self._cleared: frozenset[tuple[str, int]] = frozenset()  # what Undo brings back
