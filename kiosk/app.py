@@ -180,6 +180,7 @@ def build(
         printing=printing,
         idle=idle,
         support=support or StaffSupport(staff_lock(config)),
+        leaflet=leaflet,
     )
     log.info(
         "kiosk built: %s (%s of %s), body text %d px, %d sections",
@@ -343,14 +344,16 @@ def _staff_mode(
     visit: Visit,
     window: KioskWindow,
     *,
+    leaflet: Leaflet,
     narrator: Narrator | None,
     announcer: Announcer,
     printing: PrintService,
     idle: IdleWatch,
     support: StaffSupport,
 ) -> StaffMode:
-    """Staff mode, with what it shows and does."""
-    questions = frozenset(range(1, len(window.questions_page.rows) + 1))
+    """Staff mode, with what it shows and does. The test page has every question of
+    ``leaflet`` (the kiosk's first, in the clinic's language)."""
+    questions = frozenset(range(1, len(leaflet.questions) + 1))
 
     translate = QApplication.translate  # staff read it in the visit's language too
 
@@ -375,6 +378,23 @@ def _staff_mode(
         narrator.speak([Utterance(sentence)])
         return translate("Staff", "Saying a test sentence.")
 
+    def leaflets_status() -> str:
+        library = window.library
+        if library is None:
+            return ""
+        titles = []
+        for entry in library:
+            try:
+                titles.append(entry.header(config.language).title)
+            except ContentError:
+                titles.append(entry.id)  # left out once the idle check reaches it
+        lines = [translate("Staff", "Topics: {0}").format("; ".join(titles))]
+        lines += [
+            translate("Staff", "Left out of the topics: {0}").format(problem)
+            for problem in library.problems.values()
+        ]
+        return "\n".join(lines)
+
     actions = StaffActions(
         printer_status=lambda: _printer_status(config),
         speech_status=speech_status,
@@ -384,6 +404,7 @@ def _staff_mode(
         test_sentence=test_sentence,
         reload=support.reload or (lambda: "Reloading is not available here."),
         quit=support.quit or window.close_for_good,
+        leaflets=leaflets_status,
     )
     staff = StaffMode(window, visit, idle=idle, lock=support.lock, actions=actions, parent=window)
     printing.state_changed.connect(lambda _state, message: staff.show_print_result(message))

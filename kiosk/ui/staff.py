@@ -133,6 +133,7 @@ class StaffPanel(ScrollPage):
         self.printer_view = TextView("", TextRole.BODY)
         self.speech_view = TextView("", TextRole.BODY)
         self.config_view = TextView("", TextRole.BODY)
+        self.leaflets_view = TextView("", TextRole.BODY)  # a kiosk of several leaflets only
         self.close_button = BigButton("", metrics)
         self.print_button = BigButton("", metrics)
         self.voice_button = BigButton("", metrics)
@@ -142,7 +143,8 @@ class StaffPanel(ScrollPage):
         self.log_view = TextView("", TextRole.BODY)
         self.column.addWidget(self.title_view)
         self.column.addWidget(self.close_button)
-        for widget in (self.result_view, self.printer_view, self.speech_view, self.config_view):
+        views = (self.printer_view, self.speech_view, self.config_view, self.leaflets_view)
+        for widget in (self.result_view, *views):
             self.column.addWidget(widget)
         actions = QHBoxLayout()
         actions.setSpacing(metrics.gap_px * 3)
@@ -171,7 +173,13 @@ class StaffPanel(ScrollPage):
         self.quit_button.set_label(self.tr("Quit the kiosk"))
         self.log_heading.setText(self.tr("Recent log"))
 
-    def show_status(self, printer: str, speech: str, problems: list[str]) -> None:
+    def show_status(
+        self, printer: str, speech: str, problems: list[str], leaflets: str = ""
+    ) -> None:
+        """``leaflets``: the topic menu's leaflets and any left out, one a line ("" for a kiosk
+        of one leaflet, which says nothing of it)."""
+        self.leaflets_view.setText(leaflets)
+        self.leaflets_view.setVisible(bool(leaflets))
         self.printer_view.setText(self.tr("Printer: {0}").format(printer))
         self.speech_view.setText(self.tr("Reading aloud: {0}").format(speech))
         self.config_view.setText(

@@ -29,6 +29,7 @@ class StaffActions:
     test_sentence: Callable[[], str]  # what happened, for staff
     reload: Callable[[], str]  # what happened, for staff
     quit: Callable[[], None]
+    leaflets: Callable[[], str] = str  # the topic menu's leaflets, one a line; "": one leaflet
 
 
 class StaffMode(QObject):
@@ -87,7 +88,12 @@ class StaffMode(QObject):
         """Show the staff panel with fresh status (after the PIN, or after a reload)."""
         panel = self._window.staff_panel
         printer = self._actions.printer_status()
-        panel.show_status(printer, self._actions.speech_status(), self._actions.problems())
+        panel.show_status(
+            printer,
+            self._actions.speech_status(),
+            self._actions.problems(),
+            self._actions.leaflets(),
+        )
         panel.show_log(self._actions.recent_log()[-40:])
         panel.show_result(result)
         panel.to_top()

@@ -97,12 +97,15 @@ class KioskWindow(QWidget):
         listen_requested(list): Listen was touched; the current page's script to read aloud.
         print_requested: Print was touched on the questions page while it was not printing.
         announced(str): the questions page said what its own controls did.
+        leaflet_left_out(str, str): a leaflet of the menu was found broken and is left out
+            (its id, and the problem for staff: file, line and what is wrong).
     """
 
     staff_gesture_made = Signal()
     listen_requested = Signal(list)  # the page's script: list[Utterance]
     print_requested = Signal()
     announced = Signal(str)  # the sentence
+    leaflet_left_out = Signal(str, str)  # leaflet id, the problem
 
     def __init__(
         self,
@@ -142,6 +145,8 @@ class KioskWindow(QWidget):
         self._questions_pages: dict[str, QuestionsPage] = {}
         self._topics_pages: dict[str, TopicsPage] = {}
         self._opened: list[str] = []  # the leaflets shown in this visit, in that order
+        # The leaflets not yet read whole: each is, one per idle step, before the menu.
+        self._unchecked: list[str] = [] if self._library is None else list(self._library.ids)
         self._build_pages()
         self.welcome_screen = WelcomeScreen("", None, metrics, languages=names)
         self._show_kiosk_title(visit.language)
@@ -273,7 +278,7 @@ class KioskWindow(QWidget):
         page = self._topics_pages[code] = TopicsPage(topics, self._metrics)
         self._stack.addWidget(page)
         self._new_page(page)
-        page.topic_chosen.connect(lambda leaflet_id: self._visit.go_to(Page(None, leaflet_id)))
+        page.topic_chosen.connect(self._on_topic_chosen)
         log.info(
             "topic menu of %d leaflets built in %.0f ms",
             len(topics),
@@ -297,6 +302,54 @@ class KioskWindow(QWidget):
                 note = self.tr("Only in {0}").format(language(attempt).name)
             return Topic(entry.id, header.title, summary, note)
         return None
+
+    @property
+    def library(self) -> Library | None:
+        """The leaflets of the topic menu, without any left out; None in a kiosk of one."""
+        return self._library
+
+    def _on_topic_chosen(self, leaflet_id: str) -> None:
+        """A topic tapped: its home; a leaflet found broken only now (before the idle check
+        reached it) is left out, and the menu stays, without it."""
+        if self._library is None or leaflet_id not in self._library:
+            return
+        entry = self._library[leaflet_id]
+        try:
+            entry.leaflet(entry.default_language)
+        except ContentError as error:
+            self.leave_out(leaflet_id, error)
+            return
+        self._visit.go_to(Page(None, leaflet_id))
+
+    def leave_out(self, leaflet_id: str, problem: ContentError) -> None:
+        """Take a leaflet found broken off the menu (a menu on screen is built again at
+        once, without it) and say so (``leaflet_left_out``)."""
+        if self._library is None or leaflet_id not in self._library:
+            return
+        log.warning("%s is left out of the topic menu: %s", leaflet_id, problem)
+        self._library = self._library.without(leaflet_id, problem)
+        stale = list(self._topics_pages.values())
+        self._topics_pages.clear()
+        if self._stack.currentWidget() in stale:
+            self._show_page(TOPICS)
+        for page in stale:
+            self._stack.removeWidget(page)
+            page.deleteLater()
+        self.leaflet_left_out.emit(leaflet_id, str(problem))
+
+    def _check_next_leaflet(self) -> bool:
+        """One idle step: read the next leaflet not read whole yet, and leave it out if it
+        cannot be shown in its own language. False when every one has been."""
+        while self._unchecked:
+            leaflet_id = self._unchecked.pop(0)
+            if self._library is None or leaflet_id not in self._library:
+                continue
+            entry = self._library[leaflet_id]
+            problems = entry.check()
+            if entry.default_language in problems:
+                self.leave_out(leaflet_id, problems[entry.default_language])
+            return True
+        return False
 
     def _shown_leaflet(self, leaflet_id: str, code: str) -> tuple[Leaflet, str]:
         """The leaflet as shown in language ``code``, and the notice its pages carry when it
@@ -648,14 +701,19 @@ class KioskWindow(QWidget):
                 count = len(self._pages_of(leaflet_id).sections)
                 pages += [Page(None, leaflet_id), *(Page(i, leaflet_id) for i in range(count))]
         self._idle_steps = [(page, self.is_built(page)) for page in dict.fromkeys(pages)]
-        if self._idle_steps:
+        if self._idle_steps or self._unchecked:
             self._idle_build.start()
 
     def _on_idle_build_due(self) -> None:
-        """One step: build the next page, or lay out one built but never shown at the
-        stack's size, so that showing it later only paints."""
+        """One step: read the next leaflet of the menu not read yet; or build the next page,
+        or lay out one built but never shown at the stack's size, so that showing it later
+        only paints."""
+        if self._check_next_leaflet():
+            return
         while self._idle_steps:
             target, built = self._idle_steps.pop(0)
+            if self._library is not None and target.leaflet not in ("", *self._library.ids):
+                continue  # left out since
             if not built:
                 if not self.is_built(target):  # not opened by the patient in the meantime
                     self.page_widget(target)

@@ -476,6 +476,14 @@
         <source>Saying a test sentence.</source>
         <translation>Diciendo una frase de prueba.</translation>
     </message>
+    <message>
+        <source>Topics: {0}</source>
+        <translation>Temas: {0}</translation>
+    </message>
+    <message>
+        <source>Left out of the topics: {0}</source>
+        <translation>Fuera de los temas: {0}</translation>
+    </message>
 </context>
 <context>
     <name>StaffMode</name>

@@ -16,6 +16,7 @@ from kiosk.app import Kiosk, build
 from kiosk.config import load_config
 from kiosk.session import TOPICS, Page
 from kiosk.staff.pin import hash_pin
+from kiosk.ui import window as window_module
 from kiosk.ui.buttons import TopicButton
 from kiosk.ui.window import Screen
 from tests.ui.conftest import LANDSCAPE, button_labelled, tap
@@ -93,3 +94,69 @@ def test_ticks_in_two_leaflets_print_as_one_handout(
     ):
         assert expected in text, (expected, text)
     assert "Test topic 2" not in text, "a leaflet with no tick has no part"
+
+
+def _with_broken_leaflet(tmp_path: Path) -> Path:
+    """A configuration of three leaflets, the second broken in its body (its header, and so
+    its menu entry, reads well): its file."""
+    for number in (1, 2, 3):
+        write_leaflet(tmp_path / "leaflets", number, ("en",))
+    broken = tmp_path / "leaflets" / "test-2" / "en.md"
+    broken.write_text(broken.read_text("utf-8").replace("## Test page", "### Test page"), "utf-8")
+    (tmp_path / "kiosk.toml").write_text(
+        'leaflets = ["test-1", "test-2", "test-3"]\nlanguages = ["en"]\n'
+        f'staff_pin_hash = "{hash_pin(PIN)}"\n',
+        encoding="utf-8",
+    )
+    return broken
+
+
+def _built(qtbot: QtBot, config_file: Path) -> Kiosk:
+    config, problems = load_config(config_file)
+    assert problems == []
+    kiosk = build(config, screen=LANDSCAPE, narration=False)
+    qtbot.addWidget(kiosk.window)
+    kiosk.window.resize(LANDSCAPE.width_px, LANDSCAPE.height_px)
+    kiosk.window.show()
+    qtbot.waitExposed(kiosk.window)
+    return kiosk
+
+
+def test_a_broken_leaflet_is_left_out_of_the_menu_while_idle_and_staff_are_told(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    broken = _with_broken_leaflet(tmp_path)
+    kiosk = _built(qtbot, tmp_path / "kiosk.toml")
+    try:
+        with qtbot.waitSignal(kiosk.window.leaflet_left_out, timeout=10_000) as left:
+            pass  # the welcome screen shows; idle time reads every leaflet
+        assert left.args[0] == "test-2"
+        kiosk.visit.begin()
+        titles = _topics(kiosk)
+        assert [title.split(".")[0] for title in titles] == ["Test topic 1", "Test topic 3"]
+        kiosk.staff.open_panel()
+        shown = kiosk.window.staff_panel.leaflets_view.text()
+        assert shown.startswith("Topics: Test topic 1; Test topic 3\n"), shown
+        assert f"Left out of the topics: {broken}, line " in shown
+    finally:
+        kiosk.close()
+
+
+def test_a_broken_leaflet_tapped_before_the_check_stays_on_the_menu_without_it(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A patient quicker than the idle check: the tap finds the leaflet broken, and the menu
+    is shown again at once without it; no error reaches the screen."""
+    _with_broken_leaflet(tmp_path)
+    monkeypatch.setattr(window_module, "IDLE_BUILD_DELAY_MS", 600_000)  # the patient is first
+    kiosk = _built(qtbot, tmp_path / "kiosk.toml")
+    try:
+        kiosk.visit.begin()
+        with qtbot.waitSignal(kiosk.window.leaflet_left_out, timeout=5000):
+            tap(qtbot, button_labelled(kiosk.window.current_page(), "Test topic 2"))
+        assert kiosk.visit.page == TOPICS
+        assert [title.split(".")[0] for title in _topics(kiosk)] == ["Test topic 1", "Test topic 3"]
+        tap(qtbot, button_labelled(kiosk.window.current_page(), "Test topic 3"))
+        assert kiosk.visit.page == Page(None, "test-3")
+    finally:
+        kiosk.close()
