@@ -26,7 +26,7 @@ from kiosk.config import (
 )
 from kiosk.content import ContentError, Leaflet, offered_leaflets
 from kiosk.content.languages import language
-from kiosk.content.library import Library, open_library
+from kiosk.content.library import Library, checked_library, open_library
 from kiosk.filewatch import Fingerprint, files_under, fingerprint
 from kiosk.fonts import load_fonts
 from kiosk.health import Health
@@ -202,6 +202,26 @@ def _library(config: Config) -> Library | None:
         return None
     entries = [str(path) for path in config.leaflets]
     return open_library(entries, [], Path.cwd(), config.language, config.languages)
+
+
+def _checked_content(
+    config: Config, *, strict: bool
+) -> tuple[dict[str, Leaflet] | None, Library | None]:
+    """The leaflets ``config`` names, read whole and checked before a kiosk is built from
+    them: for a kiosk of one, its leaflet in each language (for ``build(leaflets=...)``), and
+    no library; for a kiosk of several, None (``build`` opens them itself) and the library as
+    checked. ``ContentError`` when nothing can be shown, and, ``strict``, when any leaflet
+    of several cannot (files that arrived by file must all pass)."""
+    library = _library(config)
+    if library is None:
+        return _offered_leaflets(config), None
+    checked = checked_library(library)
+    if strict and checked.problems:
+        raise next(iter(checked.problems.values()))
+    if not len(checked):
+        problems = "; ".join(str(problem) for problem in checked.problems.values())
+        raise ContentError(str(config.leaflets[0]), None, f"no leaflet can be shown: {problems}")
+    return None, checked
 
 
 def _first_sound_leaflet(library: Library, config: Config) -> tuple[Library, dict[str, Leaflet]]:
@@ -624,22 +644,27 @@ class Runner:
                 kiosk.keys.begin_by_key()
 
     def reload(self) -> str:
-        """Read the leaflet again; if it is sound, swap in a kiosk built from it."""
+        """Read the leaflet again; if it is sound, swap in a kiosk built from it. A kiosk of
+        several leaflets reads every one: a broken one is left out of the menu, and said."""
         try:
-            leaflets = _offered_leaflets(self.config)
+            leaflets, library = _checked_content(self.config, strict=False)
         except ContentError as error:
             log.warning("the leaflet was not reloaded: %s", error)
             return f"Not reloaded: {error}. The kiosk keeps showing the leaflet it had."
-        leaflet = leaflets[self.config.language]
         old = self.kiosk
         fresh = build(self.config, windowed=self.windowed, support=self.support, leaflets=leaflets)
         self.kiosk = fresh
         self._show(fresh.window)
         self._follow()
-        message = (
-            f"Reloaded {leaflet.title!r}: {len(leaflet.sections)} pages, "
-            f"{len(leaflet.questions)} questions."
-        )
+        if library is not None:
+            left_out = "".join(f" Left out: {problem}." for problem in library.problems.values())
+            message = f"Reloaded {len(library)} leaflets.{left_out}"
+        else:
+            leaflet = fresh.leaflets[self.config.language]
+            message = (
+                f"Reloaded {leaflet.title!r}: {len(leaflet.sections)} pages, "
+                f"{len(leaflet.questions)} questions."
+            )
         log.info("%s", message)
         fresh.staff.open_panel(message)
         if old is not None:
@@ -669,9 +694,9 @@ class Runner:
         if printer is not None:
             return self._refuse(where, str(printer))
         try:
-            leaflets = _offered_leaflets(config)
+            leaflets, _library = _checked_content(config, strict=True)
         except ContentError as error:
-            return self._refuse(str(config.content_pack), str(error))
+            return self._refuse(error.path, str(error))
         self._seen = self._files_now(config)  # it may name another leaflet folder
         if self.kiosk is None:
             self.config = config

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from harness.audio import PulseServer
 from harness.cups import Q_PDF, CupsServer, pdf_text
 from harness.leaflets import write_leaflet
-from kiosk.app import Kiosk, build
+from kiosk.app import Kiosk, Runner, build
 from kiosk.config import load_config
 from kiosk.session import TOPICS, Page
 from kiosk.staff.pin import hash_pin
@@ -20,6 +21,7 @@ from kiosk.ui import window as window_module
 from kiosk.ui.buttons import TopicButton
 from kiosk.ui.window import Screen
 from tests.ui.conftest import LANDSCAPE, button_labelled, tap
+from tests.ui.test_dropped_files import drop
 
 PIN = "2468"
 PRINT_TIMEOUT_MS = 30_000
@@ -160,3 +162,55 @@ def test_a_broken_leaflet_tapped_before_the_check_stays_on_the_menu_without_it(
         assert kiosk.visit.page == Page(None, "test-3")
     finally:
         kiosk.close()
+
+
+def test_leaflets_dropped_between_visits_are_taken_up_and_a_broken_one_refused(
+    qtbot: QtBot,
+    tmp_path: Path,
+    pulse: PulseServer,  # noqa: ARG001 - the runner's kiosk reads aloud
+) -> None:
+    for number in (1, 2, 3):
+        write_leaflet(tmp_path / "leaflets", number, ("en",))
+    config_file = tmp_path / "kiosk.toml"
+    config_file.write_text(
+        'leaflets = ["test-1", "test-2", "test-3"]\nlanguages = ["en"]\n'
+        f"[screen]\nwidth_px = {LANDSCAPE.width_px}\nheight_px = {LANDSCAPE.height_px}\n",
+        encoding="utf-8",
+    )
+    config, problems = load_config(config_file)
+    assert problems == []
+    runner = Runner(config, windowed=True, problems=[], config_path=config_file)
+    runner.start()
+    try:
+        first = runner.kiosk
+        assert first is not None
+        first.visit.begin()
+        renamed = tmp_path / "leaflets" / "test-3" / "en.md"
+        drop(renamed, renamed.read_text("utf-8").replace("Test topic 3", "Renamed topic 3"))
+        assert not runner.check_files(), "not in the middle of a visit"
+        first.visit.reset()
+        assert runner.check_files()
+        second = runner.kiosk
+        assert second is not None
+        assert second is not first
+        qtbot.addWidget(first.window)
+        second.visit.begin()
+        assert [t.split(".")[0] for t in _topics(second)][2] == "Renamed topic 3"
+        second.visit.reset()
+        broken = tmp_path / "leaflets" / "test-2" / "en.md"
+        drop(broken, broken.read_text("utf-8").replace("## Test page", "### Test page"))
+        assert not runner.check_files()
+        assert runner.kiosk is second, "a broken leaflet never replaces the working one"
+        second.visit.begin()
+        assert [t.split(".")[0] for t in _topics(second)] == [
+            "Test topic 1",
+            "Test topic 2",
+            "Renamed topic 3",
+        ]
+        second.staff.open_panel()
+        shown = second.window.staff_panel.config_view.text()
+        assert f"{broken} changed but was not taken up: {broken}, line " in shown
+    finally:
+        runner.close()
+        if runner.kiosk is not None:
+            qtbot.addWidget(runner.kiosk.window)
