@@ -696,7 +696,9 @@ class Runner:
         try:
             leaflets, _library = _checked_content(config, strict=True)
         except ContentError as error:
-            return self._refuse(error.path, str(error))
+            # One leaflet: its folder changed; one of several: the file that broke it.
+            changed = error.path if len(config.leaflets) > 1 else str(config.content_pack)
+            return self._refuse(changed, str(error))
         self._seen = self._files_now(config)  # it may name another leaflet folder
         if self.kiosk is None:
             self.config = config
