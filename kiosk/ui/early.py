@@ -17,6 +17,7 @@ import logging
 from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
+from kiosk.catalogs import use_language
 from kiosk.config import Config
 from kiosk.content import ContentError, LeafletHeader, leaflet_header
 from kiosk.content.languages import language
@@ -121,6 +122,8 @@ class EarlyWelcome(QObject):
 def offered_languages(config: Config) -> list[str]:
     """The languages the kiosk will offer, as far as the welcome screen can tell without
     reading the leaflets: those the configuration names that the pack has a file for."""
+    if len(config.leaflets) > 1:
+        return list(config.languages)  # every leaflet is offered in each (or says it is not)
     pack = config.content_pack
     if not pack.is_dir():
         return [config.language]
@@ -135,8 +138,16 @@ def show_welcome_early(config: Config, windowed: bool) -> EarlyWelcome | None:
     """Show the welcome screen now, if the leaflet's header can be read; otherwise None (the
     kiosk then says what is wrong, as it does for any leaflet it cannot show)."""
     try:
-        header = leaflet_header(config.content_pack, config.language)
-        application()
+        if len(config.leaflets) > 1:
+            # A kiosk of several leaflets welcomes to the kiosk, not to one leaflet, in the
+            # window's words (KioskWindow._show_kiosk_title).
+            application()
+            use_language(config.language)  # the words are the kiosk's, not a leaflet's
+            title = QApplication.translate("KioskWindow", "Patient information")
+            header = LeafletHeader(title, config.language, None)
+        else:
+            header = leaflet_header(config.content_pack, config.language)
+            application()
         early = EarlyWelcome(header, config, windowed)
         early.wait_until_painted()
     except ContentError as error:  # the kiosk's start says so, on the out-of-order screen

@@ -17,6 +17,7 @@ from PySide6.QtGui import QImage, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from harness.leaflets import write_leaflet
 from kiosk.app import Runner
 from kiosk.config import Config, resources_dir
 from kiosk.session.idle import IdleState
@@ -100,6 +101,25 @@ def test_the_kiosk_takes_over_from_the_early_welcome_screen_without_a_visible_ch
     assert _largest_difference(after, before) <= _UNSEEN, "the kiosk shows the same welcome"
     assert not screen.isVisible(), "the early screen is gone"
     assert [w for w in QApplication.topLevelWidgets() if w.isVisible()] == [kiosk.window]
+
+
+@pytest.mark.parametrize("code", ["en", "es"])
+def test_a_kiosk_of_several_leaflets_takes_over_from_its_early_welcome_unchanged(
+    start: list[Runner], tmp_path: Path, code: str
+) -> None:
+    """The early screen of a kiosk of several leaflets welcomes to the kiosk, in the clinic's
+    language, as its window then does; no leaflet's title shows and then changes."""
+    leaflets = tuple(write_leaflet(tmp_path, n, ("en", "es")) for n in (1, 2))
+    config = Config(screen=LANDSCAPE, leaflets=leaflets, content_pack=leaflets[0], language=code)
+    early = _early(config)
+    before = _picture(early.screen)
+    runner = _start(start, config, early)
+    kiosk = runner.kiosk
+    assert kiosk is not None
+    assert kiosk.window.showing() is Screen.WELCOME
+    assert _largest_difference(_picture(kiosk.window), before) <= _UNSEEN
+    title = kiosk.window.welcome_screen.title_view.text()
+    assert title == {"en": "Patient information", "es": "Información para pacientes"}[code]
 
 
 def _post_touch(widget: QWidget) -> None:
