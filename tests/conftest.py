@@ -58,9 +58,13 @@ def pulse(
             "installed: apt-get install pulseaudio pulseaudio-utils (./dev.sh test does)",
             pytrace=False,
         )
-    from kiosk.narration.player import QMediaDevices  # after its logging rule for PipeWire
+    from kiosk.narration.player import (  # after its logging rule for PipeWire
+        QMediaDevices,
+        audio_without_media_backend,
+    )
 
     with private_pulse(tmp_path_factory.mktemp("pulse")) as server:
+        audio_without_media_backend()  # as the kiosk plays: first, before anything else asks
         default = QMediaDevices.defaultAudioOutput().description()
         if default != SINK_DESCRIPTION:
             pytest.fail(

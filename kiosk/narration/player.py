@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+import sys
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -11,7 +12,18 @@ from enum import Enum
 from pathlib import Path
 from typing import ClassVar
 
-from PySide6.QtCore import QIODevice, QLoggingCategory, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QCoreApplication,
+    QIODevice,
+    QLoggingCategory,
+    QMessageLogContext,
+    QObject,
+    QTimer,
+    QtMsgType,
+    Signal,
+    Slot,
+    qInstallMessageHandler,
+)
 
 # Qt Multimedia looks for PipeWire as it loads and warns on stderr when it is not there; the
 # kiosk plays through PulseAudio, so that is no news for staff.
@@ -46,6 +58,46 @@ _STALL_TIMEOUT_S = 3.0
 _LOSS_CHECK_S = 0.1
 
 
+# Said once by Qt when it finds no media backend plugin; the kiosk keeps it from loading one.
+_NO_BACKEND_WARNING = "No QtMultimedia backends found."
+
+
+def audio_without_media_backend() -> None:
+    """Have Qt Multimedia serve audio outputs and sinks without loading a media backend.
+
+    The kiosk uses only ``QMediaDevices`` and ``QAudioSink``, which Qt Multimedia itself
+    provides (its PulseAudio code is in the library). The one backend of the PySide6 wheels, the
+    FFmpeg plugin, decodes and plays media files; loaded, it brings Qt Quick, QML, Qt Network
+    and FFmpeg's libraries, 51 libraries and 13 MB that play nothing here (benchmarks/memory.py;
+    docs/benchmarks.md). Qt picks the backend once, the first time anything of Qt Multimedia
+    asks for it; so this asks with no plugin folders to look in, and Qt settles for the audio
+    it has of its own ("Only QMediaDevices, QAudioDevice, QSoundEffect, QAudioSink, and
+    QAudioSource are available", which it warns once: dropped here). Call it before anything
+    else of Qt Multimedia, with the application made; later calls do nothing.
+    """
+    if _AudioServer.backend_chosen:
+        return
+    _AudioServer.backend_chosen = True
+    folders = QCoreApplication.libraryPaths()
+    previous = None
+
+    def drop_the_warning(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        if message.startswith(_NO_BACKEND_WARNING):
+            return
+        if previous is not None:
+            previous(kind, context, message)
+        else:
+            print(message, file=sys.stderr)
+
+    previous = qInstallMessageHandler(drop_the_warning)
+    QCoreApplication.setLibraryPaths([])
+    try:
+        QMediaDevices.audioOutputs()
+    finally:
+        QCoreApplication.setLibraryPaths(folders)
+        qInstallMessageHandler(previous)
+
+
 class PlayerState(Enum):
     """What the player is doing."""
 
@@ -71,6 +123,7 @@ class _AudioServer:
     THREAD_NAME = "QPulseAudioEngi"
     _TASKS = Path("/proc/self/task")
     thread_seen: ClassVar[bool] = False
+    backend_chosen: ClassVar[bool] = False  # see audio_without_media_backend
     # Sinks of a server that stopped answering. Closing one, or opening another, blocks the
     # GUI thread for 30 s (libpulse's timeout), so they are silenced and kept, never closed.
     hung_sinks: ClassVar[list[QAudioSink]] = []
@@ -158,6 +211,7 @@ class AudioPlayer(QObject):
     @staticmethod
     def check_output() -> str | None:
         """None if there is an audio output to play to, else the reason there is none."""
+        audio_without_media_backend()
         if not QMediaDevices.audioOutputs():
             return "no audio output device (is the sound server running?)"
         if QMediaDevices.defaultAudioOutput().isNull():

@@ -519,3 +519,48 @@ def test_an_audio_server_that_hangs_is_a_failure_and_nothing_waits_for_it(
     assert result["check"] == hung
     assert isinstance(result["restart_s"], float)
     assert result["restart_s"] < 5.0
+
+
+# Runs in a child process, so that nothing else of Qt Multimedia has been used first.
+_WITHOUT_BACKEND = textwrap.dedent(
+    """
+    import json, sys
+    from pathlib import Path
+    from PySide6.QtCore import QCoreApplication, QTimer
+    from harness.audio import RATE_HZ, start_pulse, stop_pulse, sine_pcm
+    from kiosk.narration.player import AudioPlayer
+
+    server = start_pulse(Path(sys.argv[1]))
+    app = QCoreApplication([])
+    player = AudioPlayer()
+    reports = []
+    player.clip_finished.connect(lambda clip: reports.append(f"finished {clip}"))
+    player.failed.connect(lambda reason: (reports.append(reason), app.quit()))
+    player.drained.connect(app.quit)
+    player.start()
+    player.enqueue(0, sine_pcm(0.3), RATE_HZ)
+    player.finish_queue()
+    QTimer.singleShot(10000, app.quit)
+    app.exec()
+    mapped = Path("/proc/self/maps").read_text()
+    stop_pulse(server)
+    print(json.dumps({"reports": reports, "ffmpeg": "libavcodec" in mapped}))
+    """
+)
+
+
+def test_the_player_plays_without_loading_qt_multimedias_media_backend(tmp_path: Path) -> None:
+    # The FFmpeg plugin, with Qt Quick, QML and FFmpeg's libraries, would cost 13 MB.
+    done = subprocess.run(
+        [sys.executable, "-c", _WITHOUT_BACKEND, str(tmp_path)],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result == {"reports": ["finished 0"], "ffmpeg": False}
+    assert "QtMultimedia backends" not in done.stderr
