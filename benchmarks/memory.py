@@ -1,7 +1,7 @@
 """Prints the memory of the real kiosk program, all its processes together: settled and peak.
 
     .venv/bin/python benchmarks/memory.py [--listen-seconds 10] [--idle-seconds 0]
-        [--voice-engine auto|neural|espeak] [--mappings 20]
+        [--voice-engine auto|neural|espeak] [--mappings 20] [--cold]
 
 It starts a private Xvfb and a private PulseAudio with a null sink (as the tests do), then the
 kiosk as it runs in a clinic, ``python -m kiosk --windowed`` (see benchmarks/driven.py), and
@@ -19,7 +19,9 @@ between the two, as the full suite does. ``--voice-engine`` sets the kiosk's ``v
 (the built-in default, "auto", speaks English with the natural voice); ``--mappings N`` says
 what holds each process's memory once settled: its N largest mappings by PSS (each shared
 library, Python extension or font file, the heap and the other anonymous memory), with the
-anonymous memory, which is the process's own whatever else runs on the machine.
+anonymous memory, which is the process's own whatever else runs on the machine. ``--cold``
+first drops the kiosk's files and the system libraries it shares with others from the page
+cache, as the full suite does (a library's RSS depends on what of it the cache holds).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from benchmarks.common import (  # noqa: E402 - after the path above
+    SHARED_SYSTEM_FILES,
     IdleCpu,
     MappingUse,
     Memory,
@@ -43,9 +46,11 @@ from benchmarks.common import (  # noqa: E402 - after the path above
     command_name,
     compile_kiosk,
     distinct_pages_mb,
+    evict_from_page_cache,
     kiosk_env,
     mapping_uses,
     memory_kib,
+    our_files,
     process_tree,
     save_screen,
     tree_memory,
@@ -86,9 +91,11 @@ def measure(
     idle_s: float = 0,
     pixels: memoryview | None = None,
     voice_engine: str | None = None,
+    cold: bool = False,
 ) -> LiveFigures:
     """Start the kiosk on ``display``, with ``pulse`` as its audio server, and measure it;
-    ``voice_engine`` is written to its configuration (None: the built-in default)."""
+    ``voice_engine`` is written to its configuration (None: the built-in default); ``cold``
+    starts it with its files out of the page cache."""
     figures = LiveFigures()
     env = kiosk_env(display, folder)
     if voice_engine is not None:
@@ -96,6 +103,8 @@ def measure(
         config.parent.mkdir(parents=True, exist_ok=True)
         config.write_text(f'voice_engine = "{voice_engine}"\n', encoding="utf-8")
     compile_kiosk(env)
+    if cold:
+        evict_from_page_cache([*our_files(), folder / "pycache", *SHARED_SYSTEM_FILES])
     kiosk = LiveKiosk(env, folder / "kiosk-stderr.txt")
     try:
         with PeakMemory(kiosk.pid) as starting:
@@ -165,6 +174,7 @@ def main() -> None:
     parser.add_argument("--idle-seconds", type=float, default=0)
     parser.add_argument("--voice-engine", choices=("auto", "neural", "espeak"))
     parser.add_argument("--mappings", type=int, default=0, metavar="N")
+    parser.add_argument("--cold", action="store_true")
     args = parser.parse_args()
     with surroundings("kiosk-memory-", xvfb=True, audio=True, own_audio=True) as around:
         assert around.display is not None
@@ -176,6 +186,7 @@ def main() -> None:
             listen_s=args.listen_seconds,
             idle_s=args.idle_seconds,
             voice_engine=args.voice_engine,
+            cold=args.cold,
         )
     show(figures)
     if args.mappings > 0:
