@@ -146,9 +146,10 @@ class _MouseRouter(QObject):
         self._scrollers = [s for s in self._scrollers if s is not scroller]
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() not in _MOUSE_EVENTS:
+        # isinstance first: cheaper than event.type(), which makes a Python enum each call.
+        if not isinstance(event, QMouseEvent) or event.type() not in _MOUSE_EVENTS:
             return False
-        if not isinstance(watched, QWidget) or not isinstance(event, QMouseEvent):
+        if not isinstance(watched, QWidget):
             return False
         return any(scroller.handle(watched, event) for scroller in list(self._scrollers))
 

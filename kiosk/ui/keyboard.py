@@ -132,7 +132,8 @@ class KeyControl(QObject):
     # Keys ---------------------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+        # isinstance first: cheaper than event.type(), which makes a Python enum each call.
+        if not isinstance(event, QKeyEvent) or event.type() != QEvent.Type.KeyPress:
             return False
         if not isinstance(watched, QWidget) or watched.window() is not self._window:
             return False

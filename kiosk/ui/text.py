@@ -43,6 +43,12 @@ class WrappedText:
         self._doc.setDefaultTextOption(option)
         self._doc.setPlainText(text)
         self._text = text
+        self._font: QFont | None = None
+        # Measures at each width asked for, until the text, font or weight change: a layout
+        # asks the same ones many times, and each costs a QTextDocument layout (a page's
+        # first show asked 500 times, most of them twice or more).
+        self._heights: dict[int, int] = {}
+        self._widths: dict[int, int] = {}  # -1: on one line; 1: the longest word
 
     @property
     def text(self) -> str:
@@ -56,9 +62,18 @@ class WrappedText:
         if text != self._text:
             self._text = text
             self._doc.setPlainText(text)
+            self._forget_measures()
 
     def set_font(self, font: QFont) -> None:
+        if self._font is not None and font == self._font:
+            return
+        self._font = QFont(font)
         self._doc.setDefaultFont(font)
+        self._forget_measures()
+
+    def _forget_measures(self) -> None:
+        self._heights.clear()
+        self._widths.clear()
 
     def set_weight(self, start: int, weight: QFont.Weight) -> None:
         """Draw the text from character ``start`` on in ``weight`` (until the text changes),
@@ -69,19 +84,29 @@ class WrappedText:
         char_format = QTextCharFormat()
         char_format.setFontWeight(weight)
         cursor.mergeCharFormat(char_format)
+        self._forget_measures()
 
     def height_for_width(self, width: int) -> int:
-        self._doc.setTextWidth(max(1, width))
-        return math.ceil(self._doc.size().height())
+        width = max(1, width)
+        height = self._heights.get(width)
+        if height is None:
+            self._doc.setTextWidth(width)
+            height = self._heights[width] = math.ceil(self._doc.size().height())
+        return height
 
     def natural_width(self) -> int:
         """The width of the text on one line (its longest line)."""
-        self._doc.setTextWidth(-1)
-        return math.ceil(self._doc.idealWidth())
+        return self._ideal_width(-1)
 
     def longest_word_width(self) -> int:
-        self._doc.setTextWidth(1)
-        return math.ceil(self._doc.idealWidth())
+        return self._ideal_width(1)
+
+    def _ideal_width(self, text_width: int) -> int:
+        width = self._widths.get(text_width)
+        if width is None:
+            self._doc.setTextWidth(text_width)
+            width = self._widths[text_width] = math.ceil(self._doc.idealWidth())
+        return width
 
     def range_rect(self, start: int, end: int, width: int) -> QRect:
         """The rectangle covering the lines that characters ``start`` to ``end`` sit on."""

@@ -787,8 +787,8 @@ class KioskWindow(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
-            event.type() == QEvent.Type.MouseButtonPress
-            and isinstance(event, QMouseEvent)
+            isinstance(event, QMouseEvent)  # first: cheaper than event.type()'s enum
+            and event.type() == QEvent.Type.MouseButtonPress
             and isinstance(watched, QWidget)
             and watched.window() is self
         ):
