@@ -299,7 +299,7 @@ class KioskWindow(QWidget):
                 continue
             note = ""
             if attempt != code:
-                note = self.tr("Only in {0}").format(language(attempt).name)
+                note = self.tr("Only in {0}").format(self._language_in_words(attempt))
             return Topic(entry.id, header.title, summary, note)
         return None
 
@@ -365,9 +365,16 @@ class KioskWindow(QWidget):
         log.warning("%s", missing_language(entry, code))
         leaflet = entry.leaflet(entry.default_language)
         notice = self.tr("This topic is not available in {0}. It is shown in {1}.").format(
-            language(code).name, language(leaflet.language).name
+            self._language_in_words(code), self._language_in_words(leaflet.language)
         )
         return leaflet, notice
+
+    def _language_in_words(self, code: str) -> str:
+        """A language's name in the words shown now ("inglés" to a Spanish reader), not in
+        its own ("English"), which the language buttons use; its own for a language the
+        catalogs do not name."""
+        names = {"en": self.tr("English"), "es": self.tr("Spanish")}
+        return names.get(code, language(code).name)
 
     def shown_leaflet(self, leaflet_id: str = ONLY_LEAFLET) -> Leaflet:
         """A leaflet (by its id in a kiosk of several) as the visit's language shows it."""

@@ -185,11 +185,19 @@
     </message>
     <message>
         <source>This topic is not available in {0}. It is shown in {1}.</source>
-        <translation>Este tema no está disponible en {0}. Se muestra en este idioma: {1}.</translation>
+        <translation>Este tema no está disponible en {0}. Se muestra en {1}.</translation>
     </message>
     <message>
         <source>Patient information</source>
         <translation>Información para pacientes</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>inglés</translation>
+    </message>
+    <message>
+        <source>Spanish</source>
+        <translation>español</translation>
     </message>
     <message>
         <source>Start reading ›</source>
