@@ -128,6 +128,7 @@ def build(
     support: StaffSupport | None = None,
     leaflet: Leaflet | None = None,
     leaflets: Mapping[str, Leaflet] | None = None,
+    library: Library | None = None,
 ) -> Kiosk:
     """Build the kiosk from its configuration. Raises ``ContentError`` for a broken pack.
 
@@ -136,7 +137,8 @@ def build(
     on the welcome screen.
     """
     app = application()
-    library = _library(config) if leaflets is None and leaflet is None else None
+    if library is None and leaflets is None and leaflet is None:
+        library = _library(config)  # checked as it is read (KioskWindow, while idle)
     if library is not None:
         library, leaflets = _first_sound_leaflet(library, config)
     elif leaflets is None:
@@ -652,7 +654,13 @@ class Runner:
             log.warning("the leaflet was not reloaded: %s", error)
             return f"Not reloaded: {error}. The kiosk keeps showing the leaflet it had."
         old = self.kiosk
-        fresh = build(self.config, windowed=self.windowed, support=self.support, leaflets=leaflets)
+        fresh = build(
+            self.config,
+            windowed=self.windowed,
+            support=self.support,
+            leaflets=leaflets,
+            library=library,
+        )
         self.kiosk = fresh
         self._show(fresh.window)
         self._follow()
@@ -694,7 +702,7 @@ class Runner:
         if printer is not None:
             return self._refuse(where, str(printer))
         try:
-            leaflets, _library = _checked_content(config, strict=True)
+            leaflets, library = _checked_content(config, strict=True)
         except ContentError as error:
             # One leaflet: its folder changed; one of several: the file that broke it.
             changed = error.path if len(config.leaflets) > 1 else str(config.content_pack)
@@ -710,7 +718,13 @@ class Runner:
         self.config = config
         self.support.problems, self.support.refused = [], []
         old = self.kiosk
-        self.kiosk = build(config, windowed=self.windowed, support=self.support, leaflets=leaflets)
+        self.kiosk = build(
+            config,
+            windowed=self.windowed,
+            support=self.support,
+            leaflets=leaflets,
+            library=library,
+        )
         self._show(self.kiosk.window)
         self._follow()
         old.close()

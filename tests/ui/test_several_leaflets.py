@@ -214,3 +214,32 @@ def test_leaflets_dropped_between_visits_are_taken_up_and_a_broken_one_refused(
         runner.close()
         if runner.kiosk is not None:
             qtbot.addWidget(runner.kiosk.window)
+
+
+def test_a_staff_reload_reads_every_leaflet_and_says_which_is_left_out(
+    qtbot: QtBot,
+    tmp_path: Path,
+    pulse: PulseServer,  # noqa: ARG001 - the runner's kiosk reads aloud
+) -> None:
+    broken = _with_broken_leaflet(tmp_path)
+    good = broken.read_text("utf-8").replace("### Test page", "## Test page")
+    broken.write_text(good, "utf-8")  # sound at the start
+    config, _ = load_config(tmp_path / "kiosk.toml")
+    runner = Runner(config, windowed=True, problems=[], config_path=tmp_path / "kiosk.toml")
+    runner.start()
+    try:
+        first = runner.kiosk
+        assert first is not None
+        qtbot.addWidget(first.window)
+        broken.write_text(good.replace("## Test page", "### Test page"), "utf-8")
+        message = runner.reload()
+        assert message.startswith(f"Reloaded 2 leaflets. Left out: {broken}, line "), message
+        fresh = runner.kiosk
+        assert fresh is not None
+        assert fresh is not first
+        fresh.visit.begin()
+        assert [t.split(".")[0] for t in _topics(fresh)] == ["Test topic 1", "Test topic 3"]
+    finally:
+        runner.close()
+        if runner.kiosk is not None:
+            qtbot.addWidget(runner.kiosk.window)
