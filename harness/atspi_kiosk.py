@@ -25,6 +25,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QPoint, QSocketNotifier, Qt
@@ -114,13 +116,19 @@ def main() -> int:
     parser.add_argument("--idle-warning-s", type=float, default=300)
     parser.add_argument("--printer", default="", help="a CUPS queue (CUPS_SERVER says where)")
     parser.add_argument("--print-timeout-s", type=float, default=Config.print_timeout_s)
+    parser.add_argument(
+        "--leaflets", type=Path, nargs="+", default=(), help="a kiosk of these leaflet folders"
+    )
     args = parser.parse_args()
     config = Config(
         idle_timeout_s=args.idle_timeout_s,
         idle_warning_s=args.idle_warning_s,
         printer=args.printer,
         print_timeout_s=args.print_timeout_s,
+        leaflets=tuple(args.leaflets),
     )
+    if args.leaflets:
+        config = replace(config, content_pack=args.leaflets[0])
     early = show_welcome_early(config, windowed=False)
     runner = Runner(config, windowed=False, problems=[])
     runner.start(early)

@@ -8,10 +8,12 @@ tree and does its actions, as Orca does (see harness/atspi.py).
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import pytest
 
 from harness.atspi import BUTTON, CHECK_BOX, HEADING, LABEL, SCROLL_BAR, KioskOnBus, Node
+from harness.leaflets import write_leaflet
 from tests.ui.conftest import KioskStarter
 
 _CONTROL_ROLES = {BUTTON, CHECK_BOX, "toggle button", SCROLL_BAR}
@@ -357,3 +359,31 @@ def test_listens_name_stays_put_while_a_page_is_read_aloud(kiosk: KioskOnBus) ->
     assert "Resume" in {value for _, value in renamed}, f"name changes are heard: {renamed}"
     assert [change for change in renamed if "Listen" in f"{change}"] == [], "Listen kept its name"
     assert tree.one(BUTTON, "Listen to this page")
+
+
+def test_a_screen_reader_meets_the_topic_menu_as_any_page(
+    start_kiosk: KioskStarter, tmp_path: Path
+) -> None:
+    """A kiosk of several leaflets: each topic is a push button named by its title, its
+    summary as the description, pressed by the screen reader's action to the leaflet's home,
+    where Topics leads back."""
+    folders = [str(write_leaflet(tmp_path / "leaflets", n, ("en",))) for n in (1, 2, 3)]
+    kiosk = start_kiosk("--leaflets", *folders)
+    kiosk.tree()
+    kiosk.command("touch")
+    tree = kiosk.wait_for(
+        lambda tree: bool(tree.find(BUTTON, "Test topic 2")), "the topic menu shows"
+    )
+    assert tree.find(HEADING, "Choose a topic")
+    topics = [n for n in tree.walk() if n.role == BUTTON and n.name.startswith("Test topic")]
+    assert [n.name for n in topics] == ["Test topic 1", "Test topic 2", "Test topic 3"]
+    assert topics[1].description == "Test leaflet number 2, for trying the kiosk."
+    assert "Press" in topics[1].actions
+    assert not _control_problems(tree, "the topic menu")
+    kiosk.do(BUTTON, "Test topic 2", "Press")
+    home = kiosk.wait_for(
+        lambda tree: bool(tree.find(BUTTON, "Topics")), "the leaflet's home shows"
+    )
+    assert home.find(HEADING, "Test topic 2")
+    kiosk.do(BUTTON, "Topics", "Press")
+    kiosk.wait_for(lambda tree: bool(tree.find(BUTTON, "Test topic 3")), "back on the menu")
