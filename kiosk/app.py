@@ -472,13 +472,17 @@ def _printing(
 
 
 def _lexicon(config: Config, code: str) -> dict[str, str]:
-    """The pack's pronunciation list for language ``code`` (none if it is broken: logged)."""
-    pack = config.content_pack if config.content_pack.is_dir() else config.content_pack.parent
-    try:
-        return load_lexicon(pack / f"pronunciation-{code}.toml")
-    except LexiconError as error:
-        log.warning("pronunciation list ignored: %s", error)
-        return {}
+    """The pack's pronunciation list for language ``code`` (none if it is broken: logged); in
+    a kiosk of several leaflets, every leaflet's, a word listed twice said as the first leaflet
+    in the menu's order says it."""
+    lexicon: dict[str, str] = {}
+    for path in reversed(config.leaflets or (config.content_pack,)):
+        pack = path if path.is_dir() else path.parent
+        try:
+            lexicon.update(load_lexicon(pack / f"pronunciation-{code}.toml"))
+        except LexiconError as error:
+            log.warning("pronunciation list ignored: %s", error)
+    return lexicon
 
 
 def _narrator(config: Config, visit: Visit) -> Narrator:

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import build, install_crash_guard
+from harness.leaflets import write_leaflet
+from kiosk.app import _lexicon, build, install_crash_guard
 from kiosk.config import Config
 from kiosk.session import HOME, Page
 from kiosk.ui.window import Screen
@@ -79,3 +80,19 @@ def test_the_locked_kiosk_quits_cleanly_on_a_stop_signal(
         finally:
             if kiosk.poll() is None:
                 kiosk.kill()
+
+
+def test_a_kiosk_of_several_leaflets_says_each_leaflets_words_as_its_list_says(
+    tmp_path: Path,
+) -> None:
+    """Each leaflet's pronunciation list counts; a word in two is said as the first leaflet
+    of the menu says it."""
+    first = write_leaflet(tmp_path, 1, ("en",))
+    second = write_leaflet(tmp_path, 2, ("en",))
+    (first / "pronunciation-en.toml").write_text('[words]\nTKR = "total knee"\n', "utf-8")
+    (second / "pronunciation-en.toml").write_text(
+        '[words]\nTKR = "tee kay are"\nPRP = "platelet rich plasma"\n', "utf-8"
+    )
+    config = Config(leaflets=(first, second), content_pack=first)
+    assert _lexicon(config, "en") == {"TKR": "total knee", "PRP": "platelet rich plasma"}
+    assert _lexicon(Config(content_pack=second), "en")["TKR"] == "tee kay are"
