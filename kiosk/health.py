@@ -85,6 +85,23 @@ def pack_checksum(pack: Path) -> str:
     return digest.hexdigest()
 
 
+def shown_packs(config: Config) -> str:
+    """The name of the leaflet folder shown, or of each in a kiosk of several, in the menu's
+    order: "vertebroplasty" or "vertebroplasty,knee-injection"."""
+    return ",".join(path.name for path in config.leaflets or (config.content_pack,))
+
+
+def packs_checksum(config: Config) -> str:
+    """``pack_checksum`` of the one pack, or the sha256 of every leaflet's in the menu's
+    order; "" if any cannot be read."""
+    if not config.leaflets:
+        return pack_checksum(config.content_pack)
+    sums = [pack_checksum(path) for path in config.leaflets]
+    if not all(sums):
+        return ""
+    return hashlib.sha256(",".join(sums).encode("ascii")).hexdigest()
+
+
 def metric_families(facts: HealthFacts, printer: cups.PrinterHealth | None) -> list[Metric]:
     """The metrics for ``facts`` and the printer as CUPS last described it (None: not asked,
     as on Windows, where there is no CUPS)."""
@@ -292,9 +309,9 @@ class Health(QObject):
         self._facts = HealthFacts(
             up=False,
             started_s=time.time(),
-            pack=config.content_pack.name,
+            pack=shown_packs(config),
             language=config.language,
-            checksum=pack_checksum(config.content_pack),
+            checksum=packs_checksum(config),
             speech_engine="none",
             speech_state="down",
             last_print="none",
@@ -330,9 +347,9 @@ class Health(QObject):
         self._config = config
         self._facts = replace(
             self._facts,
-            pack=config.content_pack.name,
+            pack=shown_packs(config),
             language=config.language,
-            checksum=pack_checksum(config.content_pack),
+            checksum=packs_checksum(config),
         )
         self._worker.printer_name = config.printer or None  # read on the worker's next ask
         self._print_state = PrintState.IDLE

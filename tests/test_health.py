@@ -17,6 +17,8 @@ from pytestqt.qtbot import QtBot
 
 from harness.audio import PulseServer
 from harness.cups import Q_PDF, Q_SUPPLIES, CupsServer, write_pdf
+from harness.leaflets import leaflet_text, write_leaflet
+from kiosk import health
 from kiosk.app import Runner
 from kiosk.config import Config, resources_dir
 from kiosk.health import METRICS_FILE, PRINTER_STATES, Health
@@ -372,3 +374,16 @@ def drop(path: Path, text: str) -> None:
     new = path.with_name(f".{path.name}.new")
     new.write_text(text, encoding="utf-8")
     os.replace(new, path)
+
+
+def test_a_kiosk_of_several_leaflets_names_each_and_sums_them_all(tmp_path: Path) -> None:
+    """IT tells kiosks showing the same leaflets by the content labels: every leaflet's folder
+    in the menu's order, and one checksum that changes with any of their files."""
+    first, second = (write_leaflet(tmp_path, n, ("en",)) for n in (1, 2))
+    config = Config(leaflets=(first, second), content_pack=first)
+    assert health.shown_packs(config) == "test-1,test-2"
+    before = health.packs_checksum(config)
+    assert before not in ("", health.pack_checksum(first))
+    (second / "en.md").write_text(leaflet_text(2).replace("Test topic", "Topic"), "utf-8")
+    assert health.packs_checksum(config) not in ("", before)
+    assert health.shown_packs(Config(content_pack=first)) == "test-1"
