@@ -151,3 +151,25 @@ def test_the_kiosk_loads_prometheus_client_only_to_write_metrics() -> None:
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
     ).stdout.split()
     assert loaded == ["False", "True"]
+
+
+def test_the_kiosk_loads_num2words_only_to_read_a_number_aloud() -> None:
+    """num2words loads its 60 languages at once, 3.6 MB the kiosk would hold for nothing
+    while no number is read aloud (kiosk/narration/spoken.py)."""
+    probe = (
+        "import sys, kiosk.app\n"
+        "from kiosk.narration.spoken import spoken_text\n"
+        "print(spoken_text('Wash your hands.', 'en', {})[0])\n"
+        "print('num2words' in sys.modules)\n"
+        "print(spoken_text('Take 2 tablets.', 'en', {})[0])\n"
+        "print('num2words' in sys.modules)\n"
+    )
+    said = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=KIOSK.parent,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    ).stdout.splitlines()
+    assert said == ["Wash your hands.", "False", "Take two tablets.", "True"]

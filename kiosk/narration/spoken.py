@@ -17,8 +17,6 @@ import functools
 import re
 from collections.abc import Mapping, Sequence
 
-from num2words import num2words  # type: ignore[import-untyped]
-
 from kiosk.content.languages import Language, Spoken, language
 from kiosk.narration.pronounce import respell
 
@@ -278,6 +276,11 @@ class _Normaliser:
         return said
 
     def _words(self, value: int, to: str) -> str:
+        # Imported at the first number read aloud, not with the kiosk: num2words loads all its
+        # 60 languages at once, 3.6 MB of Python objects the kiosk holds for as long as it runs
+        # though many leaflets are never read aloud; the import takes about 12 ms, once.
+        from num2words import num2words  # type: ignore[import-untyped]  # noqa: PLC0415
+
         try:
             said = str(num2words(value, lang=self._rules.number_language, to=to))
         except (OverflowError, NotImplementedError, ValueError, TypeError):
