@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -54,6 +52,9 @@ def _tool(name: str) -> str:
     """PySide6's ``pyside6-<name>``: beside this Python (a venv's ``bin/``, or ``Scripts\\``
     with ``.exe`` on Windows), on the PATH, or else the tool itself in PySide6's package
     folder, where the wheel puts it (``PySide6/lupdate``)."""
+    # The tools' modules are imported where used: the kiosk's start needs neither.
+    import shutil  # noqa: PLC0415
+
     exe = ".exe" if sys.platform == "win32" else ""
     beside = Path(sys.executable).with_name(f"pyside6-{name}{exe}")
     if beside.exists():
@@ -71,6 +72,8 @@ def _tool(name: str) -> str:
 
 
 def _run(command: list[str], source: Path) -> None:
+    import subprocess  # noqa: PLC0415 - as shutil in _tool
+
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         said = (result.stderr or result.stdout).strip()

@@ -9,7 +9,6 @@ import sys
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 log = logging.getLogger("kiosk.init")
@@ -140,6 +139,10 @@ def setup_logging(
     file: Path | None = None
     file_problem: str | None = None
     if folder is not None:
+        # Here, not with the module: it brings sockets and pickle, which a kiosk that logs
+        # to the journal alone never needs.
+        from logging.handlers import RotatingFileHandler  # noqa: PLC0415
+
         path = folder / LOG_FILE_NAME
         try:
             folder.mkdir(parents=True, exist_ok=True)

@@ -367,19 +367,19 @@ def _read_units(path: Path, text: str, table: dict[str, Any]) -> dict[str, Unit]
     """``[spoken.units]``: each unit's forms after one and after any other number."""
     units: dict[str, Unit] = {}
     for written, forms in table.items():
-        where = _line_of_key(text, written)
         if not isinstance(forms, dict) or not {"one", "other"} <= forms.keys() <= {
             "one",
             "other",
             "gender",
         }:
             message = f'spoken.units: {written} needs {{ one = "…", other = "…" }} (and gender)'
-            raise ContentError(path, where, message)
+            raise ContentError(path, _line_of_key(text, written), message)
         if not all(isinstance(form, str) and form.strip() for form in forms.values()):
-            raise ContentError(path, where, f"spoken.units: every form of {written} must be text")
+            message = f"spoken.units: every form of {written} must be text"
+            raise ContentError(path, _line_of_key(text, written), message)
         if forms.get("gender", "") not in ("", *GENDERS):
             message = f"spoken.units: {written}'s gender must be one of {', '.join(GENDERS)}"
-            raise ContentError(path, where, message)
+            raise ContentError(path, _line_of_key(text, written), message)
         units[written] = Unit(forms["one"], forms["other"], forms.get("gender", ""))
     return units
 
@@ -392,9 +392,9 @@ def _check_table(
         raise ContentError(path, _line_of(text, name), f"{name} must be a table: [{name}]")
     for key, value in table.items():
         kind = entries.get(key)
-        where = _line_of_key(text, key)
         if kind is None:
             known = ", ".join(entries)
+            where = _line_of_key(text, key)
             raise ContentError(path, where, f"unknown entry {key!r} in [{name}]; known: {known}")
         if kind in ("units", "agreement"):
             ok = isinstance(value, dict)
@@ -410,7 +410,7 @@ def _check_table(
         if not ok:
             what = {"text": "text", "list": "list of texts", "table": "table of texts"}
             message = f"{name}.{key} must be {what.get(kind, 'a table')}, and no text empty"
-            raise ContentError(path, where, message)
+            raise ContentError(path, _line_of_key(text, key), message)
 
 
 _KIND: dict[type, str] = {str: "text", list: "list", dict: "table"}

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
-import hmac
 import itertools
 import json
 import logging
 import math
 import os
 import re
-import secrets
 import stat
 import time
 import tomllib
@@ -104,6 +101,9 @@ def _scrypt(pin: str, salt: bytes, *, n: int, r: int, p: int, length: int) -> by
     # OpenSSL refuses anything above 32 MiB unless maxmem says otherwise; its own sum is
     # 128·r·(n + 2) for the work area plus 128·r·p for the blocks.
     maxmem = 128 * r * (n + 2 + p) + 2**20
+    # Here, not with the module: OpenSSL (_hashlib) costs every start of the kiosk 3 ms.
+    import hashlib  # noqa: PLC0415
+
     return hashlib.scrypt(
         pin.encode("ascii"), salt=salt, n=n, r=r, p=p, maxmem=maxmem, dklen=length
     )
@@ -116,6 +116,8 @@ def hash_pin(pin: str, salt: bytes | None = None) -> str:
     """
     _check_pin(pin)
     if salt is None:
+        import secrets  # noqa: PLC0415 - it brings hashlib: see _scrypt
+
         salt = secrets.token_bytes(SALT_BYTES)
     elif len(salt) < MIN_SALT_BYTES:
         raise ValueError(f"the salt must be at least {MIN_SALT_BYTES} bytes")
@@ -138,6 +140,9 @@ class PinHash:
 
     def matches(self, pin: str) -> bool:
         """Whether ``pin`` is the PIN this hash was made from."""
+        import hashlib  # noqa: PLC0415 - see _scrypt
+        import hmac  # noqa: PLC0415
+
         if not _PIN.fullmatch(pin):
             return False  # it cannot match, and hashing it would only spend time
         if self.scheme == "scrypt":
