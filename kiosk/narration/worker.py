@@ -14,13 +14,21 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.connection import wait as wait_for
 from pathlib import Path
 from typing import Protocol
 
-from kiosk.narration.engines import EngineInfo, EngineOptions, EngineUnavailableError, load
+from kiosk.narration.engines import EngineInfo, EngineOptions
+from kiosk.narration.worker_child import (
+    WORKER_FLAG,
+    Failure,
+    Ready,
+    Reply,
+    Request,
+    Unavailable,
+    serve,
+)
 
 log = logging.getLogger("kiosk.narration")
 
@@ -30,57 +38,6 @@ LEAVE_GRACE_S = 0.2
 TERMINATE_GRACE_S = 0.5
 # Reaping a killed process is immediate unless the kernel holds it in uninterruptible sleep.
 REAP_TIMEOUT_S = 5.0
-# The built (PyInstaller) program starts its speech worker as itself with this first argument;
-# packaging/launcher.py hands such a start to ``child_main`` before anything else is imported.
-WORKER_FLAG = "--speech-worker"
-
-
-@dataclass(frozen=True)
-class Request:
-    """Parent to child: speak ``text`` with ``voice`` (an identifier) at ``rate_wpm``."""
-
-    request_id: int
-    text: str
-    voice: str
-    rate_wpm: int
-
-
-@dataclass(frozen=True)
-class Reply:
-    """Child to parent: the audio for a request and the engine's word events.
-
-    ``words`` holds (0-based character offset, length in characters, milliseconds into the
-    audio), one per word event, in the order the engine sent them.
-    """
-
-    request_id: int
-    pcm: bytes
-    sample_rate: int
-    words: tuple[tuple[int, int, int], ...]
-    voice: str  # the identifier of the voice that spoke, as the engine reports it
-
-
-@dataclass(frozen=True)
-class Failure:
-    """Child to parent: a request failed; the worker itself is still usable."""
-
-    request_id: int
-    error: str
-
-
-@dataclass(frozen=True)
-class Ready:
-    """Child to parent, once: the engine is up and can do this."""
-
-    engine: EngineInfo
-
-
-@dataclass(frozen=True)
-class Unavailable:
-    """Child to parent, instead of Ready: the engine cannot be used at all."""
-
-    no_engine: bool  # True when the engine's library is not installed at all
-    error: str
 
 
 class Fault(enum.Enum):
@@ -350,7 +307,7 @@ def _worker_command() -> list[str]:
     root = str(Path(__file__).resolve().parents[2])
     code = (
         f"import sys; sys.path.insert(0, {root!r}); "
-        "from kiosk.narration.worker import child_main; "
+        "from kiosk.narration.worker_child import child_main; "
         "raise SystemExit(child_main(sys.argv[1:]))"
     )
     return [sys.executable, "-c", code]
@@ -365,57 +322,13 @@ def _exit_status(code: int | None) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Everything below runs in the child process only.
-
-
-def child_main(argv: list[str]) -> int:
-    """The worker started by ``_launch`` on POSIX: ``argv`` holds the file descriptors of its
-    end of the socket pair and of the pipe that ends when the kiosk does, the engine's name
-    and the neural model's path ("" for the usual one)."""
-    conn_fd, watch_fd = int(argv[0]), int(argv[1])
-    engine = argv[2] if len(argv) > 2 else "espeak"
-    options = EngineOptions(Path(argv[3]) if len(argv) > 3 and argv[3] else None)
-
-    def watch() -> None:
-        os.read(watch_fd, 1)  # end-of-file: the kiosk has closed its end, or is gone
-        os._exit(0)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-    _serve(Connection(conn_fd), engine, options)
-    return 0
+# Everything below runs in the child process only (and kiosk/narration/worker_child.py).
 
 
 def _serve_spawned(conn: Connection, engine: str, options: EngineOptions) -> None:
     """The worker started by ``multiprocessing`` (Windows)."""
     _exit_with_parent()
-    _serve(conn, engine, options)
-
-
-def _serve(conn: Connection, name: str, options: EngineOptions) -> None:
-    """The child's main loop: answer requests until the parent closes the pipe or dies."""
-    # Ctrl-C in a terminal reaches the whole process group; the parent decides when we stop.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # pyttsx3 prints "Audio saved to ..." for every sentence; that is not the kiosk's output.
-    sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (lives as long as we do)
-    try:
-        engine = load(name, options)
-    except EngineUnavailableError as error:
-        conn.send(Unavailable(error.not_installed, str(error)))
-        return
-    conn.send(Ready(engine.info))
-    while True:
-        try:
-            request = conn.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            speech = engine.synthesize(request.text, request.voice, request.rate_wpm)
-            reply = Reply(
-                request.request_id, speech.pcm, speech.sample_rate, speech.words, speech.voice
-            )
-            conn.send(reply)
-        except Exception as error:  # whatever the engine raises is the request's failure
-            conn.send(Failure(request.request_id, f"{type(error).__name__}: {error}"))
+    serve(conn, engine, options)
 
 
 def _exit_with_parent() -> None:

@@ -18,7 +18,7 @@ from kiosk.config import Config
 from kiosk.narration.engines.timed_model import timed_model
 from kiosk.narration.narrator import NarrationState, Narrator
 from kiosk.narration.script import Utterance
-from kiosk.narration.worker import child_main
+from kiosk.narration.worker_child import child_main
 from kiosk.session import HOME, Page
 from kiosk.ui.text import TextView
 
@@ -353,7 +353,7 @@ from kiosk.config import Config
 from kiosk.narration.engines.timed_model import timed_model
 from kiosk.narration.narrator import NarrationState, Narrator
 from kiosk.narration.script import Utterance
-from kiosk.narration.worker import child_main
+from kiosk.narration.worker_child import child_main
 
 if __name__ == "__main__":
     application()

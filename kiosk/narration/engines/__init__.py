@@ -8,15 +8,17 @@ the Synthesizer in the kiosk picks which one speaks each language (kiosk/narrati
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 # What the configuration's voice_engine may say: "auto" (the natural voice where it loads and
 # speaks the language, else eSpeak NG), "neural" (the same, but a natural voice that does not
 # work is a problem for staff, not a note) or "espeak" (eSpeak NG only, the natural voice never
 # loaded).
 ENGINE_CHOICES = ("auto", "neural", "espeak")
+
+# The records below are NamedTuples, not dataclasses: the speech worker imports this module,
+# and dataclasses (with inspect, ast and dis) would add 1.1 MB to its memory.
 
 
 class Tracking(enum.Enum):
@@ -27,8 +29,7 @@ class Tracking(enum.Enum):
     NONE = "none"
 
 
-@dataclass(frozen=True)
-class VoiceInfo:
+class VoiceInfo(NamedTuple):
     """A voice an engine can use."""
 
     identifier: str  # what selects it: "gmw/en-US", "heart"
@@ -36,8 +37,7 @@ class VoiceInfo:
     language: str  # its main language: "en-us"
 
 
-@dataclass(frozen=True)
-class EngineInfo:
+class EngineInfo(NamedTuple):
     """What an engine can do, sent from the worker to the kiosk."""
 
     name: str  # "neural", "espeak", "silence": what the configuration's voice_engine says
@@ -48,8 +48,7 @@ class EngineInfo:
     audible: bool = True  # False for silence, which is there so the worker always answers
 
 
-@dataclass(frozen=True)
-class Speech:
+class Speech(NamedTuple):
     """One sentence as an engine spoke it.
 
     ``words`` holds (0-based character offset, length in characters, milliseconds into the
@@ -81,8 +80,7 @@ class EngineUnavailableError(Exception):
         self.not_installed = not_installed  # True when its library is missing altogether
 
 
-@dataclass(frozen=True)
-class EngineOptions:
+class EngineOptions(NamedTuple):
     """What the kiosk tells the worker about its engines."""
 
     neural_model: Path | None = None  # None: the timed model the set-up made, else the stock one

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ctypes
 import os
 import threading
-from dataclasses import dataclass, field
 from typing import Any
 
 from kiosk.narration.engines import (
@@ -25,13 +24,16 @@ _ESPEAK_EVENT_MSG_TERMINATED = 6
 _ESPEAK_EVENT_SAMPLERATE = 8
 
 
-@dataclass
 class _Take:
-    """What eSpeak delivered for one utterance; filled on eSpeak's own thread."""
+    """What eSpeak delivered for one utterance; filled on eSpeak's own thread.
 
-    pcm: bytearray = field(default_factory=bytearray)
-    words: list[tuple[int, int, int]] = field(default_factory=list)
-    finished: threading.Event = field(default_factory=threading.Event)
+    A plain class: the worker imports no dataclasses (kiosk/narration/worker_child.py).
+    """
+
+    def __init__(self) -> None:
+        self.pcm = bytearray()
+        self.words: list[tuple[int, int, int]] = []
+        self.finished = threading.Event()
 
 
 class EspeakEngine:
