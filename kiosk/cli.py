@@ -361,20 +361,8 @@ def _run(
     from kiosk.logs import setup_logging, under_journal
     from kiosk.ui.early import show_welcome_early
 
-    # Under systemd the journal keeps the log (journalctl -u clinic-kiosk), rotated by journald:
-    # a file as well only where the configuration names a log_folder.
     journal = under_journal()
-    logs = setup_logging(
-        None if journal and not log_folder_set else config.log_folder, journal=journal
-    )
-    if logs.file_problem is not None:  # staff see it on the staff panel too
-        where = str(args.config) if args.config else "(built-in default)"
-        problems = [
-            *problems,
-            ConfigProblem(
-                where, None, "log_folder", logs.file_problem, "the log goes to standard error only"
-            ),
-        ]
+    logs = setup_logging(None, journal=journal)  # the file once the welcome screen shows
     log.info(
         "kiosk %s starting; configuration: %s", __version__, args.config or "built-in defaults"
     )
@@ -383,6 +371,18 @@ def _run(
     # The welcome screen first, on its own; only then the modules of the rest of the kiosk,
     # which take longer to import than the screen takes to show.
     early = show_welcome_early(config, args.windowed)
+    # Under systemd the journal keeps the log (journalctl -u clinic-kiosk), rotated by journald:
+    # a file as well only where the configuration names a log_folder. It begins with the
+    # lines logged so far.
+    if not journal or log_folder_set:
+        logs.open_file(config.log_folder)
+    if logs.file_problem is not None:  # staff see it on the staff panel too
+        where = str(args.config) if args.config else "(built-in default)"
+        problem = ConfigProblem(
+            where, None, "log_folder", logs.file_problem, "the log goes to standard error only"
+        )
+        log.warning("%s", problem)
+        problems = [*problems, problem]
     from kiosk.app import run
 
     try:

@@ -92,6 +92,33 @@ class LogSetup:
     _handlers: list[logging.Handler] = field(default_factory=list, repr=False)
     _previous_level: int = logging.WARNING
 
+    def open_file(self, folder: Path, max_bytes: int = 1_000_000, backups: int = 5) -> None:
+        """Write the log to ``folder``/kiosk.log too, beginning with the lines logged so far.
+        A file that cannot be written is logged and kept in ``file_problem``.
+
+        The kiosk opens its file once the early welcome screen shows: the rotating handler's
+        module brings sockets and pickle, 5 ms of every start before it (issue 19)."""
+        from logging.handlers import RotatingFileHandler  # noqa: PLC0415 - see above
+
+        path = folder / LOG_FILE_NAME
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            handler = RotatingFileHandler(
+                path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8"
+            )
+        except OSError as error:
+            self.file_problem = f"cannot write {path} ({error.strerror or error})"
+            log.warning("Logs go to the console only: %s", self.file_problem)
+            return
+        handler.setFormatter(logging.Formatter(LOG_FORMAT))  # the recent lines' format
+        stream = handler.stream
+        assert stream is not None  # opened at once: it is not a delayed handler
+        stream.writelines(line + "\n" for line in self.recent.lines())
+        handler.flush()
+        logging.getLogger().addHandler(handler)
+        self._handlers.append(handler)
+        self.file = path
+
     def close(self) -> None:
         """Remove and close the handlers this set-up added; others (pytest's) stay."""
         global _active  # noqa: PLW0603 - the one place that records what is installed
@@ -136,24 +163,8 @@ def setup_logging(
         if journal:
             stderr.setFormatter(JournalFormatter())
         handlers.append(stderr)
-    file: Path | None = None
-    file_problem: str | None = None
-    if folder is not None:
-        # Here, not with the module: it brings sockets and pickle, which a kiosk that logs
-        # to the journal alone never needs.
-        from logging.handlers import RotatingFileHandler  # noqa: PLC0415
-
-        path = folder / LOG_FILE_NAME
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            handlers.append(
-                RotatingFileHandler(path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8")
-            )
-            file = path
-        except OSError as error:
-            file_problem = f"cannot write {path} ({error.strerror or error})"
     root = logging.getLogger()
-    setup = LogSetup(recent, file, file_problem, handlers, root.level)
+    setup = LogSetup(recent, None, None, handlers, root.level)
     for handler in handlers:
         if handler.formatter is None:
             handler.setFormatter(formatter)
@@ -161,8 +172,8 @@ def setup_logging(
     root.setLevel(level)
     global _active  # noqa: PLW0603 - see _active
     _active = setup
-    if file_problem:
-        log.warning("Logs go to the console only: %s", file_problem)
+    if folder is not None:
+        setup.open_file(folder, max_bytes, backups)
     return setup
 
 

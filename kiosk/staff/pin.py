@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import binascii
 import itertools
-import json
 import logging
 import math
 import os
@@ -277,6 +276,8 @@ class LockoutFile:
 
     def write(self, state: LockoutState) -> None:
         """Replace the file with ``state``, durably (it must survive a power cut). OSError."""
+        import json  # noqa: PLC0415 - as hashlib in _scrypt: the kiosk's start needs neither
+
         text = json.dumps({"wrong_pins": state.wrong_pins, "locked_until": state.locked_until})
         write_state_file(self.path, text + "\n")
 
@@ -284,6 +285,8 @@ class LockoutFile:
 def _parse_lockout(data: bytes) -> LockoutState:
     if len(data) > _LOCKOUT_MAX_BYTES:
         raise LockoutFileError(f"it is longer than {_LOCKOUT_MAX_BYTES} bytes")
+    import json  # noqa: PLC0415 - see LockoutFile.write
+
     try:
         saved = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
