@@ -40,6 +40,21 @@ def test_records_go_to_the_file_in_the_folder(tmp_path: Path) -> None:
     assert "too detailed" not in text
 
 
+def test_a_file_opened_later_begins_with_the_lines_logged_before(tmp_path: Path) -> None:
+    # The kiosk opens its file once the early welcome screen shows (kiosk.cli._run).
+    setup = setup_logging(None, console=False)
+    log.warning("the configuration names an unknown key")
+    setup.open_file(tmp_path)
+    log.info("the kiosk is ready")
+
+    assert setup.file == tmp_path / "kiosk.log"
+    lines = setup.file.read_text(encoding="utf-8").splitlines()
+    assert [LOG_TIME.sub("", line) for line in lines] == [
+        "WARNING kiosk.test: the configuration names an unknown key",
+        "INFO kiosk.test: the kiosk is ready",
+    ]
+
+
 def test_file_rotates_and_keeps_only_the_backups_asked_for(tmp_path: Path) -> None:
     setup_logging(tmp_path, console=False, max_bytes=2_000, backups=2)
     for number in range(200):  # about 14 kB of lines: several rotations
