@@ -13,11 +13,9 @@ from typing import Any, NamedTuple
 
 from kiosk.content import SUPPORTED_LANGUAGES
 from kiosk.content.errors import ContentError, toml_error_position
-from kiosk.content.library import find_leaflets
 from kiosk.keys import DEFAULT_KEYS, KeyAction, key_problems
 from kiosk.narration.engines import ENGINE_CHOICES
 from kiosk.paths import config_file, log_dir, resources_dir
-from kiosk.staff.pin import PinHashError, parse_pin_hash
 
 TEXT_SIZE_STEPS_PERCENT = (100, 125, 150, 175, 200)
 SPEECH_RATES_WPM = (110, 135, 160, 185)  # slower and faster step through these
@@ -433,6 +431,10 @@ class _Reader:
                 key, f"must be a list of leaflet folder names, like {example}, not {value!r}"
             )
             return _INVALID
+        # Here and in _pin_hash, not with the module: a kiosk configured without them does
+        # not import these before its first screen (issue 19).
+        from kiosk.content.library import find_leaflets  # noqa: PLC0415
+
         folders = [base / "leaflets", resources_dir() / "leaflets"]
         found: list[Path] = []
         for entry in find_leaflets([name.strip() for name in value], folders, base):
@@ -452,6 +454,8 @@ class _Reader:
             self.problem(key, f"must be text in quotes, not {value!r}", locked)
             return ""
         if value.strip():
+            from kiosk.staff.pin import PinHashError, parse_pin_hash  # noqa: PLC0415 - see above
+
             try:
                 parse_pin_hash(value.strip())
             except PinHashError as error:
