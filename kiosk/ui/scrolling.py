@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QObject, QRect, Qt
 from PySide6.QtGui import QFont, QLinearGradient, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
@@ -11,10 +13,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.narration.script import Utterance
 from kiosk.ui.buttons import BigButton, ButtonStyle
 from kiosk.ui.drag import DragScroller, DragState
 from kiosk.ui.metrics import Metrics
+
+if TYPE_CHECKING:  # the welcome screen, shown before the rest is imported, reads nothing aloud
+    from kiosk.narration.script import Utterance
 
 PAGE_DOWN_MS = 350
 
