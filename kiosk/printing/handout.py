@@ -9,7 +9,6 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from enum import Enum
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -42,6 +41,7 @@ from PySide6.QtGui import (
 
 from kiosk.content import Leaflet, languages
 from kiosk.fonts import load_fonts
+from kiosk.printing.paper import PAPER_SPECS, Paper, PaperSpec
 
 log = logging.getLogger("kiosk.printing")
 
@@ -64,48 +64,6 @@ ANSWER_LINES_ASKED = 2  # ruled lines under each question, as the clinic asked
 
 _BLACK = QColor(0, 0, 0)
 _RULE_MM = 0.25  # answer lines and separators: thin, so no area of solid ink
-
-
-class Paper(Enum):
-    """What the handout is printed on: a sheet, or receipt roll cut to the content's length."""
-
-    LETTER = "letter"
-    A4 = "a4"
-    ROLL_80MM = "roll-80mm"
-    ROLL_58MM = "roll-58mm"
-
-    @property
-    def width_mm(self) -> float:
-        return _PAPER_SPECS[self].width_mm
-
-    @property
-    def height_mm(self) -> float | None:
-        """The sheet's height; ``None`` for a roll, whose page is as long as the content."""
-        return _PAPER_SPECS[self].height_mm
-
-    @property
-    def is_roll(self) -> bool:
-        return self.height_mm is None
-
-
-@dataclass(frozen=True)
-class _PaperSpec:
-    width_mm: float
-    height_mm: float | None
-    side_mm: float  # left and right margins
-    top_mm: float
-    bottom_mm: float
-
-
-_PAPER_SPECS = {
-    # Office printers cannot print the outer 5 to 6 mm of a sheet; 15 mm keeps well clear.
-    Paper.LETTER: _PaperSpec(215.9, 279.4, 15.0, 15.0, 15.0),
-    Paper.A4: _PaperSpec(210.0, 297.0, 15.0, 15.0, 15.0),
-    # Receipt printers print 72 mm of an 80 mm roll and 48 mm of a 58 mm one. The longer bottom
-    # margin keeps the last line clear of the tear bar.
-    Paper.ROLL_80MM: _PaperSpec(80.0, None, 4.0, 5.0, 10.0),
-    Paper.ROLL_58MM: _PaperSpec(58.0, None, 5.0, 5.0, 10.0),
-}
 
 
 @dataclass(frozen=True)
@@ -638,7 +596,7 @@ def _compose(handout: Handout, paper: Paper) -> _Composition:
     app = QCoreApplication.instance()
     if not isinstance(app, QGuiApplication):
         raise RuntimeError("laying out a handout needs a QGuiApplication (for the fonts)")
-    spec = _PAPER_SPECS[paper]
+    spec = PAPER_SPECS[paper]
     # Text is measured on a PDF device like the one it is drawn on, so that the metrics match.
     buffer = QBuffer()
     device = QPdfWriter(buffer)
@@ -746,7 +704,7 @@ class _Builder:
     def page(
         self,
         paper: Paper,
-        spec: _PaperSpec,
+        spec: PaperSpec,
         page_height_mm: float,
         keep: tuple[object, ...],
         footer_at_mm: float | None = None,
@@ -802,7 +760,7 @@ class _Builder:
     def continued(
         self,
         paper: Paper,
-        spec: _PaperSpec,
+        spec: PaperSpec,
         page_height_mm: float,
         keep: tuple[object, ...],
         room_mm: float,
@@ -871,7 +829,7 @@ class _Builder:
     def _layout(
         self,
         paper: Paper,
-        spec: _PaperSpec,
+        spec: PaperSpec,
         page_height_mm: float,
         footer: list[_Item],
         *,

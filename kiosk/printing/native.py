@@ -12,7 +12,8 @@ from pathlib import Path
 
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
-from kiosk.printing.handout import Handout, Paper, paint_handout
+from kiosk.printing.handout import Handout, paint_handout
+from kiosk.printing.paper import Paper
 
 log = logging.getLogger("kiosk.printing")
 

@@ -9,18 +9,22 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
-from PySide6.QtPrintSupport import QPrinterInfo
 
 from kiosk.config import Config
 from kiosk.content import ContentError, Leaflet, languages
 from kiosk.content.library import Library
 from kiosk.printing import cups, jobs
 from kiosk.printing.cups import JOB_TITLE
-from kiosk.printing.handout import Handout, HandoutWords, Paper, handout_of_parts, render_pdf
-from kiosk.printing.native import NativePrintError, print_natively
+from kiosk.printing.paper import Paper
 from kiosk.session import ONLY_LEAFLET
+
+if TYPE_CHECKING:
+    # The handout's layout (its QR code, PDF writer, Qt Print Support) is loaded at the first
+    # print, not with the kiosk: about 3 MB that a kiosk between prints does not need.
+    from kiosk.printing.handout import Handout
 
 log = logging.getLogger("kiosk.printing")
 
@@ -61,6 +65,8 @@ def choose_paper(setting: str, printer: str | None, fallback: Paper) -> Paper:
 def save_pdf(handout: Handout, folder: Path, keep_hours: float, paper: Paper) -> Path:
     """Write the handout into ``folder`` on ``paper`` as a dated PDF (when there is no printer
     at all), readable by the kiosk's user alone; saved handouts older than ``keep_hours`` go."""
+    from kiosk.printing.handout import render_pdf  # noqa: PLC0415 - at the first print
+
     path = folder / f"handout-{datetime.now():%Y%m%d-%H%M%S-%f}.pdf"
     jobs.prepare_pdf_folder(folder)
     jobs.delete_expired_pdfs(folder, keep_hours)
@@ -282,6 +288,8 @@ class PrintService(QObject):
             self._set_state(PrintState.FAILED)
             return
         pdf = folder / "handout.pdf"
+        from kiosk.printing.handout import render_pdf  # noqa: PLC0415 - at the first print
+
         try:
             render_pdf(handout, self._paper(printer), pdf)
         except OSError as error:
@@ -306,6 +314,8 @@ class PrintService(QObject):
         in the catalog installed now: of the one leaflet's numbers, or with a part for each
         leaflet (by id, in the order given) with any ticked, each leaflet in ``language`` or,
         lacking it, in its own default language. ``ValueError`` if none can be made."""
+        from kiosk.printing.handout import HandoutWords, handout_of_parts  # noqa: PLC0415
+
         if isinstance(ticked, Mapping) and set(ticked) <= {ONLY_LEAFLET}:
             # A kiosk of one leaflet: its handout exactly as it always was.
             ticked = ticked.get(ONLY_LEAFLET, frozenset())
@@ -451,6 +461,10 @@ class PrintService(QObject):
 
     def _print_natively(self, handout: Handout, wanted: str | None) -> None:
         """No CUPS here (Windows): hand the handout to the printer through QPrinter."""
+        from PySide6.QtPrintSupport import QPrinterInfo  # noqa: PLC0415 - at the first print
+
+        from kiosk.printing.native import NativePrintError, print_natively  # noqa: PLC0415
+
         if wanted is None and not QPrinterInfo.defaultPrinterName():
             self._save_pdf(handout)
             return

@@ -10,7 +10,7 @@ import pytest
 from kiosk.config import Config
 from kiosk.content import ContentError
 from kiosk.content.languages import read_language
-from kiosk.printing.handout import Paper
+from kiosk.printing.paper import Paper
 from kiosk.printing.service import choose_paper, clinic_paper
 
 
