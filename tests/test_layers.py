@@ -105,18 +105,23 @@ def test_command_line_loads_qt_only_for_the_commands_that_need_it() -> None:
     assert {m for m in top_level if _within(m, "PySide6", "kiosk.ui", "kiosk.app")} == set()
 
 
-def test_the_welcome_screen_shows_before_the_rest_of_the_kiosk_is_loaded() -> None:
-    """``kiosk.cli`` shows the welcome screen with ``kiosk.ui.early`` before it imports the
-    rest; that head start is lost if either pulls in the kiosk's larger parts."""
-    probe = "import sys, kiosk.cli, kiosk.ui.early\nprint('\\n'.join(sorted(sys.modules)))\n"
-    loaded = subprocess.run(
+def _run_probe(probe: str) -> str:
+    """What the Python code ``probe`` prints, run in a fresh interpreter of the kiosk."""
+    return subprocess.run(
         [sys.executable, "-c", probe],
         capture_output=True,
         text=True,
         check=True,
         cwd=KIOSK.parent,
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-    ).stdout.split()
+    ).stdout
+
+
+def test_the_welcome_screen_shows_before_the_rest_of_the_kiosk_is_loaded() -> None:
+    """``kiosk.cli`` shows the welcome screen with ``kiosk.ui.early`` before it imports the
+    rest; that head start is lost if either pulls in the kiosk's larger parts."""
+    probe = "import sys, kiosk.cli, kiosk.ui.early\nprint('\\n'.join(sorted(sys.modules)))\n"
+    loaded = _run_probe(probe).split()
     later = (
         "kiosk.app",
         "kiosk.ui.window",
@@ -142,14 +147,7 @@ def test_the_kiosk_loads_prometheus_client_only_to_write_metrics() -> None:
         "0, 0, 0, 0, False), None)\n"
         "print('prometheus_client' in sys.modules)\n"
     )
-    loaded = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=KIOSK.parent,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-    ).stdout.split()
+    loaded = _run_probe(probe).split()
     assert loaded == ["False", "True"]
 
 
@@ -164,12 +162,5 @@ def test_the_kiosk_loads_num2words_only_to_read_a_number_aloud() -> None:
         "print(spoken_text('Take 2 tablets.', 'en', {})[0])\n"
         "print('num2words' in sys.modules)\n"
     )
-    said = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=KIOSK.parent,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-    ).stdout.splitlines()
+    said = _run_probe(probe).splitlines()
     assert said == ["Wash your hands.", "False", "Take two tablets.", "True"]

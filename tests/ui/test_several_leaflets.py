@@ -39,13 +39,7 @@ def several(qtbot: QtBot, tmp_path: Path) -> Iterator[Kiosk]:
         f'staff_pin_hash = "{hash_pin(PIN)}"\n',
         encoding="utf-8",
     )
-    config, problems = load_config(config_file)
-    assert problems == []
-    kiosk = build(config, screen=LANDSCAPE, narration=False)
-    qtbot.addWidget(kiosk.window)
-    kiosk.window.resize(LANDSCAPE.width_px, LANDSCAPE.height_px)
-    kiosk.window.show()
-    qtbot.waitExposed(kiosk.window)
+    kiosk = _built(qtbot, config_file)
     try:
         yield kiosk
     finally:
