@@ -26,7 +26,7 @@ from kiosk.config import (
 )
 from kiosk.content import ContentError, Leaflet, offered_leaflets
 from kiosk.content.languages import language
-from kiosk.content.library import Library, checked_library, open_library
+from kiosk.content.library import Library, checked_library, open_paths
 from kiosk.filewatch import Fingerprint, files_under, fingerprint
 from kiosk.fonts import load_fonts
 from kiosk.health import Health
@@ -202,8 +202,7 @@ def _library(config: Config) -> Library | None:
     for a kiosk of one. Nothing of it is read yet."""
     if len(config.leaflets) < 2:
         return None
-    entries = [str(path) for path in config.leaflets]
-    return open_library(entries, [], Path.cwd(), config.language, config.languages)
+    return open_paths(config.leaflets, config.language, config.languages)
 
 
 def _checked_content(
@@ -221,31 +220,34 @@ def _checked_content(
     if strict and checked.problems:
         raise next(iter(checked.problems.values()))
     if not len(checked):
-        problems = "; ".join(str(problem) for problem in checked.problems.values())
-        raise ContentError(str(config.leaflets[0]), None, f"no leaflet can be shown: {problems}")
+        raise _nothing_to_show(config, checked)
     return None, checked
+
+
+def _nothing_to_show(config: Config, library: Library) -> ContentError:
+    problems = "; ".join(str(problem) for problem in library.problems.values())
+    return ContentError(str(config.leaflets[0]), None, f"no leaflet can be shown: {problems}")
 
 
 def _first_sound_leaflet(library: Library, config: Config) -> tuple[Library, dict[str, Leaflet]]:
     """The first leaflet of ``library`` that can be shown, in each language it has (for the
     staff test page and the log), and the library without any before it that cannot (each
-    logged). The others are checked while the kiosk is idle (``LibraryCheck``). Raises
-    ``ContentError`` when none can be shown."""
+    logged). The others are checked while the kiosk is idle (``KioskWindow``, one per pass of
+    the event loop). Raises ``ContentError`` when none can be shown."""
     for entry in list(library):
         try:
-            leaflets = {code: entry.leaflet(code) for code in (entry.default_language,)}
+            leaflets = {entry.default_language: entry.leaflet(entry.default_language)}
         except ContentError as error:
             log.warning("%s is left out of the topic menu: %s", entry.id, error)
             library = library.without(entry.id, error)
             continue
         for code in entry.languages():
-            with contextlib.suppress(ContentError):  # LibraryCheck tells staff
+            with contextlib.suppress(ContentError):  # the idle check tells staff
                 leaflets[code] = entry.leaflet(code)
         if config.language not in leaflets:
             leaflets[config.language] = leaflets[entry.default_language]
         return library, leaflets
-    problems = "; ".join(str(problem) for problem in library.problems.values())
-    raise ContentError(str(config.leaflets[0]), None, f"no leaflet can be shown: {problems}")
+    raise _nothing_to_show(config, library)
 
 
 def _offered_leaflets(config: Config) -> dict[str, Leaflet]:

@@ -21,7 +21,7 @@ from PySide6.QtGui import QGuiApplication
 
 from kiosk.config import Config, ConfigProblem
 from kiosk.content import ContentError, Leaflet, offered_leaflets
-from kiosk.content.library import checked_library, missing_language, open_library
+from kiosk.content.library import checked_library, missing_language, open_paths
 from kiosk.fonts import PREFERRED_FAMILY, load_fonts
 from kiosk.narration.engines import Tracking
 from kiosk.narration.engines.timed_model import timed_model
@@ -236,8 +236,7 @@ def _content(config: Config) -> list[Finding]:
 
 def _library_findings(config: Config) -> list[Finding]:
     """Each leaflet of the topic menu: shown (in which languages) or left out, and why."""
-    entries = [str(path) for path in config.leaflets]
-    library = open_library(entries, [], Path.cwd(), config.language, config.languages)
+    library = open_paths(config.leaflets, config.language, config.languages)
     checked = checked_library(library)
     shown = ", ".join(repr(leaflet.header(config.language).title) for leaflet in checked)
     findings = [

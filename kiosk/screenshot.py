@@ -13,7 +13,7 @@ from kiosk.app import build
 from kiosk.catalogs import use_language
 from kiosk.config import Config, ScreenSpec
 from kiosk.content import Leaflet, SectionKind
-from kiosk.content.library import checked_library, open_library
+from kiosk.content.library import checked_library, open_paths
 from kiosk.fonts import load_fonts
 from kiosk.session import ONLY_LEAFLET, TOPICS, Page, Visit, VisitDefaults
 from kiosk.ui.metrics import Metrics
@@ -118,10 +118,7 @@ def _several_leaflets(
     """A kiosk window of the leaflets in ``folders``, as a kiosk of several shows them, and
     the first one's id. (Until the configuration names several leaflets.)"""
     application()
-    entries = [str(folder.resolve()) for folder in folders]
-    library = checked_library(
-        open_library(entries, [], Path.cwd(), config.language, config.languages)
-    )
+    library = checked_library(open_paths(folders, config.language, config.languages))
     if library.problems:
         raise ScreenshotError("; ".join(str(problem) for problem in library.problems.values()))
     if len(library) < 2:

@@ -243,6 +243,13 @@ def open_library(
     return Library(leaflets, problems)
 
 
+def open_paths(paths: Sequence[Path], default: str, languages: Sequence[str]) -> Library:
+    """The library of leaflet folders (or files) already found, as ``Config.leaflets`` holds
+    them: each by its path, nothing read yet."""
+    entries = [str(path.absolute()) for path in paths]  # a link keeps its own name
+    return open_library(entries, [], Path.cwd(), default, languages)
+
+
 def checked_library(library: Library) -> Library:
     """``library`` with every leaflet read whole: one whose default language cannot be shown
     is left out (with its problem); the others keep only their sound languages."""
