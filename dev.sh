@@ -45,7 +45,8 @@ TEST_PACKAGES=(
   binutils libpython3-dev dbus-daemon at-spi2-core python3-pyatspi
   zbar-tools cage xwayland grim prometheus
   systemd adduser libpam-systemd libespeak-ng1 libxcb1 libwayland-client0
-  libwayland-cursor0 libwayland-egl1 fontconfig
+  libwayland-cursor0 libwayland-egl1 fontconfig cups-client cups-ipp-utils libegl1 libgl1
+  libdrm2 fonts-dejavu-core
 )
 
 # The benchmarks (benchmarks/run.py) start their own X server, audio server and CUPS, as the
