@@ -517,8 +517,9 @@ def percentile(values: Sequence[float], fraction: float) -> float:
 
 
 def kiosk_env(display: str, folder: Path) -> dict[str, str]:
-    """The environment for a kiosk process of this checkout on ``display``, with its log and
-    configuration kept in ``folder`` (the built-in defaults, nothing in the home folder).
+    """The environment for a kiosk process of this checkout on ``display``, with its log,
+    configuration and cache kept in ``folder`` (the built-in defaults, nothing in the home
+    folder).
 
     Python keeps the kiosk's compiled bytecode in ``folder`` too (PYTHONPYCACHEPREFIX), as an
     installed kiosk has it: an environment that sets PYTHONDONTWRITEBYTECODE would otherwise
@@ -528,6 +529,7 @@ def kiosk_env(display: str, folder: Path) -> dict[str, str]:
     env = {name: value for name, value in os.environ.items() if name not in hidden}
     env |= {"DISPLAY": display, "QT_QPA_PLATFORM": "xcb", "PYTHONPATH": str(REPO)}
     env |= {"XDG_STATE_HOME": str(folder), "XDG_CONFIG_HOME": str(folder)}
+    env["XDG_CACHE_HOME"] = str(folder)  # the welcome screen's picture, kept between starts
     env["PYTHONPYCACHEPREFIX"] = str(folder / "pycache")
     return env
 

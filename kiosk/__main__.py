@@ -1,5 +1,5 @@
 """Entry point for ``python -m kiosk``."""
 
-from kiosk.cli import main
+from kiosk.start import main
 
 raise SystemExit(main())

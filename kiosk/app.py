@@ -47,7 +47,7 @@ from kiosk.staff.pin import (
 )
 from kiosk.systemd import ServiceNotifier
 from kiosk.ui.announcer import Announcer
-from kiosk.ui.early import Answer, EarlyWelcome
+from kiosk.ui.early import Answer, ShownEarly
 from kiosk.ui.keyboard import KeyControl
 from kiosk.ui.metrics import Metrics
 from kiosk.ui.qtapp import application, show_window, window_flags
@@ -615,7 +615,7 @@ class Runner:
         self._file_check.start()
         self.health: Health | None = None  # with metrics_folder set (see _follow)
 
-    def start(self, early: EarlyWelcome | None = None) -> None:
+    def start(self, early: ShownEarly | None = None) -> None:
         """Build and show the kiosk; on failure, show why (and try again now and then).
 
         ``early`` is the welcome screen already showing (see ``kiosk.ui.early``): the kiosk
@@ -821,7 +821,7 @@ def run(
     config_path: Path | None = None,
     recent_log: Callable[[], list[str]] = list,
     *,
-    early: EarlyWelcome | None = None,
+    early: ShownEarly | None = None,
     content: Path | None = None,
 ) -> int:
     """Start the kiosk and run until it is quit; ``early`` is the welcome screen shown before

@@ -7,7 +7,7 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from kiosk import __version__
 from kiosk.config import (
@@ -28,7 +28,14 @@ from kiosk.content import (
     check_path,
     pronunciation_files,
 )
+from kiosk.kept_welcome import has_display
 from kiosk.paths import config_file, write_config_file
+
+if TYPE_CHECKING:
+    from kiosk.ui.snapshot import SnapshotWelcome
+
+    # kiosk.start's: the welcome screen's kept picture, shown; or None and why not.
+    Snapshot = tuple[SnapshotWelcome | None, str]
 
 log = logging.getLogger("kiosk.init")
 
@@ -162,8 +169,10 @@ def _parser() -> _Parser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the process exit status."""
+def main(argv: list[str] | None = None, snapshot: Snapshot | None = None) -> int:
+    """Run the command line; return the process exit status. ``snapshot`` is from
+    ``kiosk.start``: the welcome screen's kept picture, shown, or None and why not (and then
+    the picture this start draws is kept); with no ``snapshot``, none is kept."""
     if sys.platform == "win32":
         # There the speech worker is a spawned process; built, it re-enters here. (Elsewhere
         # freeze_support does nothing, and multiprocessing is not worth importing for it.)
@@ -172,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         multiprocessing.freeze_support()
     parser = _parser()
     args = parser.parse_args(argv)
+    args.argv = sys.argv[1:] if argv is None else argv
     if args.command is not None:
         # One-shot commands only say what is wrong; the running kiosk keeps a log (in _run).
         logging.basicConfig(
@@ -191,7 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.content is not None:
         config = Config(**{**config.__dict__, "content_pack": args.content})
     if args.command is None:
-        return _run(args, config, loaded.problems, log_folder_set="log_folder" in loaded.sources)
+        sources = loaded.sources
+        return _run(args, config, loaded.problems, snapshot, log_folder_set="log_folder" in sources)
     for problem in loaded.problems:
         log.warning("%s", problem)
     command = {
@@ -349,17 +360,18 @@ def _run(
     args: argparse.Namespace,
     config: Config,
     problems: list[ConfigProblem],
+    snapshot: Snapshot | None,
     *,
     log_folder_set: bool,
 ) -> int:
-    if not _has_display():
+    if not has_display():
         sys.stderr.write(
             "kiosk: no display found; start it from the desktop session "
             "(or set DISPLAY, or QT_QPA_PLATFORM=offscreen for a headless run)\n"
         )
         return 1
     from kiosk.logs import setup_logging, under_journal
-    from kiosk.ui.early import show_welcome_early
+    from kiosk.ui.early import KeepPicture, ShownEarly, show_welcome_early
 
     journal = under_journal()
     logs = setup_logging(None, journal=journal)  # the file once the welcome screen shows
@@ -368,9 +380,20 @@ def _run(
     )
     for problem in problems:
         log.warning("%s", problem)
-    # The welcome screen first, on its own; only then the modules of the rest of the kiosk,
-    # which take longer to import than the screen takes to show.
-    early = show_welcome_early(config, args.windowed)
+    # The welcome screen first, on its own (its kept picture, if kiosk.start could show it);
+    # only then the modules of the rest of the kiosk, which take longer to import than the
+    # screen takes to show.
+    shown, why = snapshot or (None, "")
+    early: ShownEarly | None = shown
+    if shown is not None:
+        log.info("the welcome screen is shown from its picture kept at the last start")
+    else:
+        keep = None
+        if snapshot is not None:
+            log.info("the welcome screen is drawn: no picture of it to show (%s)", why)
+            looked_for = [path for path in (args.config, config_file()) if path is not None]
+            keep = KeepPicture(args.argv, looked_for)
+        early = show_welcome_early(config, args.windowed, keep)
     # Under systemd the journal keeps the log (journalctl -u clinic-kiosk), rotated by journald:
     # a file as well only where the configuration names a log_folder. It begins with the
     # lines logged so far.
@@ -484,10 +507,3 @@ def _write_readability(leaflets: list[Leaflet], report: Path) -> int:
     if not measured:
         print(f"{report}: no leaflet to measure")
     return 0
-
-
-def _has_display() -> bool:
-    """Qt aborts the whole process when it finds no display, so look before starting it."""
-    if os.environ.get("QT_QPA_PLATFORM") or sys.platform in ("win32", "darwin"):
-        return True
-    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))

@@ -12,7 +12,8 @@ if sys.argv[1:2] == [worker_child.WORKER_FLAG]:
     raise SystemExit(worker_child.child_main(sys.argv[2:]))
 
 # On Windows the worker is a multiprocessing child instead; kiosk.cli.main() hands such a
-# start to multiprocessing (freeze_support) before it reads any arguments.
-from kiosk.cli import main
+# start to multiprocessing (freeze_support) before it reads any arguments (its command line
+# is never one a welcome picture was kept for, so kiosk.start does not show one).
+from kiosk.start import main
 
 raise SystemExit(main())

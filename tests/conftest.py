@@ -26,11 +26,13 @@ def pytest_sessionstart(session: pytest.Session) -> None:  # noqa: ARG001 - pyte
 
 @pytest.fixture(scope="session", autouse=True)
 def private_folders(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """The kiosk's configuration and log folders (kiosk/paths.py) point into the test's own
-    temporary folder: no test reads the machine's configuration or writes its logs."""
+    """The kiosk's configuration, log and cache folders (kiosk/paths.py, the welcome screen's
+    kept picture) point into the test's own temporary folder: no test reads the machine's
+    configuration or writes its logs or its cache."""
     base = tmp_path_factory.mktemp("xdg")
     os.environ["XDG_CONFIG_HOME"] = str(base / "config")
     os.environ["XDG_STATE_HOME"] = str(base / "state")
+    os.environ["XDG_CACHE_HOME"] = str(base / "cache")
 
 
 @pytest.fixture(scope="session")

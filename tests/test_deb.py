@@ -342,10 +342,14 @@ def test_installing_upgrading_and_removing_keep_the_clinics_files(
     assert Path("/var/lib/clinic-kiosk").is_dir()
 
     # Purged: what the package made goes, the clinic's leaflets and the kiosk user stay.
+    cache = Path("/var/cache/clinic-kiosk")  # systemd's CacheDirectory=, at the first start
+    cache.mkdir(mode=0o700)
+    (cache / "welcome-snapshot").write_bytes(b"a picture")
     purged = _run("dpkg", "--purge", PACKAGE)
     assert purged.returncode == 0, purged.stderr
     assert not CONFIG.exists()
     assert not Path("/var/lib/clinic-kiosk").exists()
+    assert not cache.exists(), "the welcome screen's kept picture goes too"
     assert leaflet.is_file()
     assert "holds the clinic's leaflets; left in place" in purged.stderr
     assert _run("getent", "passwd", "kiosk").returncode == 0

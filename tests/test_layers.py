@@ -136,6 +136,18 @@ def test_the_welcome_screen_shows_before_the_rest_of_the_kiosk_is_loaded() -> No
     assert "PySide6.QtWidgets" in loaded, "the probe did load the early screen"
 
 
+def test_the_welcome_screens_kept_picture_shows_with_nothing_else_of_the_kiosk_loaded() -> None:
+    """``kiosk.start`` shows the kept picture (``kiosk.ui.snapshot``) before it imports even
+    the command line: the picture is only as quick as the smallest PySide6 program if it
+    loads nothing else of the kiosk (its configuration, its fonts, its widgets)."""
+    probe = "import sys, kiosk.start, kiosk.ui.snapshot\nprint('\\n'.join(sorted(sys.modules)))\n"
+    loaded = _run_probe(probe).split()
+    ours = {m for m in loaded if _within(m, "kiosk")}
+    pyside = {"kiosk", "kiosk.ui", "kiosk.ui.pyside"}  # kiosk.ui's own first step (PYSIDE-2029)
+    assert ours == {*pyside, "kiosk.start", "kiosk.kept_welcome", "kiosk.ui.snapshot"}
+    assert "PySide6.QtWidgets" in loaded, "the probe did load the picture's window"
+
+
 def test_the_kiosk_loads_prometheus_client_only_to_write_metrics() -> None:
     """A kiosk without ``metrics_folder`` (the default) never writes metrics, and
     prometheus_client brings 64 modules and 4 MB with it (kiosk/health.py)."""

@@ -11,23 +11,29 @@ Only what the welcome screen needs is imported here, on purpose: see ``kiosk.cli
 
 from __future__ import annotations
 
-import enum
 import logging
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from kiosk.catalogs import use_language
+from kiosk.catalogs import catalog_dir, use_language
 from kiosk.config import Config
 from kiosk.content import ContentError, LeafletHeader, leaflet_header
 from kiosk.content.languages import language
 from kiosk.content.pack import LEAFLET_SUFFIX
-from kiosk.fonts import load_fonts
+from kiosk.fonts import font_files, load_fonts
+from kiosk.kept_welcome import files_stamp
+from kiosk.paths import resources_dir
 from kiosk.session import VisitDefaults
 from kiosk.ui.lockdown import LockDown
 from kiosk.ui.metrics import Metrics
 from kiosk.ui.qtapp import application, show_window, window_flags
 from kiosk.ui.screens import WelcomeScreen
+from kiosk.ui.snapshot import Answer, SnapshotWelcome, keep_snapshot
 from kiosk.ui.theme import THEMES
 
 log = logging.getLogger("kiosk.init")
@@ -35,12 +41,7 @@ log = logging.getLogger("kiosk.init")
 # Longer than any first paint; on a platform that never paints, start-up goes on after this.
 _FIRST_PAINT_TIMEOUT_MS = 2000
 
-
-class Answer(enum.Enum):
-    """How a patient answered the welcome screen before the kiosk was ready."""
-
-    TOUCH = "touch"
-    KEY = "key"
+__all__ = ["Answer", "EarlyWelcome", "ShownEarly", "show_welcome_early"]
 
 
 class EarlyWelcome(QObject):
@@ -134,9 +135,26 @@ def offered_languages(config: Config) -> list[str]:
     ]
 
 
-def show_welcome_early(config: Config, windowed: bool) -> EarlyWelcome | None:
+# The welcome screen shown before the kiosk was built: drawn by its own widgets, or its picture.
+ShownEarly = EarlyWelcome | SnapshotWelcome
+
+
+class KeepPicture:
+    """Where ``show_welcome_early`` keeps the picture it drew for the next start, and what
+    it stamps it with: the command line, and the configuration files read or looked for."""
+
+    def __init__(self, argv: Sequence[str], config_files: Sequence[Path]) -> None:
+        self.argv = list(argv)
+        self.config_files = list(config_files)
+
+
+def show_welcome_early(
+    config: Config, windowed: bool, keep: KeepPicture | None = None
+) -> EarlyWelcome | None:
     """Show the welcome screen now, if the leaflet's header can be read; otherwise None (the
-    kiosk then says what is wrong, as it does for any leaflet it cannot show)."""
+    kiosk then says what is wrong, as it does for any leaflet it cannot show). With ``keep``,
+    its picture is kept for the next start (``kiosk.ui.snapshot``)."""
+    stamp = files_stamp(welcome_files(config, keep.config_files)) if keep else []
     try:
         if len(config.leaflets) > 1:
             # A kiosk of several leaflets welcomes to the kiosk, not to one leaflet, in the
@@ -150,6 +168,8 @@ def show_welcome_early(config: Config, windowed: bool) -> EarlyWelcome | None:
             application()
         early = EarlyWelcome(header, config, windowed)
         early.wait_until_painted()
+        if keep is not None and early.answer is None:
+            _keep(early, keep, stamp, windowed)
     except ContentError as error:  # the kiosk's start says so, on the out-of-order screen
         log.info("no early welcome screen: %s", error)
         return None
@@ -157,3 +177,40 @@ def show_welcome_early(config: Config, windowed: bool) -> EarlyWelcome | None:
         log.exception("the welcome screen could not be shown early")
         return None
     return early
+
+
+def _keep(early: EarlyWelcome, keep: KeepPicture, stamp: list[str], windowed: bool) -> None:
+    screen = early.screen
+    try:
+        keep_snapshot(
+            screen,
+            keep.argv,
+            stamp,
+            windowed=windowed,
+            title=screen.windowTitle(),
+            languages=dict(screen.language_buttons),
+        )
+    except (OSError, ValueError) as error:  # the next start goes the long way again
+        log.warning("the welcome screen's picture could not be kept for the next start: %s", error)
+    else:
+        log.info("the welcome screen's picture is kept for the next start")
+
+
+def welcome_files(config: Config, config_files: Sequence[Path]) -> Iterator[str]:
+    """Every file the welcome screen is drawn from, or whose change could change it, and
+    their folders (a folder's time changes when a file is added or removed)."""
+    yield from (str(path) for path in config_files)
+    folders = [Path(folder) for folder in config.leaflets] or [config.content_pack]
+    folders += [resources_dir() / "languages", catalog_dir()]
+    for folder in folders:
+        yield str(folder)
+        if folder.is_dir():
+            yield from sorted(str(path) for path in folder.iterdir())
+    yield from (str(path) for path in font_files() or [])
+    # The code that draws it, and Qt's: changed by an upgrade (the built program is one file).
+    yield sys.executable
+    kiosk_folder = str(Path(__file__).resolve().parents[1])
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None)
+        if path and (path.startswith(kiosk_folder) or "PySide6" in path) and os.path.isfile(path):
+            yield path

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMessageLogContext, Qt, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QWidget
 
-from kiosk.config import ScreenSpec
 from kiosk.ui import accessible
+
+if TYPE_CHECKING:
+    from kiosk.config import ScreenSpec
 
 qt_log = logging.getLogger("kiosk.qt")
 
@@ -34,12 +37,19 @@ def application(argv: list[str] | None = None) -> QApplication:
     if isinstance(existing, QApplication):
         accessible.install()  # an application made elsewhere (a test's) tells the same
         return existing
-    qInstallMessageHandler(_log_qt_message)
+    qInstallMessageHandler(_log_qt_message)  # what Qt says as it starts, too
     app = QApplication(argv if argv is not None else sys.argv[:1])
+    dress(app)
+    return app
+
+
+def dress(app: QApplication) -> None:
+    """Give ``app`` the kiosk's name, style, log and accessibility: at its start, or once the
+    welcome screen's picture (``kiosk.ui.snapshot``, which made it bare) is on screen."""
+    qInstallMessageHandler(_log_qt_message)
     app.setApplicationName("clinic-kiosk")
     app.setStyle("Fusion")  # the same look on every platform; colours come from our palette
     accessible.install()  # before any window: a screen reader may ask about the first one
-    return app
 
 
 def _log_qt_message(kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
