@@ -45,13 +45,15 @@ def surroundings(
     started by benchmarks/run.py then plays to the suite's) and not ``own_audio`` (one that
     records what was played needs its own); ``printing`` a private CUPS; ``temp``
     points TMPDIR and Python's tempfile at the folder's tmp/, so that files others write to
-    /tmp are not counted. The kiosk's configuration and state (XDG_CONFIG_HOME,
-    XDG_STATE_HOME) are always the folder's own: the built-in defaults, no machine's settings.
+    /tmp are not counted. The kiosk's configuration, state and cache (XDG_CONFIG_HOME,
+    XDG_STATE_HOME, XDG_CACHE_HOME) are always the folder's own: the built-in defaults, no
+    machine's settings, no picture of the welcome screen kept by another run.
     ``os.environ`` is put back afterwards.
     """
     with tempfile.TemporaryDirectory(prefix=prefix) as work, ExitStack() as stack:
         folder = Path(work)
         env = {"XDG_CONFIG_HOME": str(folder / "config"), "XDG_STATE_HOME": str(folder / "state")}
+        env["XDG_CACHE_HOME"] = str(folder / "cache")
         if display is None and xvfb:
             display = stack.enter_context(private_xvfb()).name
         if display is None:
