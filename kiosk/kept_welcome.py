@@ -115,6 +115,11 @@ def write_kept(
         raise ValueError("the pixels do not fill the picture")
     folder = os.path.dirname(path)
     os.makedirs(folder, mode=0o700, exist_ok=True)
+    # A kiosk killed while writing (a power cut, SIGKILL) left its half-written file: 8 MB.
+    stale = f"{os.path.basename(path)}."
+    for name in os.listdir(folder):
+        if name.startswith(stale) and name.endswith(".tmp"):
+            os.unlink(os.path.join(folder, name))
     temporary = f"{path}.{os.getpid()}.tmp"
     try:
         flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)

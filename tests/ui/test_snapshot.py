@@ -228,8 +228,11 @@ def test_a_broken_picture_file_is_refused_and_the_start_goes_the_long_way(
     cache.write_bytes(damage(cache.read_bytes()))
     with pytest.raises(ValueError, match=r"welcome snapshot|picture|line"):
         read_kept(str(cache), ARGV)
+    half_written = cache.with_name(f"{cache.name}.4242.tmp")  # a kiosk killed as it wrote
+    half_written.write_bytes(b"clinic-kiosk welcome snapshot 1\n")
     _kept(config, tmp_path / "kiosk.toml")  # the long way keeps a good one again
     assert isinstance(read_kept(str(cache), ARGV), KeptPicture)
+    assert sorted(path.name for path in cache.parent.iterdir()) == [cache.name]
 
 
 def test_a_picture_of_another_screen_size_is_not_shown(
