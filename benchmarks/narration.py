@@ -1,9 +1,11 @@
 """Prints narration figures: Listen to first sound, Stop to silence, word highlight lag, memory.
 
-    .venv/bin/python benchmarks/narration.py [--runs 10]
+    .venv/bin/python benchmarks/narration.py [--runs 10] [--display :N | --xvfb] [--json]
 
 It starts a private PulseAudio with a null sink (as the tests do), drives the real kiosk
-window offscreen, and times everything against a recording of what the sink played.
+window offscreen (on ``--display``, or on a private Xvfb with ``--xvfb``), and times everything
+against a recording of what the sink played. The kiosk reads with its default voice; ``--json``
+prints the figures as JSON, with the engine that read under "engine" ("neural", "espeak").
 """
 
 from __future__ import annotations
@@ -72,13 +74,18 @@ def _leading_silence_s(pcm: bytes, rate: int, threshold: float = 0.01) -> float:
     return 0.0
 
 
-def measure(runs: int, display: str | None = None) -> dict[str, list[float]]:
-    """Listen and Stop ``runs`` times on a section page, offscreen or on ``display``; every
-    figure in milliseconds or MiB."""
+def measure(
+    runs: int, display: str | None = None, xvfb: bool = False
+) -> tuple[dict[str, list[float]], str]:
+    """Listen and Stop ``runs`` times on a section page, offscreen, on ``display`` or (with
+    ``xvfb``) on a private Xvfb; every figure in milliseconds or MiB, and the engine that read
+    ("neural", "espeak")."""
     from PySide6.QtWidgets import QApplication
 
     figures: dict[str, list[float]] = {"listen": [], "stop": [], "word": [], "memory": []}
-    with surroundings("kiosk-narration-", display=display, audio=True, own_audio=True) as around:
+    with surroundings(
+        "kiosk-narration-", display=display, xvfb=xvfb, audio=True, own_audio=True
+    ) as around:
         folder, pulse = around.folder, around.pulse
         assert pulse is not None
         from kiosk.app import application, build
@@ -123,8 +130,9 @@ def measure(runs: int, display: str | None = None) -> dict[str, list[float]]:
                 clip_start = first - _leading_silence_s(audio.pcm, audio.sample_rate)
                 for moment, word in zip(words, audio.words, strict=False):
                     figures["word"].append(1000 * (moment - (clip_start + word.at_ms / 1000)))
+        engine = narrator.engine
         kiosk.close()
-    return figures
+    return figures, engine
 
 
 def _row(name: str, values: list[float]) -> None:
@@ -140,11 +148,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--display", help="run on this X display rather than offscreen")
+    parser.add_argument("--xvfb", action="store_true", help="run on a private Xvfb")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
-    figures = measure(args.runs, args.display)
+    figures, engine = measure(args.runs, args.display, args.xvfb)
     if args.json:
-        print(json.dumps(figures))
+        print(json.dumps({**figures, "engine": engine}))
         return
     _row("tap Listen -> first sound at the sink (ms)", figures["listen"])
     _row("tap Stop -> silence at the sink (ms)", figures["stop"])

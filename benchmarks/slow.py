@@ -10,7 +10,8 @@ cgroup made for the run (harness.cpulimit: v2 cpu.max or v1 cpu.cfs_quota_us, wh
 machine has; 50 ms of each 100 ms by default) and removed afterwards, with everything it starts
 from inside: the kiosk, its speech worker, the private Xvfb and PulseAudio. Needs root. Its
 figure lines are printed as it prints them, after one line naming the limit; the exit code is
-the benchmark's.
+the benchmark's. The full suite (benchmarks/run.py) measures start-up, page turns and Listen
+this way after its normal figures and reports both side by side.
 """
 
 from __future__ import annotations
