@@ -4,7 +4,7 @@
 #   ./dev.sh start [kiosk options]   install what the kiosk needs, then start it
 #   ./dev.sh test  [pytest options]  install what the checks need, then run ruff, mypy and pytest
 #   ./dev.sh bench [--quick]         install what the benchmarks need, then run them against
-#                                    Chromium and write docs/benchmarks.md (about 5 minutes)
+#                                    Chromium and write docs/benchmarks.md (about 6 minutes)
 #
 # System packages are installed with apt-get when run as root (or with sudo); Python packages
 # always go into .venv, pinned by constraints.txt.
