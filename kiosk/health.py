@@ -8,7 +8,6 @@ registry of the kiosk's own, so node_exporter never reads half a file.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 import time
@@ -32,7 +31,9 @@ if TYPE_CHECKING:
 
 # prometheus_client is imported when the first metrics are made, not with this module: the
 # kiosk imports it whether or not metrics_folder is set, and prometheus_client brings its HTTP
-# server, WSGI and TLS modules with it, 64 modules and 4 MB (benchmarks/memory.py).
+# server, WSGI and TLS modules with it, 64 modules and 4 MB (benchmarks/memory.py). hashlib
+# likewise waits for the first checksum: its OpenSSL library is 3.6 MB the kiosk would hold
+# for nothing while no metrics are written.
 
 log = logging.getLogger("kiosk.health")
 
@@ -73,6 +74,8 @@ class HealthFacts:
 def pack_checksum(pack: Path) -> str:
     """The sha256 of a content pack: each file's path within it and its bytes, in order, so
     that IT can tell which kiosks show the same leaflets. "" if the pack cannot be read."""
+    import hashlib  # noqa: PLC0415 - see the imports above
+
     digest = hashlib.sha256()
     files = files_under(pack) if pack.is_dir() else [pack]
     try:
@@ -94,6 +97,8 @@ def shown_packs(config: Config) -> str:
 def packs_checksum(config: Config) -> str:
     """``pack_checksum`` of the one pack, or the sha256 of every leaflet's in the menu's
     order; "" if any cannot be read."""
+    import hashlib  # noqa: PLC0415 - see the imports above
+
     if not config.leaflets:
         return pack_checksum(config.content_pack)
     sums = [pack_checksum(path) for path in config.leaflets]

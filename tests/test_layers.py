@@ -176,3 +176,17 @@ def test_the_kiosk_loads_num2words_only_to_read_a_number_aloud() -> None:
     )
     said = _run_probe(probe).splitlines()
     assert said == ["Wash your hands.", "False", "Take two tablets.", "True"]
+
+
+def test_the_kiosk_loads_hashlib_only_for_a_checksum() -> None:
+    """hashlib's OpenSSL is 3.6 MB the kiosk would hold for nothing: only the health metrics
+    (off by default) and a staff PIN need a hash (kiosk/health.py, kiosk/staff/pin.py)."""
+    probe = (
+        "import sys, tempfile, kiosk.app\n"
+        "from pathlib import Path\n"
+        "from kiosk.health import pack_checksum\n"
+        "print('hashlib' in sys.modules)\n"
+        "print(len(pack_checksum(Path(tempfile.mkdtemp()))))\n"
+        "print('hashlib' in sys.modules)\n"
+    )
+    assert _run_probe(probe).split() == ["False", "64", "True"]
