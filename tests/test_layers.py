@@ -190,3 +190,18 @@ def test_the_kiosk_loads_hashlib_only_for_a_checksum() -> None:
         "print('hashlib' in sys.modules)\n"
     )
     assert _run_probe(probe).split() == ["False", "64", "True"]
+
+
+def test_the_kiosk_talks_to_its_speech_worker_without_multiprocessing() -> None:
+    """On POSIX both ends of the speech worker's socket speak kiosk/narration/wire.py's
+    framing; multiprocessing and what it brings held 1.5 MB of the kiosk's memory."""
+    probe = (
+        "import sys, kiosk.app\n"
+        "from kiosk.narration.worker import Worker\n"
+        "worker = Worker('silence')\n"
+        "print(worker.start(10).name)\n"
+        "print(worker.request('Hello.', '', 150, 10).request_id)\n"
+        "worker.stop()\n"
+        "print('multiprocessing' in sys.modules)\n"
+    )
+    assert _run_probe(probe).split() == ["silence", "1", "False"]

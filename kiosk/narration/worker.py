@@ -6,7 +6,6 @@ import contextlib
 import enum
 import itertools
 import logging
-import multiprocessing
 import os
 import signal
 import socket
@@ -14,12 +13,11 @@ import subprocess
 import sys
 import threading
 import time
-from multiprocessing.connection import Connection
-from multiprocessing.connection import wait as wait_for
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from kiosk.narration.engines import EngineInfo, EngineOptions
+from kiosk.narration.wire import Pipe
 from kiosk.narration.worker_child import (
     WORKER_FLAG,
     Failure,
@@ -29,6 +27,9 @@ from kiosk.narration.worker_child import (
     Unavailable,
     serve,
 )
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 log = logging.getLogger("kiosk.narration")
 
@@ -71,7 +72,7 @@ class Worker:
         self.engine = engine  # what the child loads: a name for kiosk.narration.engines.load
         self._options = options or EngineOptions()
         self._process: _Process | None = None
-        self._conn: Connection | None = None
+        self._conn: Pipe | Connection | None = None
         self._info: EngineInfo | None = None
         self._request_ids = itertools.count(1)
 
@@ -250,7 +251,7 @@ class _Child:
             self._lifeline = -1
 
 
-def _launch(engine: str, options: EngineOptions) -> tuple[_Process, Connection]:
+def _launch(engine: str, options: EngineOptions) -> tuple[_Process, Pipe | Connection]:
     """Start a worker process; return it and the kiosk's end of the connection to it.
 
     Never a fork: the kiosk is a Qt application with threads, and a forked copy of a threaded
@@ -258,9 +259,12 @@ def _launch(engine: str, options: EngineOptions) -> tuple[_Process, Connection]:
     is a fresh interpreter (or, built, the kiosk program itself) handed one end of a socket
     pair. ``multiprocessing``'s spawn would do the same but always starts its resource tracker
     too, a third Python process of 13 MB that the worker has no use for. Windows has no such
-    tracker, and no way to hand a socket to a plain child, so there spawn it is.
+    tracker, and no way to hand a socket to a plain child, so there spawn it is, and only there
+    is multiprocessing imported: on POSIX both ends speak over a ``Pipe`` (kiosk/narration/wire.py).
     """
     if os.name != "posix":
+        import multiprocessing  # noqa: PLC0415 - see above
+
         context = multiprocessing.get_context("spawn")
         parent_conn, child_conn = context.Pipe()
         process = context.Process(
@@ -297,7 +301,7 @@ def _launch(engine: str, options: EngineOptions) -> tuple[_Process, Connection]:
     finally:
         child_sock.close()
         os.close(watch_end)
-    return _Child(popen, lifeline), Connection(parent_sock.detach())
+    return _Child(popen, lifeline), Pipe(parent_sock.detach())
 
 
 def _worker_command() -> list[str]:
@@ -333,6 +337,9 @@ def _serve_spawned(conn: Connection, engine: str, options: EngineOptions) -> Non
 
 def _exit_with_parent() -> None:
     """End this process when the kiosk dies, even while eSpeak hangs inside a call."""
+    import multiprocessing  # noqa: PLC0415 - only the Windows worker, which it started, has it
+    from multiprocessing.connection import wait as wait_for  # noqa: PLC0415
+
     parent = multiprocessing.parent_process()
     if parent is None:
         return

@@ -2,22 +2,20 @@
 
 The worker process imports this module and the engines, nothing else of the kiosk's: no
 multiprocessing, socket or dataclasses, which with what they bring held 2 MB of its 13 MB
-of anonymous memory. It speaks ``multiprocessing.connection``'s wire format (a 4-byte
-length, then a pickle), so the kiosk's end is a ``Connection`` (kiosk/narration/worker.py).
+of anonymous memory. Both ends speak over kiosk/narration/wire.py's ``Pipe``.
 """
 
 from __future__ import annotations
 
 import os
-import pickle
 import signal
-import struct
 import sys
 import threading
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
 from kiosk.narration.engines import EngineInfo, EngineOptions, EngineUnavailableError, load
+from kiosk.narration.wire import Pipe
 
 # The built (PyInstaller) program starts its speech worker as itself with this first argument;
 # packaging/launcher.py hands such a start to ``child_main`` before anything else is imported.
@@ -68,47 +66,10 @@ class Unavailable(NamedTuple):
 
 
 class Channel(Protocol):
-    """The child's end of the connection: ``_Pipe``, or multiprocessing's on Windows."""
+    """The child's end of the connection: a ``Pipe``, or multiprocessing's on Windows."""
 
     def send(self, obj: object) -> None: ...
     def recv(self) -> object: ...
-
-
-class _Pipe:
-    """``multiprocessing.connection.Connection``'s framing over a file descriptor: a signed
-    4-byte big-endian length (-1, then an 8-byte one, past 2 GiB), then the pickle."""
-
-    def __init__(self, fd: int) -> None:
-        self._fd = fd
-
-    def send(self, obj: object) -> None:
-        data = pickle.dumps(obj)
-        if len(data) > 0x7FFFFFFF:
-            header = struct.pack("!i", -1) + struct.pack("!Q", len(data))
-        else:
-            header = struct.pack("!i", len(data))
-        self._write(header + data)
-
-    def recv(self) -> object:
-        (size,) = struct.unpack("!i", self._read(4))
-        if size == -1:
-            (size,) = struct.unpack("!Q", self._read(8))
-        return pickle.loads(self._read(size))
-
-    def _write(self, data: bytes) -> None:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(self._fd, view) :]
-
-    def _read(self, size: int) -> bytes:
-        chunks, left = [], size
-        while left:
-            chunk = os.read(self._fd, min(left, 1 << 20))
-            if not chunk:
-                raise EOFError("the kiosk closed the connection")
-            chunks.append(chunk)
-            left -= len(chunk)
-        return b"".join(chunks)
 
 
 def child_main(argv: list[str]) -> int:
@@ -124,7 +85,7 @@ def child_main(argv: list[str]) -> int:
         os._exit(0)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-    serve(_Pipe(conn_fd), engine, options)
+    serve(Pipe(conn_fd), engine, options)
     return 0
 
 
