@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from kiosk.ui.lockdown import LockDown
 
 _FIRST_PAINT_TIMEOUT_MS = 2000  # longer than any first paint (as kiosk.ui.early's)
+_MADE_HERE = "clinic-kiosk-bare"  # a property of the application made bare here
 
 
 class Answer(enum.Enum):
@@ -130,8 +131,8 @@ class SnapshotWelcome:
         from kiosk.ui.qtapp import dress  # noqa: PLC0415 - the kiosk's modules
 
         app = QApplication.instance()
-        assert isinstance(app, QApplication)
-        dress(app)
+        if isinstance(app, QApplication) and app.property(_MADE_HERE):
+            dress(app)
         self._lockdown = LockDown(screen, locked=not self.windowed)
 
     def touched(self, language: str | None) -> None:
@@ -164,6 +165,7 @@ def show_snapshot(picture: KeptPicture) -> tuple[SnapshotWelcome | None, str]:
     if not isinstance(app, QApplication):
         app = QApplication(sys.argv[:1])
         app.setApplicationName("clinic-kiosk")
+        app.setProperty(_MADE_HERE, True)  # to be given the rest of the kiosk's settings
     if not picture.windowed:
         primary = QApplication.primaryScreen()
         ratio, size = 0.0, (0, 0)
@@ -171,10 +173,10 @@ def show_snapshot(picture: KeptPicture) -> tuple[SnapshotWelcome | None, str]:
             ratio, geometry = primary.devicePixelRatio(), primary.geometry()
             size = (round(geometry.width() * ratio), round(geometry.height() * ratio))
         if size != (picture.width, picture.height) or ratio != picture.pixel_ratio:
-            # The long way goes on with this application.
-            from kiosk.ui.qtapp import dress  # noqa: PLC0415 - the kiosk's modules
+            if app.property(_MADE_HERE):  # the long way goes on with this application
+                from kiosk.ui.qtapp import dress  # noqa: PLC0415 - the kiosk's modules
 
-            dress(app)
+                dress(app)
             return None, f"it is of another screen ({picture.width}x{picture.height})"
     welcome = SnapshotWelcome(picture)
     welcome.show()

@@ -254,6 +254,37 @@ def test_a_picture_of_another_screen_size_is_not_shown(
     assert not [w for w in QApplication.topLevelWidgets() if w.isVisible()]
 
 
+def test_the_application_made_for_the_picture_gets_the_kiosks_style_once_it_is_shown(
+    qtbot: QtBot,  # noqa: ARG001 - Qt's application
+    cache: Path,
+    tmp_path: Path,
+) -> None:
+    """In a process of its own, as at a start: the application made bare for the picture is
+    given the kiosk's name and style after the first frame, so the kiosk's window then drawn
+    is the picture's."""
+    _kept(Config(screen=LANDSCAPE), tmp_path / "kiosk.toml")
+    probe = (
+        "import logging, os\n"
+        "from kiosk.kept_welcome import read_kept\n"
+        "from kiosk.ui.snapshot import show_snapshot\n"
+        "from PySide6.QtCore import qWarning\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "logging.basicConfig(format='%(name)s: %(message)s')\n"
+        "as_kept = {k: v for k, v in os.environ.items() if k != 'QT_STYLE_OVERRIDE'}\n"
+        f"welcome, why = show_snapshot(read_kept({str(cache)!r}, {ARGV!r}, as_kept))\n"
+        "assert welcome is not None, why\n"
+        "print(QApplication.style().name(), QApplication.applicationName())\n"
+        "qWarning('a word from Qt')\n"
+    )
+    # A style Qt would otherwise take, to tell the kiosk's from it.
+    env = {**os.environ, "PYTHONPATH": str(REPO), "QT_STYLE_OVERRIDE": "windows"}
+    ran = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
+    assert ran.stdout.split() == ["fusion", "clinic-kiosk"]
+    assert "kiosk.qt: a word from Qt" in ran.stderr, "Qt's messages go to the kiosk's log"
+
+
 def test_the_program_keeps_the_picture_it_showed_on_a_real_screen_and_shows_it_next_time(
     tmp_path: Path,
 ) -> None:
