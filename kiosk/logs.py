@@ -3,7 +3,6 @@ recent lines for staff."""
 
 from __future__ import annotations
 
-import io
 import logging
 import os
 import sys
@@ -83,40 +82,6 @@ class RecentLines(logging.Handler):
             self.release()
 
 
-class _RotatingFile(logging.FileHandler):
-    """The log file, renamed to kiosk.log.1 (kiosk.log.1 to .2, and so on up to ``backups``)
-    before a line would take it to ``max_bytes``: ``logging.handlers.RotatingFileHandler``'s
-    rule, without that module, whose syslog, socket and queue handlers with queue and heapq
-    held 0.56 MB of the settled kiosk (benchmarks/memory.py)."""
-
-    def __init__(self, path: Path, max_bytes: int, backups: int) -> None:
-        super().__init__(path, encoding="utf-8")  # opened at once: not a delayed handler
-        self._max_bytes = max_bytes
-        self._backups = backups
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            line = self.format(record) + self.terminator
-            stream = self.stream  # None once closed; FileHandler's emit opens it again
-            if stream is not None and stream.tell() + len(line.encode()) >= self._max_bytes:
-                self._rotate(stream)
-        except Exception:  # as logging's own handlers do: a log line never raises
-            self.handleError(record)
-            return
-        super().emit(record)
-
-    def _rotate(self, stream: io.TextIOWrapper) -> None:
-        if self._backups <= 0:
-            return  # as RotatingFileHandler: with no backups, the file only grows
-        stream.close()
-        base = self.baseFilename
-        for number in range(self._backups - 1, 0, -1):
-            if os.path.exists(f"{base}.{number}"):
-                os.replace(f"{base}.{number}", f"{base}.{number + 1}")
-        os.replace(base, f"{base}.1")
-        self.stream = self._open()
-
-
 @dataclass
 class LogSetup:
     """What ``setup_logging`` installed on the root logger, and whether the file is written."""
@@ -131,12 +96,16 @@ class LogSetup:
         """Write the log to ``folder``/kiosk.log too, beginning with the lines logged so far.
         A file that cannot be written is logged and kept in ``file_problem``.
 
-        The kiosk opens its file once the early welcome screen shows, after the rest of its
-        start (issue 19)."""
+        The kiosk opens its file once the early welcome screen shows: the rotating handler's
+        module brings sockets and pickle, 5 ms of every start before it (issue 19)."""
+        from logging.handlers import RotatingFileHandler  # noqa: PLC0415 - see above
+
         path = folder / LOG_FILE_NAME
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            handler = _RotatingFile(path, max_bytes, backups)
+            handler = RotatingFileHandler(
+                path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8"
+            )
         except OSError as error:
             self.file_problem = f"cannot write {path} ({error.strerror or error})"
             log.warning("Logs go to the console only: %s", self.file_problem)

@@ -205,19 +205,3 @@ def test_the_kiosk_talks_to_its_speech_worker_without_multiprocessing() -> None:
         "print('multiprocessing' in sys.modules)\n"
     )
     assert _run_probe(probe).split() == ["silence", "1", "False"]
-
-
-def test_the_kiosk_rotates_its_log_without_logging_handlers() -> None:
-    """logging.handlers' syslog, socket and queue handlers held 0.56 MB of the settled kiosk;
-    its log file needs only the rotation (kiosk/logs.py)."""
-    probe = (
-        "import sys, tempfile, logging, kiosk.app\n"
-        "from pathlib import Path\n"
-        "from kiosk.logs import setup_logging\n"
-        "folder = Path(tempfile.mkdtemp())\n"
-        "setup_logging(folder, console=False)\n"
-        "logging.getLogger('kiosk.test').warning('written')\n"
-        "print('written' in (folder / 'kiosk.log').read_text(encoding='utf-8'))\n"
-        "print('logging.handlers' in sys.modules)\n"
-    )
-    assert _run_probe(probe).split() == ["True", "False"]
