@@ -391,7 +391,8 @@ def _run(
         keep = None
         if snapshot is not None:
             log.info("the welcome screen is drawn: no picture of it to show (%s)", why)
-            looked_for = [path for path in (args.config, config_file()) if path is not None]
+            # The file named, and the default one (the same, or where it would be).
+            looked_for = list(dict.fromkeys(p for p in (args.config, config_file()) if p))
             keep = KeepPicture(args.argv, looked_for)
         early = show_welcome_early(config, args.windowed, keep)
     # Under systemd the journal keeps the log (journalctl -u clinic-kiosk), rotated by journald:

@@ -1,9 +1,9 @@
 """The file that keeps the welcome screen's picture between starts, and its stamp.
 
 ``kiosk.ui.snapshot`` shows the picture before the kiosk is built (it says why). This part
-reads and writes the file, with the standard library's built-in modules alone, so that a
-start whose picture is old or missing costs no more than reading the file's first lines,
-and a command (``kiosk doctor``, ``kiosk content check``) does not load Qt for it.
+reads and writes the file without Qt, so that a start whose picture is old or missing costs
+no more than reading the file's first lines, and a command (``kiosk doctor``, ``kiosk
+content check``) does not load Qt for it.
 
 The file is a header of text lines, then the pixels (32-bit RGB, row after row):
 
@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping, Sequence
 
-if TYPE_CHECKING:  # collections.abc is not loaded yet this early; the names are only types
-    from collections.abc import Iterable, Mapping, Sequence
+# pathlib, tempfile and the rest kiosk.paths imports cost nothing here: Qt Widgets, which every
+# start imports next, imports them all.
+from kiosk.paths import cache_dir
 
-APP_FOLDER = "clinic-kiosk"  # as kiosk.paths's, which imports too much to be used here
 FILE_NAME = "welcome-snapshot"
 _MAGIC = "clinic-kiosk welcome snapshot 1"
 # Environment variables that change what the welcome screen looks like, where it goes, or
@@ -60,20 +60,8 @@ class KeptPicture:
 
 
 def snapshot_file(platform: str = sys.platform, environ: Mapping[str, str] = os.environ) -> str:
-    """Where the picture is kept: the kiosk's cache folder (systemd's ``CacheDirectory``, or
-    the platform's per-user cache)."""
-    if environ.get("CACHE_DIRECTORY"):  # systemd, for a unit with CacheDirectory=
-        base = environ["CACHE_DIRECTORY"].split(":")[0]
-    elif platform == "win32":
-        local = environ.get("LOCALAPPDATA") or os.path.expanduser(r"~\AppData\Local")
-        base = os.path.join(local, APP_FOLDER, "Cache")
-    elif platform == "darwin":
-        base = os.path.join(os.path.expanduser("~/Library/Caches"), APP_FOLDER)
-    else:
-        xdg = environ.get("XDG_CACHE_HOME", "")
-        root = xdg if os.path.isabs(xdg) else os.path.join(os.path.expanduser("~"), ".cache")
-        base = os.path.join(root, APP_FOLDER)
-    return os.path.join(base, FILE_NAME)
+    """Where the picture is kept: in the kiosk's cache folder (``kiosk.paths.cache_dir``)."""
+    return str(cache_dir(platform, environ) / FILE_NAME)
 
 
 def has_display(platform: str = sys.platform, environ: Mapping[str, str] = os.environ) -> bool:

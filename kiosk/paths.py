@@ -54,6 +54,18 @@ def state_dir(platform: str = sys.platform, environ: Mapping[str, str] = os.envi
     return _xdg_base(environ, "XDG_STATE_HOME", ".local/state") / APP_FOLDER
 
 
+def cache_dir(platform: str = sys.platform, environ: Mapping[str, str] = os.environ) -> Path:
+    """The folder for what the kiosk may lose and make again (never anything of a patient):
+    the welcome screen's kept picture. Under systemd, the unit's ``CacheDirectory``."""
+    if environ.get("CACHE_DIRECTORY"):  # systemd, for a unit with CacheDirectory=
+        return Path(environ["CACHE_DIRECTORY"].split(":")[0])
+    if platform == "win32":
+        return _windows_base(environ, "LOCALAPPDATA", "Local") / APP_FOLDER / "Cache"
+    if platform == "darwin":
+        return _home(platform, environ) / "Library" / "Caches" / APP_FOLDER
+    return _xdg_base(environ, "XDG_CACHE_HOME", ".cache") / APP_FOLDER
+
+
 def write_state_file(path: Path, text: str) -> None:
     """Replace ``path`` with ``text``, whole or not at all and durably (a state file must
     survive a power cut), readable by the kiosk's user alone (0600, in a 0700 folder).

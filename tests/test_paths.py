@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.paths import config_dir, config_file, log_dir
+from kiosk.paths import cache_dir, config_dir, config_file, log_dir
 
 HOME = "/home/ana"
 WIN_HOME = r"C:\Users\ana"
@@ -66,6 +66,21 @@ def test_macos_uses_library() -> None:
         "/Users/ana/Library/Application Support/clinic-kiosk"
     )
     assert log_dir("darwin", environ) == Path("/Users/ana/Library/Logs/clinic-kiosk")
+
+
+def test_the_cache_folder_is_systemds_or_the_platforms_per_user_cache() -> None:
+    """Where the welcome screen's kept picture goes (kiosk/kept_welcome.py)."""
+    unit = {"HOME": "/var/lib/clinic-kiosk", "CACHE_DIRECTORY": "/var/cache/clinic-kiosk"}
+    assert cache_dir("linux", unit) == Path("/var/cache/clinic-kiosk")
+    assert cache_dir("linux", {"HOME": HOME, "XDG_CACHE_HOME": "/c"}) == Path("/c/clinic-kiosk")
+    assert cache_dir("linux", {"HOME": HOME, "XDG_CACHE_HOME": "rel"}) == Path(
+        HOME, ".cache", "clinic-kiosk"
+    )
+    windows = {"USERPROFILE": WIN_HOME, "LOCALAPPDATA": r"D:\Local"}
+    assert cache_dir("win32", windows) == Path(r"D:\Local", "clinic-kiosk", "Cache")
+    assert cache_dir("darwin", {"HOME": "/Users/ana"}) == Path(
+        "/Users/ana/Library/Caches/clinic-kiosk"
+    )
 
 
 @pytest.mark.skipif(sys.platform in {"win32", "darwin"}, reason="checks the XDG platforms")
