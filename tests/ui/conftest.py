@@ -7,15 +7,17 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QAbstractButton, QWidget
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QImage, QMouseEvent
+from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from harness.atspi import AtspiBus, KioskOnBus, missing_packages, private_atspi
 from harness.audio import PulseServer
-from kiosk.app import Kiosk, build
+from kiosk.app import Kiosk, Runner, build
 from kiosk.config import Config, ScreenSpec
 from kiosk.narration.narrator import Narrator
+from kiosk.ui.early import ShownEarly
 from kiosk.ui.metrics import TextRole
 from kiosk.ui.scrolling import ScrollPage
 from kiosk.ui.text import TextView
@@ -57,6 +59,68 @@ def make_kiosk(qtbot: QtBot) -> Iterator[KioskFactory]:
 @pytest.fixture
 def kiosk(make_kiosk: KioskFactory) -> Kiosk:
     return make_kiosk(LANDSCAPE)
+
+
+@pytest.fixture
+def runners(qtbot: QtBot) -> Iterator[list[Runner]]:  # noqa: ARG001 - Qt's application
+    """Runners (the kiosk's start, as ``kiosk.app.run`` makes it) made by a test, closed at its
+    end."""
+    made: list[Runner] = []
+    yield made
+    for runner in made:
+        runner.close()
+        if runner.kiosk is not None:
+            runner.kiosk.window.close_for_good()
+            runner.kiosk.window.deleteLater()
+        if runner.out_of_order is not None:
+            runner.out_of_order.deleteLater()
+
+
+def start_runner(runners: list[Runner], config: Config, early: ShownEarly | None) -> Runner:
+    """Start the kiosk windowed, as from the welcome screen ``early`` shown first."""
+    runner = Runner(config, windowed=True, problems=[])
+    runners.append(runner)
+    runner.start(early)
+    return runner
+
+
+def picture(widget: QWidget) -> QImage:
+    return widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+
+
+# How far a colour channel may differ and no one see it. With a language button on the
+# welcome screen, the edges of the titles' letters come out up to 24 levels apart (of 255)
+# in the kiosk's window, at 150 % in portrait, from the same font, size and place: the
+# anti-aliasing of a glyph drawn a fraction of a pixel apart (measured). A moved, changed or
+# missing word differs by far more (well over 100).
+UNSEEN = 32
+
+
+def largest_difference(one: QImage, other: QImage) -> int:
+    """The largest difference of any colour channel of any pixel, 0 to 255."""
+    return max(
+        (abs(a - b) for a, b in zip(bytes(one.constBits()), bytes(other.constBits()), strict=True)),
+        default=0,
+    )
+
+
+def post_touch(widget: QWidget, at: QPointF | None = None) -> None:
+    """A touch at ``at`` (the middle by default) that arrives while the kiosk is being built:
+    queued, not yet delivered."""
+    if at is None:
+        at = QPointF(widget.width() / 2, widget.height() / 2)
+    screen_at = QPointF(widget.mapToGlobal(at))
+    left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
+    no_modifier = Qt.KeyboardModifier.NoModifier
+    for kind, buttons in (
+        (QEvent.Type.MouseButtonPress, left),
+        (QEvent.Type.MouseButtonRelease, none),
+    ):
+        target = widget.childAt(at.toPoint()) or widget
+        local = QPointF(target.mapFrom(widget, at.toPoint()))
+        QApplication.postEvent(
+            target, QMouseEvent(kind, local, screen_at, left, buttons, no_modifier)
+        )
 
 
 def tap(qtbot: QtBot, button: QAbstractButton) -> None:

@@ -7,14 +7,13 @@ must not be lost.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QPointF, Qt
-from PySide6.QtGui import QImage, QKeyEvent, QMouseEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from harness.leaflets import write_leaflet
@@ -23,23 +22,17 @@ from kiosk.config import Config, resources_dir
 from kiosk.session.idle import IdleState
 from kiosk.ui.early import EarlyWelcome, show_welcome_early
 from kiosk.ui.window import Screen
-from tests.ui.conftest import LANDSCAPE, PORTRAIT
+from tests.ui.conftest import (
+    LANDSCAPE,
+    PORTRAIT,
+    UNSEEN,
+    largest_difference,
+    picture,
+    post_touch,
+    start_runner,
+)
 
 pytestmark = pytest.mark.usefixtures("pulse")  # the runner's kiosk reads aloud
-
-
-@pytest.fixture
-def start(qtbot: QtBot) -> Iterator[list[Runner]]:  # noqa: ARG001 - Qt's application
-    """Runners made by a test, closed at its end."""
-    runners: list[Runner] = []
-    yield runners
-    for runner in runners:
-        runner.close()
-        if runner.kiosk is not None:
-            runner.kiosk.window.close_for_good()
-            runner.kiosk.window.deleteLater()
-        if runner.out_of_order is not None:
-            runner.out_of_order.deleteLater()
 
 
 def _early(config: Config) -> EarlyWelcome:
@@ -47,33 +40,6 @@ def _early(config: Config) -> EarlyWelcome:
     assert early is not None
     assert early.screen.isVisible(), "it is on screen before anything else is built"
     return early
-
-
-def _start(runners: list[Runner], config: Config, early: EarlyWelcome | None) -> Runner:
-    runner = Runner(config, windowed=True, problems=[])
-    runners.append(runner)
-    runner.start(early)
-    return runner
-
-
-def _picture(widget: QWidget) -> QImage:
-    return widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
-
-
-# How far a colour channel may differ and no one see it. With a language button on the
-# welcome screen, the edges of the titles' letters come out up to 24 levels apart (of 255)
-# in the kiosk's window, at 150 % in portrait, from the same font, size and place: the
-# anti-aliasing of a glyph drawn a fraction of a pixel apart (measured). A moved, changed or
-# missing word differs by far more (well over 100).
-_UNSEEN = 32
-
-
-def _largest_difference(one: QImage, other: QImage) -> int:
-    """The largest difference of any colour channel of any pixel, 0 to 255."""
-    return max(
-        (abs(a - b) for a, b in zip(bytes(one.constBits()), bytes(other.constBits()), strict=True)),
-        default=0,
-    )
 
 
 @pytest.mark.parametrize(
@@ -85,65 +51,48 @@ def _largest_difference(one: QImage, other: QImage) -> int:
     ids=["landscape", "portrait-150-high-contrast"],
 )
 def test_the_kiosk_takes_over_from_the_early_welcome_screen_without_a_visible_change(
-    start: list[Runner], config: Config
+    runners: list[Runner], config: Config
 ) -> None:
     early = _early(config)
-    before = _picture(early.screen)
+    before = picture(early.screen)
     screen = early.screen
-    runner = _start(start, config, early)
+    runner = start_runner(runners, config, early)
     kiosk = runner.kiosk
     assert kiosk is not None
     assert kiosk.window.isVisible()
     assert kiosk.window.showing() is Screen.WELCOME
     assert not kiosk.visit.under_way
-    after = _picture(kiosk.window)
+    after = picture(kiosk.window)
     assert after.size() == before.size()
-    assert _largest_difference(after, before) <= _UNSEEN, "the kiosk shows the same welcome"
+    assert largest_difference(after, before) <= UNSEEN, "the kiosk shows the same welcome"
     assert not screen.isVisible(), "the early screen is gone"
     assert [w for w in QApplication.topLevelWidgets() if w.isVisible()] == [kiosk.window]
 
 
 @pytest.mark.parametrize("code", ["en", "es"])
 def test_a_kiosk_of_several_leaflets_takes_over_from_its_early_welcome_unchanged(
-    start: list[Runner], tmp_path: Path, code: str
+    runners: list[Runner], tmp_path: Path, code: str
 ) -> None:
     """The early screen of a kiosk of several leaflets welcomes to the kiosk, in the clinic's
     language, as its window then does; no leaflet's title shows and then changes."""
     leaflets = tuple(write_leaflet(tmp_path, n, ("en", "es")) for n in (1, 2))
     config = Config(screen=LANDSCAPE, leaflets=leaflets, content_pack=leaflets[0], language=code)
     early = _early(config)
-    before = _picture(early.screen)
-    runner = _start(start, config, early)
+    before = picture(early.screen)
+    runner = start_runner(runners, config, early)
     kiosk = runner.kiosk
     assert kiosk is not None
     assert kiosk.window.showing() is Screen.WELCOME
-    assert _largest_difference(_picture(kiosk.window), before) <= _UNSEEN
+    assert largest_difference(picture(kiosk.window), before) <= UNSEEN
     title = kiosk.window.welcome_screen.title_view.text()
     assert title == {"en": "Patient information", "es": "Información para pacientes"}[code]
 
 
-def _post_touch(widget: QWidget) -> None:
-    """A touch that arrives while the kiosk is being built: queued, not yet delivered."""
-    at = QPointF(widget.width() / 2, widget.height() / 2)
-    screen_at = QPointF(widget.mapToGlobal(at))
-    left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
-    no_modifier = Qt.KeyboardModifier.NoModifier
-    for kind, buttons in (
-        (QEvent.Type.MouseButtonPress, left),
-        (QEvent.Type.MouseButtonRelease, none),
-    ):
-        target = widget.childAt(at.toPoint()) or widget
-        local = QPointF(target.mapFrom(widget, at.toPoint()))
-        QApplication.postEvent(
-            target, QMouseEvent(kind, local, screen_at, left, buttons, no_modifier)
-        )
-
-
-def test_a_touch_before_the_kiosk_is_ready_begins_the_visit(start: list[Runner]) -> None:
+def test_a_touch_before_the_kiosk_is_ready_begins_the_visit(runners: list[Runner]) -> None:
     config = Config(screen=LANDSCAPE)
     early = _early(config)
-    _post_touch(early.screen)
-    runner = _start(start, config, early)
+    post_touch(early.screen)
+    runner = start_runner(runners, config, early)
     kiosk = runner.kiosk
     assert kiosk is not None
     assert kiosk.visit.under_way
@@ -153,23 +102,25 @@ def test_a_touch_before_the_kiosk_is_ready_begins_the_visit(start: list[Runner])
 
 
 def test_a_key_before_the_kiosk_is_ready_begins_the_visit_in_talking_mode(
-    start: list[Runner],
+    runners: list[Runner],
 ) -> None:
     config = Config(screen=LANDSCAPE)
     early = _early(config)
     for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
         event = QKeyEvent(kind, Qt.Key.Key_Down, Qt.KeyboardModifier.NoModifier)
         QApplication.postEvent(early.screen, event)
-    runner = _start(start, config, early)
+    runner = start_runner(runners, config, early)
     kiosk = runner.kiosk
     assert kiosk is not None
     assert kiosk.visit.under_way
     assert kiosk.announcer.talking, "as a key on the kiosk's own welcome screen does"
 
 
-def test_no_touch_leaves_the_kiosk_on_the_welcome_screen_with_no_timer(start: list[Runner]) -> None:
+def test_no_touch_leaves_the_kiosk_on_the_welcome_screen_with_no_timer(
+    runners: list[Runner],
+) -> None:
     config = Config(screen=LANDSCAPE)
-    runner = _start(start, config, _early(config))
+    runner = start_runner(runners, config, _early(config))
     kiosk = runner.kiosk
     assert kiosk is not None
     assert not kiosk.visit.under_way
@@ -189,7 +140,7 @@ def test_a_leaflet_whose_header_cannot_be_read_shows_no_early_screen(
 
 
 def test_a_leaflet_broken_below_its_header_hands_over_to_the_out_of_order_screen(
-    start: list[Runner], tmp_path: Path
+    runners: list[Runner], tmp_path: Path
 ) -> None:
     pack = tmp_path / "pack"
     shutil.copytree(resources_dir() / "leaflets/vertebroplasty", pack)
@@ -199,7 +150,7 @@ def test_a_leaflet_broken_below_its_header_hands_over_to_the_out_of_order_screen
     early = _early(config)
     assert early.screen.title_view.text() == "Vertebroplasty for Spine Fracture Pain"
     screen = early.screen
-    runner = _start(start, config, early)
+    runner = start_runner(runners, config, early)
     assert runner.kiosk is None
     assert runner.out_of_order is not None
     assert runner.out_of_order.isVisible()

@@ -13,13 +13,12 @@ import signal
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
-from PySide6.QtGui import QImage, QKeyEvent, QMouseEvent
+from PySide6.QtGui import QImage, QKeyEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -30,8 +29,15 @@ from kiosk.kept_welcome import KeptPicture, read_kept, snapshot_file
 from kiosk.ui.early import KeepPicture, show_welcome_early
 from kiosk.ui.snapshot import SnapshotWelcome, show_snapshot
 from kiosk.ui.window import Screen
-from tests.ui.conftest import LANDSCAPE, PORTRAIT
-from tests.ui.test_early import _UNSEEN, _largest_difference, _picture, _post_touch
+from tests.ui.conftest import (
+    LANDSCAPE,
+    PORTRAIT,
+    UNSEEN,
+    largest_difference,
+    picture,
+    post_touch,
+    start_runner,
+)
 
 pytestmark = pytest.mark.usefixtures("pulse")  # the runner's kiosk reads aloud
 
@@ -54,18 +60,6 @@ def pack(tmp_path: Path) -> Path:
     return folder
 
 
-@pytest.fixture
-def runners(qtbot: QtBot) -> Iterator[list[Runner]]:  # noqa: ARG001 - Qt's application
-    """Runners made by a test, closed at its end."""
-    made: list[Runner] = []
-    yield made
-    for runner in made:
-        runner.close()
-        if runner.kiosk is not None:
-            runner.kiosk.window.close_for_good()
-            runner.kiosk.window.deleteLater()
-
-
 def _kept(config: Config, config_file: Path) -> None:
     """Start the long way, once: draw the welcome screen and keep its picture."""
     early = show_welcome_early(config, windowed=True, keep=KeepPicture(ARGV, [config_file]))
@@ -79,13 +73,6 @@ def _shown(cache: Path) -> SnapshotWelcome:
     assert welcome is not None, why
     assert welcome.screen.isVisible()
     return welcome
-
-
-def _start(runners: list[Runner], config: Config, welcome: SnapshotWelcome) -> Runner:
-    runner = Runner(config, windowed=True, problems=[])
-    runners.append(runner)
-    runner.start(welcome)
-    return runner
 
 
 @pytest.mark.parametrize(
@@ -103,19 +90,19 @@ def test_the_next_start_shows_the_kept_picture_and_the_kiosk_takes_over_unchange
     assert cache.is_file()
     assert cache.stat().st_mode & 0o077 == 0, "the kiosk's user's alone"
     welcome = _shown(cache)
-    before = _picture(welcome.screen)
+    before = picture(welcome.screen)
     size = (config.screen.width_px, config.screen.height_px)
     assert (before.width(), before.height()) == size
     assert welcome.screen.accessibleName() == "Vertebroplasty for Spine Fracture Pain"
     assert (
         welcome.screen.accessibleDescription() == "Touch the screen to learn about vertebroplasty"
     )
-    runner = _start(runners, config, welcome)
+    runner = start_runner(runners, config, welcome)
     kiosk = runner.kiosk
     assert kiosk is not None
     assert kiosk.window.showing() is Screen.WELCOME
     assert not kiosk.visit.under_way
-    assert _largest_difference(_picture(kiosk.window), before) <= _UNSEEN
+    assert largest_difference(picture(kiosk.window), before) <= UNSEEN
     assert not welcome.screen.isVisible()
     assert [w for w in QApplication.topLevelWidgets() if w.isVisible()] == [kiosk.window]
 
@@ -126,8 +113,8 @@ def test_a_touch_on_the_picture_begins_the_visit(
     config = Config(screen=LANDSCAPE)
     _kept(config, tmp_path / "kiosk.toml")
     welcome = _shown(cache)
-    _post_touch(welcome.screen)
-    kiosk = _start(runners, config, welcome).kiosk
+    post_touch(welcome.screen)
+    kiosk = start_runner(runners, config, welcome).kiosk
     assert kiosk is not None
     assert kiosk.visit.under_way
     assert kiosk.window.showing() is Screen.LEAFLET
@@ -144,8 +131,8 @@ def test_a_touch_on_a_language_button_of_the_picture_begins_the_visit_in_that_la
     boxes = dict(read_kept(str(cache), ARGV).languages)
     assert list(boxes) == ["es"], "the Español button, where the welcome screen has it"
     x, y, width, height = boxes["es"]
-    _post_touch_at(welcome, QPointF(x + width / 2, y + height / 2))
-    kiosk = _start(runners, config, welcome).kiosk
+    post_touch(welcome.screen, QPointF(x + width / 2, y + height / 2))
+    kiosk = start_runner(runners, config, welcome).kiosk
     assert kiosk is not None
     assert kiosk.visit.under_way
     assert kiosk.visit.language == "es"
@@ -160,7 +147,7 @@ def test_a_key_on_the_picture_begins_the_visit_in_talking_mode(
     for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
         event = QKeyEvent(kind, Qt.Key.Key_Down, Qt.KeyboardModifier.NoModifier)
         QApplication.postEvent(welcome.screen, event)
-    kiosk = _start(runners, config, welcome).kiosk
+    kiosk = start_runner(runners, config, welcome).kiosk
     assert kiosk is not None
     assert kiosk.visit.under_way
     assert kiosk.announcer.talking
@@ -323,7 +310,7 @@ def test_the_program_keeps_the_picture_it_showed_on_a_real_screen_and_shows_it_n
     )
     expected = QImage(str(rendered)).convertToFormat(QImage.Format.Format_RGB32)
     assert (kept.width(), kept.height()) == (1920, 1080), "the whole screen"
-    assert _largest_difference(kept, expected) <= _UNSEEN
+    assert largest_difference(kept, expected) <= UNSEEN
 
 
 def _start_until_ready(env: dict[str, str], notify_path: Path) -> None:
@@ -343,15 +330,3 @@ def _start_until_ready(env: dict[str, str], notify_path: Path) -> None:
                 assert kiosk.wait(timeout=30) == 0
         finally:
             notify_path.unlink()
-
-
-def _post_touch_at(welcome: SnapshotWelcome, at: QPointF) -> None:
-    screen = welcome.screen
-    screen_at = QPointF(screen.mapToGlobal(at))
-    left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
-    for kind, buttons in (
-        (QEvent.Type.MouseButtonPress, left),
-        (QEvent.Type.MouseButtonRelease, none),
-    ):
-        event = QMouseEvent(kind, at, screen_at, left, buttons, Qt.KeyboardModifier.NoModifier)
-        QApplication.postEvent(screen, event)
