@@ -483,8 +483,14 @@ _SERVER_FAILS = textwrap.dedent(
 
 
 def run_server_fault(fault: str, directory: Path) -> dict[str, object]:
+    return _run_script(_SERVER_FAILS, str(directory), fault)[0]
+
+
+def _run_script(script: str, *arguments: str) -> tuple[dict[str, object], str]:
+    """Run ``script`` in a Python process of its own: the JSON it prints, and its standard
+    error."""
     done = subprocess.run(
-        [sys.executable, "-c", _SERVER_FAILS, str(directory), fault],
+        [sys.executable, "-c", script, *arguments],
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         cwd=ROOT,
         capture_output=True,
@@ -494,7 +500,7 @@ def run_server_fault(fault: str, directory: Path) -> dict[str, object]:
     )
     assert done.returncode == 0, done.stderr
     result: dict[str, object] = json.loads(done.stdout)
-    return result
+    return result, done.stderr
 
 
 def test_an_audio_server_that_goes_away_is_a_failure_and_no_sink_is_opened_again(
@@ -551,16 +557,6 @@ _WITHOUT_BACKEND = textwrap.dedent(
 
 def test_the_player_plays_without_loading_qt_multimedias_media_backend(tmp_path: Path) -> None:
     # The FFmpeg plugin, with Qt Quick, QML and FFmpeg's libraries, would cost 13 MB.
-    done = subprocess.run(
-        [sys.executable, "-c", _WITHOUT_BACKEND, str(tmp_path)],
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout)
+    result, stderr = _run_script(_WITHOUT_BACKEND, str(tmp_path))
     assert result == {"reports": ["finished 0"], "ffmpeg": False}
-    assert "QtMultimedia backends" not in done.stderr
+    assert "QtMultimedia backends" not in stderr
