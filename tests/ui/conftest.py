@@ -84,6 +84,18 @@ def start_runner(runners: list[Runner], config: Config, early: ShownEarly | None
     return runner
 
 
+# The welcome screens a hand-over test compares: landscape, and portrait at 150 % in high
+# contrast (text wrapped, another palette).
+WELCOME_SCREENS = pytest.mark.parametrize(
+    "config",
+    [
+        Config(screen=LANDSCAPE),
+        Config(screen=PORTRAIT, text_size_percent=150, theme="high_contrast"),
+    ],
+    ids=["landscape", "portrait-150-high-contrast"],
+)
+
+
 def picture(widget: QWidget) -> QImage:
     return widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
 

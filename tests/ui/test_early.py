@@ -24,8 +24,8 @@ from kiosk.ui.early import EarlyWelcome, show_welcome_early
 from kiosk.ui.window import Screen
 from tests.ui.conftest import (
     LANDSCAPE,
-    PORTRAIT,
     UNSEEN,
+    WELCOME_SCREENS,
     largest_difference,
     picture,
     post_touch,
@@ -42,14 +42,7 @@ def _early(config: Config) -> EarlyWelcome:
     return early
 
 
-@pytest.mark.parametrize(
-    "config",
-    [
-        Config(screen=LANDSCAPE),
-        Config(screen=PORTRAIT, text_size_percent=150, theme="high_contrast"),
-    ],
-    ids=["landscape", "portrait-150-high-contrast"],
-)
+@WELCOME_SCREENS
 def test_the_kiosk_takes_over_from_the_early_welcome_screen_without_a_visible_change(
     runners: list[Runner], config: Config
 ) -> None:

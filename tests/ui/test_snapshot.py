@@ -31,8 +31,8 @@ from kiosk.ui.snapshot import SnapshotWelcome, show_snapshot
 from kiosk.ui.window import Screen
 from tests.ui.conftest import (
     LANDSCAPE,
-    PORTRAIT,
     UNSEEN,
+    WELCOME_SCREENS,
     largest_difference,
     picture,
     post_touch,
@@ -75,14 +75,7 @@ def _shown(cache: Path) -> SnapshotWelcome:
     return welcome
 
 
-@pytest.mark.parametrize(
-    "config",
-    [
-        Config(screen=LANDSCAPE),
-        Config(screen=PORTRAIT, text_size_percent=150, theme="high_contrast"),
-    ],
-    ids=["landscape", "portrait-150-high-contrast"],
-)
+@WELCOME_SCREENS
 def test_the_next_start_shows_the_kept_picture_and_the_kiosk_takes_over_unchanged(
     runners: list[Runner], cache: Path, tmp_path: Path, config: Config
 ) -> None:
